@@ -1,0 +1,73 @@
+//! One module per command. Each defines its clap `Args` and a `run` returning an [`Outcome`].
+
+pub mod apply;
+pub mod audit;
+pub mod calendar;
+pub mod check;
+pub mod demo;
+pub mod emulator;
+pub mod expand;
+pub mod get;
+pub mod plan;
+pub mod validate;
+pub mod webhooks;
+
+use crate::output::OutputMode;
+
+/// Settings every command receives.
+#[derive(Clone, Debug)]
+pub struct Globals {
+    pub output: OutputMode,
+}
+
+/// How a command ended, when it ran to its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything good (warnings allowed).
+    Ok,
+    /// Invalid input, a compliance error, or some campaigns failed.
+    Failed,
+    /// The remote API refused us or the network failed before anything was decided.
+    Remote,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Ok => 0,
+            Outcome::Failed => 1,
+            Outcome::Remote => 3,
+        }
+    }
+
+    /// `Failed` if `failed`, else `Ok`.
+    pub fn failed_if(failed: bool) -> Outcome {
+        if failed { Outcome::Failed } else { Outcome::Ok }
+    }
+}
+
+/// A usage or configuration error (exit status 2), raised with `Err(UsageError(..).into())`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The remote API refused us or the network failed (exit status 3).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RemoteError(pub String);
+
+/// The exit status for an error that ended a command.
+pub fn error_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<RemoteError>().is_some() {
+        3
+    } else if err.downcast_ref::<UsageError>().is_some() || err.downcast_ref::<std::io::Error>().is_some() {
+        2
+    } else {
+        2
+    }
+}
+
+/// Bails out of a command not built yet, as a usage error.
+pub fn not_yet(what: &str) -> anyhow::Result<Outcome> {
+    Err(UsageError(format!("`cxsched {what}` is not available in this build")).into())
+}

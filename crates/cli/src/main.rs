@@ -1,0 +1,103 @@
+//! The `cxsched` binary: parses arguments, runs one command, maps its outcome to an exit
+//! status (0 ok, 1 invalid/non-compliant/some failed, 2 usage or configuration, 3 the remote
+//! API refused us or the network failed). Each command lives in its own file under
+//! `commands/`; this file only wires them together.
+
+mod commands;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::OutputMode;
+
+/// Build, validate, check and activate NICE CXone campaign time-window schedules.
+#[derive(Parser, Debug)]
+#[command(name = "cxsched", version = version_line(), propagate_version = true)]
+struct Cli {
+    /// Output format; human on a terminal, otherwise as chosen.
+    #[arg(long, global = true, value_enum)]
+    output: Option<OutputMode>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check documents against the structure and field rules.
+    Validate(commands::validate::Args),
+    /// Validate, then decide legality per date over a horizon, in the recipients' local time.
+    Check(commands::check::Args),
+    /// List every concrete window occurrence in a date range, DST resolved.
+    Expand(commands::expand::Args),
+    /// Write an RFC 5545 calendar (with VTIMEZONE) of the windows.
+    Calendar(commands::calendar::Args),
+    /// Show the live schedule of a campaign and its ETag.
+    Get(commands::get::Args),
+    /// Compare desired schedules (files, folders) with the live ones.
+    Plan(commands::plan::Args),
+    /// Plan, then write the changes.
+    Apply(commands::apply::Args),
+    /// Work with the audit log.
+    #[command(subcommand)]
+    Audit(commands::audit::Command),
+    /// Work with the webhook outbox.
+    #[command(subcommand)]
+    Webhooks(commands::webhooks::Command),
+    /// Run the bundled API emulator.
+    Emulator(commands::emulator::Args),
+    /// Run the whole workflow against an embedded emulator, with nothing configured.
+    Demo(commands::demo::Args),
+}
+
+fn version_line() -> String {
+    format!(
+        "{} (tzdb {})",
+        env!("CARGO_PKG_VERSION"),
+        cxsched_core::tzdb_version()
+    )
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    let mode = cli.output.unwrap_or(OutputMode::Human);
+    let globals = commands::Globals { output: mode };
+    let result = match cli.command {
+        Command::Validate(a) => commands::validate::run(a, &globals),
+        Command::Check(a) => commands::check::run(a, &globals),
+        Command::Expand(a) => commands::expand::run(a, &globals),
+        Command::Calendar(a) => commands::calendar::run(a, &globals),
+        Command::Get(a) => commands::get::run(a, &globals),
+        Command::Plan(a) => commands::plan::run(a, &globals),
+        Command::Apply(a) => commands::apply::run(a, &globals),
+        Command::Audit(c) => commands::audit::run(c, &globals),
+        Command::Webhooks(c) => commands::webhooks::run(c, &globals),
+        Command::Emulator(a) => commands::emulator::run(a, &globals),
+        Command::Demo(a) => commands::demo::run(a, &globals),
+    };
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            let code = commands::error_code(&err);
+            eprintln!("error: {err:#}");
+            ExitCode::from(code)
+        }
+    }
+}

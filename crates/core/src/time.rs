@@ -1,0 +1,104 @@
+//! Wall-clock times of day as written in schedules (`HH:MM:SS`).
+
+use std::fmt;
+
+/// A time of day in whole seconds since midnight, `00:00:00..=23:59:59`.
+///
+/// Schedules never use `24:00:00`: a window that would end at midnight ends at `23:59:59`
+/// or is split, as the API requires `startTime < endTime` within one day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalTime(u32);
+
+impl LocalTime {
+    /// Seconds in a civil day.
+    pub const DAY: u32 = 86_400;
+
+    /// Builds a time from seconds since midnight; `None` when out of range.
+    pub fn from_seconds(secs: u32) -> Option<LocalTime> {
+        (secs < Self::DAY).then_some(LocalTime(secs))
+    }
+
+    /// Builds a time from hours, minutes and seconds; `None` when out of range.
+    pub fn from_hms(h: u32, m: u32, s: u32) -> Option<LocalTime> {
+        (h < 24 && m < 60 && s < 60).then(|| LocalTime(h * 3600 + m * 60 + s))
+    }
+
+    /// Parses exactly `HH:MM:SS` (zero-padded, 24-hour clock).
+    ///
+    /// # Errors
+    /// A message saying what was expected, for use in a validation issue.
+    pub fn parse(text: &str) -> Result<LocalTime, String> {
+        let b = text.as_bytes();
+        let digits = |i: usize| -> Option<u32> {
+            let (hi, lo) = (b[i], b[i + 1]);
+            (hi.is_ascii_digit() && lo.is_ascii_digit())
+                .then(|| u32::from(hi - b'0') * 10 + u32::from(lo - b'0'))
+        };
+        let shaped = b.len() == 8 && b[2] == b':' && b[5] == b':';
+        let parts = shaped
+            .then(|| Some((digits(0)?, digits(3)?, digits(6)?)))
+            .flatten();
+        match parts {
+            Some((h, m, s)) => Self::from_hms(h, m, s).ok_or_else(|| {
+                if h == 24 {
+                    format!(
+                        "expected a time of day 00:00:00..23:59:59, found {text:?}: a window \
+                         cannot end at 24:00:00; end it at 23:59:59"
+                    )
+                } else {
+                    format!("expected a time of day 00:00:00..23:59:59, found {text:?}")
+                }
+            }),
+            None => Err(format!(
+                "expected a time as HH:MM:SS (zero-padded, 24-hour), found {text:?}"
+            )),
+        }
+    }
+
+    /// Seconds since midnight.
+    pub fn seconds(self) -> u32 {
+        self.0
+    }
+
+    /// This time as a jiff civil time.
+    pub fn to_civil(self) -> jiff::civil::Time {
+        jiff::civil::Time::constant(
+            (self.0 / 3600) as i8,
+            ((self.0 / 60) % 60) as i8,
+            (self.0 % 60) as i8,
+            0,
+        )
+    }
+}
+
+impl fmt::Display for LocalTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:02}:{:02}:{:02}",
+            self.0 / 3600,
+            (self.0 / 60) % 60,
+            self.0 % 60
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_round_trip() {
+        for t in ["00:00:00", "09:05:07", "23:59:59"] {
+            assert_eq!(LocalTime::parse(t).unwrap().to_string(), t);
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_times() {
+        for t in ["24:00:00", "9:00", "09:00", "9:00:00", "09:60:00", "09:00:60", "0900:00", "ab:cd:ef", "09:00:00 "] {
+            assert!(LocalTime::parse(t).is_err(), "{t} should be rejected");
+        }
+        assert!(LocalTime::parse("24:00:00").unwrap_err().contains("23:59:59"));
+    }
+}

@@ -1,0 +1,598 @@
+//! Reading schedule documents and checking them against the rules of CONTRACT §1.
+//!
+//! Documents are first read into a generic tree (`serde_json::Value`, whatever the format),
+//! then checked field by field so that *every* problem is reported with its field path
+//! (`timeWindows[3].endTime`), what was expected and what was found, and unknown fields are
+//! errors rather than silently dropped. A typed serde derive would stop at the first error.
+
+use std::fmt::Write as _;
+
+use jiff::civil::Weekday;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::model::{
+    Compliance, Directive, Purpose, Recipients, Schedule, TimeWindow, parse_weekday, weekday_name,
+};
+use crate::time::LocalTime;
+use crate::zone;
+
+/// Most windows a single day may have.
+pub const MAX_WINDOWS_PER_DAY: usize = 8;
+
+/// One problem in a document, at a field path (empty for the document itself).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+/// The result of reading a document: the schedule when it is valid, and every issue found.
+#[derive(Clone, Debug, Default)]
+pub struct Validation {
+    /// `Some` exactly when `errors` is empty.
+    pub schedule: Option<Schedule>,
+    /// The `campaignId` as written, when it is a string (even if invalid), for reports.
+    pub campaign_id: Option<String>,
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+impl Validation {
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    fn failed(message: String) -> Validation {
+        Validation {
+            errors: vec![Issue { path: String::new(), message }],
+            ..Validation::default()
+        }
+    }
+}
+
+/// The document formats, chosen by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Toml,
+    Yaml,
+}
+
+impl Format {
+    /// The format for a file name's extension (`.json`, `.toml`, `.yaml`, `.yml`).
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "toml" => Some(Format::Toml),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+}
+
+/// What a document may contain: a full document, or only what the API accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// A schedule document: the wire fields plus the optional `compliance` table.
+    Document,
+    /// A PUT body: the wire fields only.
+    Wire,
+}
+
+/// Reads and validates one document.
+///
+/// # Example
+/// ```
+/// use cxsched_core::{Format, parse_document};
+/// let v = parse_document(r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
+///   "timezone":"America/New_York","businessHoursDirective":"STRICT","maxConcurrentCalls":10,
+///   "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}]}"#,
+///   Format::Json);
+/// assert!(v.is_valid());
+/// ```
+pub fn parse_document(text: &str, format: Format) -> Validation {
+    let tree: Result<Value, String> = match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
+        Format::Toml => toml::from_str(text).map_err(|e| format!("not valid TOML: {e}")),
+        Format::Yaml => {
+            serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
+        }
+    };
+    match tree {
+        Ok(value) => validate_value(&value, Profile::Document),
+        Err(message) => Validation::failed(message),
+    }
+}
+
+/// Validates a document already read into a tree.
+pub fn validate_value(value: &Value, profile: Profile) -> Validation {
+    let mut cx = Checker::default();
+    let schedule = cx.document(value, profile);
+    Validation {
+        schedule: if cx.errors.is_empty() { schedule } else { None },
+        campaign_id: value
+            .get("campaignId")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        errors: cx.errors,
+        warnings: cx.warnings,
+    }
+}
+
+/// Describes a found value for "expected …, found …" messages.
+fn found(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Number(n) => format!("number {n}"),
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    errors: Vec<Issue>,
+    warnings: Vec<Issue>,
+}
+
+impl Checker {
+    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(Issue { path: path.into(), message: message.into() });
+    }
+
+    fn warn(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Issue { path: path.into(), message: message.into() });
+    }
+
+    /// Reports keys of `obj` not in `known`, and returns the object.
+    fn object<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &str,
+        what: &str,
+        known: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
+        let Value::Object(obj) = value else {
+            self.error(path, format!("expected {what} (an object), found {}", found(value)));
+            return None;
+        };
+        for key in obj.keys() {
+            if !known.contains(&key.as_str()) {
+                let at = join(path, key);
+                let mut msg = format!("unknown field {key:?}; expected one of: ");
+                for (i, k) in known.iter().enumerate() {
+                    let _ = write!(msg, "{}{k}", if i == 0 { "" } else { ", " });
+                }
+                if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+                    let _ = write!(msg, " (did you mean {k:?}?)");
+                }
+                self.error(at, msg);
+            }
+        }
+        Some(obj)
+    }
+
+    fn required<'v>(
+        &mut self,
+        obj: &'v Map<String, Value>,
+        path: &str,
+        key: &str,
+        expected: &str,
+    ) -> Option<&'v Value> {
+        let v = obj.get(key);
+        if v.is_none() {
+            self.error(join(path, key), format!("missing required field; expected {expected}"));
+        }
+        v
+    }
+
+    fn string<'v>(&mut self, v: &'v Value, path: &str, expected: &str) -> Option<&'v str> {
+        match v {
+            Value::String(s) => Some(s),
+            other => {
+                self.error(path, format!("expected {expected}, found {}", found(other)));
+                None
+            }
+        }
+    }
+
+    fn uuid(&mut self, v: &Value, path: &str) -> Option<Uuid> {
+        const EXPECTED: &str = "a UUID as 8-4-4-4-12 hexadecimal digits";
+        let s = self.string(v, path, EXPECTED)?;
+        let b = s.as_bytes();
+        let shaped = b.len() == 36
+            && b.iter().enumerate().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_hexdigit(),
+            });
+        match Uuid::try_parse(s) {
+            Ok(id) if shaped && id.is_nil() => {
+                self.error(path, "expected a UUID identifying a campaign, found the nil UUID (all zeros)");
+                None
+            }
+            Ok(id) if shaped => Some(id),
+            _ => {
+                self.error(path, format!("expected {EXPECTED}, found {s:?}"));
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, v: &Value, path: &str, lo: u64, hi: u64) -> Option<u64> {
+        let expected = format!("an integer from {lo} to {hi}");
+        match v.as_u64() {
+            Some(n) if (lo..=hi).contains(&n) => Some(n),
+            Some(n) => {
+                self.error(path, format!("expected {expected}, found {n}"));
+                None
+            }
+            None => {
+                self.error(path, format!("expected {expected}, found {}", found(v)));
+                None
+            }
+        }
+    }
+
+    fn document(&mut self, value: &Value, profile: Profile) -> Option<Schedule> {
+        const WIRE: [&str; 6] = [
+            "campaignId",
+            "scheduleId",
+            "timezone",
+            "businessHoursDirective",
+            "maxConcurrentCalls",
+            "timeWindows",
+        ];
+        const DOC: [&str; 7] = [
+            "campaignId",
+            "scheduleId",
+            "timezone",
+            "businessHoursDirective",
+            "maxConcurrentCalls",
+            "timeWindows",
+            "compliance",
+        ];
+        let known: &[&str] = match profile {
+            Profile::Document => &DOC,
+            Profile::Wire => &WIRE,
+        };
+        let obj = self.object(value, "", "a schedule document", known)?;
+
+        let campaign_id = self
+            .required(obj, "", "campaignId", "a UUID")
+            .and_then(|v| self.uuid(v, "campaignId"));
+        let schedule_id = obj.get("scheduleId").and_then(|v| self.uuid(v, "scheduleId"));
+        let timezone = self
+            .required(obj, "", "timezone", "an IANA time zone such as \"America/New_York\"")
+            .and_then(|v| self.string(v, "timezone", "an IANA time zone name"))
+            .and_then(|name| match zone::resolve(name) {
+                Ok(r) => {
+                    if let Some(w) = r.warning {
+                        self.warn("timezone", w);
+                    }
+                    Some(r.zone)
+                }
+                Err(e) => {
+                    self.error("timezone", e.message);
+                    None
+                }
+            });
+        let directive = self
+            .required(obj, "", "businessHoursDirective", "STRICT, FLEXIBLE or IGNORE")
+            .and_then(|v| {
+                let s = self.string(v, "businessHoursDirective", "STRICT, FLEXIBLE or IGNORE")?;
+                let d = Directive::parse(s);
+                if d.is_none() {
+                    self.error(
+                        "businessHoursDirective",
+                        format!("expected STRICT, FLEXIBLE or IGNORE, found {s:?}"),
+                    );
+                }
+                d
+            });
+        let max_calls = self
+            .required(obj, "", "maxConcurrentCalls", "an integer from 1 to 500")
+            .and_then(|v| self.integer(v, "maxConcurrentCalls", 1, 500));
+        let windows = self
+            .required(obj, "", "timeWindows", "a list of time windows (it may be empty)")
+            .and_then(|v| self.windows(v));
+        let compliance = match obj.get("compliance") {
+            Some(v) => self.compliance(v),
+            None => Some(Compliance::default()),
+        };
+
+        Some(Schedule {
+            campaign_id: campaign_id?,
+            schedule_id,
+            timezone: timezone?,
+            directive: directive?,
+            max_concurrent_calls: u16::try_from(max_calls?).ok()?,
+            windows: windows?,
+            compliance: compliance?,
+        })
+    }
+
+    fn windows(&mut self, v: &Value) -> Option<Vec<TimeWindow>> {
+        let Value::Array(items) = v else {
+            self.error("timeWindows", format!("expected a list of time windows, found {}", found(v)));
+            return None;
+        };
+        if items.is_empty() {
+            self.warn("timeWindows", "the list is empty: this campaign never dials");
+        }
+        let errors_before = self.errors.len();
+        let mut parsed: Vec<Option<TimeWindow>> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            parsed.push(self.window(item, &format!("timeWindows[{i}]")));
+        }
+        // Per-day rules, over the windows that parsed.
+        for day in [
+            Weekday::Monday,
+            Weekday::Tuesday,
+            Weekday::Wednesday,
+            Weekday::Thursday,
+            Weekday::Friday,
+            Weekday::Saturday,
+            Weekday::Sunday,
+        ] {
+            let mut of_day: Vec<(usize, TimeWindow)> = parsed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, w)| w.filter(|w| w.day == day).map(|w| (i, w)))
+                .collect();
+            if of_day.len() > MAX_WINDOWS_PER_DAY {
+                self.error(
+                    "timeWindows",
+                    format!(
+                        "expected at most {MAX_WINDOWS_PER_DAY} windows per day, found {} on {} \
+                         (windows {}); merge or remove some",
+                        of_day.len(),
+                        weekday_name(day),
+                        index_list(of_day.iter().map(|(i, _)| *i)),
+                    ),
+                );
+            }
+            of_day.sort_by_key(|(i, w)| (w.start, *i));
+            // Compare each window with every earlier-starting one still open.
+            let mut reported = vec![false; of_day.len()];
+            for b in 1..of_day.len() {
+                for a in 0..b {
+                    let (ia, wa) = of_day[a];
+                    let (ib, wb) = of_day[b];
+                    if wb.start < wa.end && !reported[b] {
+                        let (first, second) = if ia < ib { (ia, ib) } else { (ib, ia) };
+                        let (wf, ws) = if ia < ib { (wa, wb) } else { (wb, wa) };
+                        self.error(
+                            format!("timeWindows[{second}]"),
+                            format!(
+                                "{} {}–{} overlaps timeWindows[{first}] ({} {}–{}); windows of \
+                                 one day must not overlap (touching is fine): merge them or \
+                                 move one",
+                                weekday_name(ws.day),
+                                ws.start,
+                                ws.end,
+                                weekday_name(wf.day),
+                                wf.start,
+                                wf.end
+                            ),
+                        );
+                        reported[b] = true;
+                    }
+                }
+            }
+        }
+        (self.errors.len() == errors_before).then(|| parsed.into_iter().flatten().collect())
+    }
+
+    fn window(&mut self, v: &Value, path: &str) -> Option<TimeWindow> {
+        let obj = self.object(v, path, "a time window", &["dayOfWeek", "startTime", "endTime"])?;
+        let day = self
+            .required(obj, path, "dayOfWeek", "MONDAY..SUNDAY")
+            .and_then(|v| {
+                let at = join(path, "dayOfWeek");
+                let s = self.string(v, &at, "a day MONDAY..SUNDAY")?;
+                let d = parse_weekday(s);
+                if d.is_none() {
+                    let hint = parse_weekday(&s.to_ascii_uppercase())
+                        .map(|d| format!(" (write {:?})", weekday_name(d)))
+                        .unwrap_or_default();
+                    self.error(
+                        at,
+                        format!(
+                            "expected one of MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, \
+                             SATURDAY, SUNDAY, found {s:?}{hint}"
+                        ),
+                    );
+                }
+                d
+            });
+        let start = self
+            .required(obj, path, "startTime", "a time as HH:MM:SS")
+            .and_then(|v| self.time(v, &join(path, "startTime")));
+        let end = self
+            .required(obj, path, "endTime", "a time as HH:MM:SS")
+            .and_then(|v| self.time(v, &join(path, "endTime")));
+        let (start, end) = (start?, end?);
+        if start >= end {
+            self.error(
+                join(path, "endTime"),
+                format!(
+                    "expected an end after the start ({start}), found {end}; a window never \
+                     crosses midnight: split it into one window ending 23:59:59 and one starting \
+                     00:00:00 on the next day"
+                ),
+            );
+            return None;
+        }
+        Some(TimeWindow { day: day?, start, end })
+    }
+
+    fn time(&mut self, v: &Value, path: &str) -> Option<LocalTime> {
+        match v {
+            Value::String(s) => match LocalTime::parse(s) {
+                Ok(t) => Some(t),
+                Err(message) => {
+                    self.error(path, message);
+                    None
+                }
+            },
+            Value::Number(n) => {
+                self.error(
+                    path,
+                    format!(
+                        "expected a time as a string \"HH:MM:SS\", found number {n} (in YAML, \
+                         quote times: \"09:00:00\")"
+                    ),
+                );
+                None
+            }
+            other => {
+                self.error(path, format!("expected a time as HH:MM:SS, found {}", found(other)));
+                None
+            }
+        }
+    }
+
+    fn compliance(&mut self, v: &Value) -> Option<Compliance> {
+        let obj = self.object(
+            v,
+            "compliance",
+            "the compliance table",
+            &["purpose", "recipients", "horizonDays", "ruleset"],
+        )?;
+        let mut c = Compliance::default();
+        let mut ok = true;
+        if let Some(p) = obj.get("purpose") {
+            const EXPECTED: &str = "telemarketing, debt_collection or informational";
+            match self.string(p, "compliance.purpose", EXPECTED).map(|s| (s, Purpose::parse(s))) {
+                Some((_, Some(p))) => c.purpose = p,
+                Some((s, None)) => {
+                    self.error("compliance.purpose", format!("expected {EXPECTED}, found {s:?}"));
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(h) = obj.get("horizonDays") {
+            match self.integer(h, "compliance.horizonDays", 1, u64::from(Compliance::MAX_HORIZON_DAYS)) {
+                Some(n) => c.horizon_days = n as u32,
+                None => ok = false,
+            }
+        }
+        if let Some(r) = obj.get("ruleset") {
+            match self.string(r, "compliance.ruleset", "a rule pack name such as \"us\"") {
+                Some(s) => c.ruleset = s.to_owned(),
+                None => ok = false,
+            }
+        }
+        if let Some(r) = obj.get("recipients") {
+            match self.recipients(r) {
+                Some(r) => c.recipients = r,
+                None => ok = false,
+            }
+        }
+        ok.then_some(c)
+    }
+
+    fn recipients(&mut self, v: &Value) -> Option<Recipients> {
+        const PATH: &str = "compliance.recipients";
+        let obj = self.object(v, PATH, "the recipients table", &["zones", "states", "phoneNumbersFile"])?;
+        let before = self.errors.len();
+        let mut r = Recipients::default();
+        if let Some(zones) = obj.get("zones") {
+            for (i, z) in self.list(zones, &join(PATH, "zones"), "IANA zone names") {
+                let at = format!("{PATH}.zones[{i}]");
+                if let Some(name) = self.string(z, &at, "an IANA time zone name") {
+                    match zone::resolve(name) {
+                        Ok(res) => {
+                            if let Some(w) = res.warning {
+                                self.warn(at, w);
+                            }
+                            r.zones.push(name.to_owned());
+                        }
+                        Err(e) => self.error(at, e.message),
+                    }
+                }
+            }
+        }
+        if let Some(states) = obj.get("states") {
+            for (i, s) in self.list(states, &join(PATH, "states"), "USPS state codes") {
+                let at = format!("{PATH}.states[{i}]");
+                if let Some(code) = self.string(s, &at, "a two-letter USPS state code such as \"TX\"") {
+                    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+                        r.states.push(code.to_ascii_uppercase());
+                    } else {
+                        self.error(at, format!("expected a two-letter USPS state code such as \"TX\", found {code:?}"));
+                    }
+                }
+            }
+        }
+        if let Some(f) = obj.get("phoneNumbersFile") {
+            r.phone_numbers_file = self
+                .string(f, &join(PATH, "phoneNumbersFile"), "a file path")
+                .map(str::to_owned);
+        }
+        (self.errors.len() == before).then_some(r)
+    }
+
+    fn list<'v>(&mut self, v: &'v Value, path: &str, what: &str) -> std::iter::Enumerate<std::slice::Iter<'v, Value>> {
+        static EMPTY: [Value; 0] = [];
+        match v {
+            Value::Array(items) => items.iter().enumerate(),
+            other => {
+                self.error(path, format!("expected a list of {what}, found {}", found(other)));
+                EMPTY.iter().enumerate()
+            }
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+}
+
+fn index_list(it: impl Iterator<Item = usize>) -> String {
+    it.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+        "businessHoursDirective":"STRICT","maxConcurrentCalls":10,
+        "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"12:00:00"},
+                       {"dayOfWeek":"MONDAY","startTime":"12:00:00","endTime":"17:00:00"}]}"#;
+
+    #[test]
+    fn a_good_document_is_valid() {
+        let v = parse_document(GOOD, Format::Json);
+        assert!(v.errors.is_empty(), "{:?}", v.errors);
+        assert_eq!(v.schedule.unwrap().windows.len(), 2);
+    }
+
+    #[test]
+    fn reports_every_error_with_its_path() {
+        let doc = r#"{"campaignId":"00000000-0000-0000-0000-000000000000","timezone":"CST",
+            "businessHoursDirective":"strict","maxConcurrentCalls":0,"extra":1,
+            "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"9:00","endTime":"24:00:00"}]}"#;
+        let v = parse_document(doc, Format::Json);
+        let paths: Vec<&str> = v.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["extra", "campaignId", "timezone", "businessHoursDirective", "maxConcurrentCalls",
+             "timeWindows[0].startTime", "timeWindows[0].endTime"]
+        );
+    }
+
+    #[test]
+    fn overlaps_name_both_windows() {
+        let doc = GOOD.replace(r#""startTime":"12:00:00""#, r#""startTime":"11:00:00""#);
+        let v = parse_document(&doc, Format::Json);
+        assert_eq!(v.errors.len(), 1);
+        assert_eq!(v.errors[0].path, "timeWindows[1]");
+        assert!(v.errors[0].message.contains("timeWindows[0]"));
+    }
+}

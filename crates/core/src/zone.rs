@@ -1,0 +1,200 @@
+//! Time-zone names, resolved against the tz database bundled into the binary.
+//!
+//! A schedule's zone must be an IANA name spelled exactly as the database spells it. What
+//! people often write instead is refused with a hint naming the geographic zone to use:
+//! abbreviations (`CST`, `EST`, even where the database has an entry of that name), POSIX-style
+//! names (`EST5EDT`) and fixed offsets (`Etc/GMT+5`), none of which follow a place's DST rules.
+//! Deprecated links (`US/Eastern`) still work and get a warning naming the canonical zone.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jiff::tz::{TimeZone, TimeZoneDatabase};
+
+/// A resolved time zone: the name as written, its canonical name and its rules.
+#[derive(Clone, Debug)]
+pub struct Zone {
+    /// The name as the document wrote it (and as it is sent to the API).
+    pub name: String,
+    /// The canonical tz database name (a link resolved to its target).
+    pub canonical: String,
+    /// The zone's rules, from the bundled tz database.
+    pub tz: TimeZone,
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Zone) -> bool {
+        self.canonical == other.canonical
+    }
+}
+impl Eq for Zone {}
+
+/// Why a zone name was refused, with a hint for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneError {
+    /// A full sentence: what was found, why it is refused, what to write instead.
+    pub message: String,
+}
+
+/// The outcome of resolving a name: the zone, and a warning when the name is a link.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub zone: Zone,
+    pub warning: Option<String>,
+}
+
+/// The bundled database, shared by the whole process.
+pub fn database() -> &'static TimeZoneDatabase {
+    static DB: OnceLock<TimeZoneDatabase> = OnceLock::new();
+    DB.get_or_init(TimeZoneDatabase::bundled)
+}
+
+const LINKS_TSV: &str = include_str!("../data/tz-links.tsv");
+
+fn links() -> &'static HashMap<&'static str, &'static str> {
+    static LINKS: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    LINKS.get_or_init(|| {
+        LINKS_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .collect()
+    })
+}
+
+/// Names that are abbreviations or rule names rather than places, with the zone to use.
+fn abbreviation_hint(name: &str) -> Option<&'static str> {
+    let upper = name.to_ascii_uppercase();
+    Some(match upper.as_str() {
+        "EST" | "EDT" | "ET" | "EST5EDT" => "America/New_York",
+        "CST" | "CDT" | "CT" | "CST6CDT" => "America/Chicago",
+        "MST" | "MDT" | "MT" | "MST7MDT" => {
+            "America/Denver (or America/Phoenix, which keeps standard time all year)"
+        }
+        "PST" | "PDT" | "PT" | "PST8PDT" => "America/Los_Angeles",
+        "AKST" | "AKDT" => "America/Anchorage",
+        "HST" | "HDT" => "Pacific/Honolulu",
+        "AST" | "ADT" => "America/Halifax (or America/Puerto_Rico, which keeps standard time)",
+        "NST" | "NDT" => "America/St_Johns",
+        "GMT" | "BST" | "Z" | "ZULU" => "Europe/London (or UTC for no DST at all)",
+        "CET" | "CEST" | "MET" | "MEST" => "Europe/Paris (or the zone of the city you mean)",
+        "EET" | "EEST" => "Europe/Athens (or the zone of the city you mean)",
+        "WET" | "WEST" => "Europe/Lisbon",
+        "IST" => "Asia/Kolkata (India), Europe/Dublin (Ireland) or Asia/Jerusalem (Israel)",
+        "AEST" | "AEDT" => "Australia/Sydney",
+        "ACST" | "ACDT" => "Australia/Adelaide",
+        "AWST" => "Australia/Perth",
+        "JST" => "Asia/Tokyo",
+        "KST" => "Asia/Seoul",
+        "NZST" | "NZDT" => "Pacific/Auckland",
+        _ => return None,
+    })
+}
+
+/// Resolves a zone name from a document.
+///
+/// # Errors
+/// A [`ZoneError`] for empty names, abbreviations, POSIX-style names, fixed offsets, wrong
+/// spelling (including case) and names the database does not know.
+pub fn resolve(name: &str) -> Result<Resolved, ZoneError> {
+    let err = |message: String| Err(ZoneError { message });
+    if name.is_empty() {
+        return err("expected an IANA time zone such as \"America/New_York\", found an empty string".into());
+    }
+    if name == "UTC" || name == "Etc/UTC" {
+        return Ok(Resolved {
+            zone: Zone { name: name.into(), canonical: "Etc/UTC".into(), tz: TimeZone::UTC },
+            warning: None,
+        });
+    }
+    if let Some(hint) = abbreviation_hint(name) {
+        return err(format!(
+            "expected an IANA time zone named for a place, found {name:?}, an abbreviation or \
+             rule name that does not follow any place's daylight-saving changes; use {hint}"
+        ));
+    }
+    let trimmed_etc = name.strip_prefix("Etc/").unwrap_or(name);
+    let is_fixed = ["GMT+", "GMT-", "UTC+", "UTC-"]
+        .iter()
+        .any(|p| trimmed_etc.to_ascii_uppercase().starts_with(p));
+    if is_fixed || name.starts_with('+') || name.starts_with('-') {
+        return err(format!(
+            "expected an IANA time zone named for a place, found {name:?}, a fixed offset \
+             with no daylight-saving rules (and Etc/GMT+5 means UTC-5); use the zone of the \
+             place, such as America/New_York"
+        ));
+    }
+    let Ok(tz) = database().get(name) else {
+        let suggestion = closest_name(name);
+        return err(match suggestion {
+            Some(s) => format!("unknown time zone {name:?}; did you mean {s:?}?"),
+            None => format!(
+                "unknown time zone {name:?}; expected an IANA name such as \"America/New_York\""
+            ),
+        });
+    };
+    let spelled = tz.iana_name().unwrap_or(name);
+    if spelled != name {
+        return err(format!(
+            "time zone {name:?} is not spelled as the tz database spells it; write {spelled:?}"
+        ));
+    }
+    match links().get(name) {
+        Some(&target) if target == "Etc/UTC" || target == "Etc/GMT" => err(format!(
+            "expected an IANA time zone named for a place, found {name:?}; write \"UTC\" for \
+             no daylight saving, or the zone of the place, such as Europe/London"
+        )),
+        Some(&target) => Ok(Resolved {
+            zone: Zone { name: name.into(), canonical: target.into(), tz },
+            warning: Some(format!(
+                "{name:?} is a deprecated link to {target:?}; write {target:?} instead"
+            )),
+        }),
+        None => Ok(Resolved {
+            zone: Zone { name: name.into(), canonical: name.into(), tz },
+            warning: None,
+        }),
+    }
+}
+
+/// The database name equal to `name` ignoring case, or with spaces for underscores.
+fn closest_name(name: &str) -> Option<String> {
+    let wanted = name.trim().replace(' ', "_");
+    database()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .find(|n| n.eq_ignore_ascii_case(&wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_places_utc_and_links() {
+        assert_eq!(resolve("America/New_York").unwrap().zone.canonical, "America/New_York");
+        assert!(resolve("UTC").unwrap().warning.is_none());
+        assert!(resolve("Etc/UTC").is_ok());
+        let r = resolve("US/Eastern").unwrap();
+        assert_eq!(r.zone.canonical, "America/New_York");
+        assert!(r.warning.unwrap().contains("America/New_York"));
+    }
+
+    #[test]
+    fn refuses_abbreviations_offsets_and_misspellings() {
+        for (name, hint) in [
+            ("CST", "America/Chicago"),
+            ("EST", "America/New_York"),
+            ("EST5EDT", "America/New_York"),
+            ("PST8PDT", "America/Los_Angeles"),
+            ("Etc/GMT+5", "fixed offset"),
+            ("america/new_york", "\"America/New_York\""),
+            (" America/New_York", "did you mean"),
+            ("Mars/Olympus", "unknown time zone"),
+            ("GMT", "Europe/London"),
+        ] {
+            let e = resolve(name).unwrap_err().message;
+            assert!(e.contains(hint), "{name}: {e}");
+        }
+    }
+}
