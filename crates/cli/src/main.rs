@@ -4,8 +4,12 @@
 //! `commands/`; this file only wires them together.
 
 mod commands;
+mod config;
+mod gate;
 mod input;
 mod output;
+mod rollout;
+mod session;
 
 use std::process::ExitCode;
 
@@ -53,6 +57,37 @@ enum Command {
     Demo(commands::demo::Args),
 }
 
+/// Runs one parsed command line.
+fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
+    let globals = commands::Globals {
+        output: cli.output.unwrap_or(OutputMode::Human),
+    };
+    match cli.command {
+        Command::Validate(a) => commands::validate::run(a, &globals),
+        Command::Check(a) => commands::check::run(a, &globals),
+        Command::Expand(a) => commands::expand::run(a, &globals),
+        Command::Calendar(a) => commands::calendar::run(a, &globals),
+        Command::Get(a) => commands::get::run(a, &globals),
+        Command::Plan(a) => commands::plan::run(a, &globals),
+        Command::Apply(a) => commands::apply::run(a, &globals),
+        Command::Audit(c) => commands::audit::run(c, &globals),
+        Command::Webhooks(c) => commands::webhooks::run(c, &globals),
+        Command::Emulator(a) => commands::emulator::run(a, &globals),
+        Command::Demo(a) => commands::demo::run(a, &globals),
+    }
+}
+
+/// Runs a command line given as words (without the program name), as `demo` does for each
+/// step, so the demo shows exactly what the command prints.
+///
+/// # Errors
+/// A usage error for a command line that does not parse; otherwise the command's own.
+pub fn run_words(words: &[&str]) -> anyhow::Result<commands::Outcome> {
+    let cli = Cli::try_parse_from(std::iter::once("cxsched").chain(words.iter().copied()))
+        .map_err(|e| commands::UsageError(e.to_string()))?;
+    dispatch(cli)
+}
+
 fn version_line() -> String {
     format!(
         "{} (tzdb {})",
@@ -74,21 +109,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    let mode = cli.output.unwrap_or(OutputMode::Human);
-    let globals = commands::Globals { output: mode };
-    let result = match cli.command {
-        Command::Validate(a) => commands::validate::run(a, &globals),
-        Command::Check(a) => commands::check::run(a, &globals),
-        Command::Expand(a) => commands::expand::run(a, &globals),
-        Command::Calendar(a) => commands::calendar::run(a, &globals),
-        Command::Get(a) => commands::get::run(a, &globals),
-        Command::Plan(a) => commands::plan::run(a, &globals),
-        Command::Apply(a) => commands::apply::run(a, &globals),
-        Command::Audit(c) => commands::audit::run(c, &globals),
-        Command::Webhooks(c) => commands::webhooks::run(c, &globals),
-        Command::Emulator(a) => commands::emulator::run(a, &globals),
-        Command::Demo(a) => commands::demo::run(a, &globals),
-    };
+    let result = dispatch(cli);
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(err) => {

@@ -1,1 +1,24 @@
-//! Placeholder; filled in by its issue.
+//! `cxsched-compliance`: is a schedule legal, date by date, where the called people are?
+//!
+//! - [`rules`]: rule packs (federal baseline and stricter state rules) as data, embedded
+//!   from `data/rules/us.toml` or read from a file the caller supplies.
+//! - [`holidays`]: holiday calendars computed from rules, with observance shifts.
+//! - [`recipients`]: zones, states and phone numbers (by area code, `data/area_codes.tsv`)
+//!   resolved to the targets a check decides for.
+//! - [`check`]: the per-date check over a horizon, producing findings grouped into date
+//!   spans; [`report`] gives them their JSON fields and messages.
+//!
+//! Pure: no I/O and no clock. Callers pass in texts, dates and "today".
+
+pub mod check;
+pub mod days;
+pub mod holidays;
+pub mod recipients;
+pub mod report;
+pub mod rules;
+pub mod timeline;
+
+pub use check::{Code, Horizon, RawFinding, Report, check};
+pub use recipients::{AreaCodeTable, RecipientInput, Resolution, Target};
+pub use report::{Finding, findings};
+pub use rules::{Confidence, Rule, RulePack, RulePackError, Severity};

@@ -48,6 +48,22 @@ impl std::fmt::Display for Change {
     }
 }
 
+/// What writing `desired` over a campaign with no (readable) schedule would set.
+pub fn changes_from_empty(desired: &Schedule) -> Vec<Change> {
+    let field = |field: &'static str, desired: String| Change::Field {
+        field,
+        live: "(none)".into(),
+        desired,
+    };
+    let mut out = vec![
+        field("timezone", desired.timezone.name.clone()),
+        field("businessHoursDirective", desired.directive.as_str().into()),
+        field("maxConcurrentCalls", desired.max_concurrent_calls.to_string()),
+    ];
+    out.extend(canonical_windows(&desired.windows).into_iter().map(Change::AddWindow));
+    out
+}
+
 /// What applying `desired` over `live` would change, by meaning; empty when
 /// [`same_schedule`] holds.
 pub fn changes(desired: &Schedule, live: &Schedule) -> Vec<Change> {

@@ -81,15 +81,31 @@ pub fn resolve(tz: &TimeZone, date: Date, index: usize, window: &TimeWindow) -> 
     let (end, end_offset, end_kind) = instant(tz, end_local);
     let mut dst = start_kind.or(end_kind);
     if dst.is_none() && start < end {
-        // A transition strictly inside the real span.
-        if let Some(t) = tz.following(start).next() {
-            if t.timestamp() < end {
-                let before = tz.to_offset(start);
-                dst = Some(if t.offset() > before { Dst::Gap } else { Dst::Fold });
-            }
-        }
+        // A transition inside the real span, or at its end (New York 01:00–03:00 on the
+        // spring day ends where the gap ends), that changes the offset (some transitions only
+        // rename it, such as US war time becoming peace time in 1945).
+        let before = tz.to_offset(start);
+        dst = tz
+            .following(start)
+            .take_while(|t| t.timestamp() < end)
+            .find(|t| t.offset() != before)
+            .map(|t| {
+                if t.offset() > before {
+                    Dst::Gap
+                } else {
+                    Dst::Fold
+                }
+            });
     }
-    Occurrence { date, window: index, start, end, start_offset, end_offset, dst }
+    Occurrence {
+        date,
+        window: index,
+        start,
+        end,
+        start_offset,
+        end_offset,
+        dst,
+    }
 }
 
 fn instant(tz: &TimeZone, local: DateTime) -> (Timestamp, Offset, Option<Dst>) {
@@ -118,7 +134,13 @@ pub fn occurrences(schedule: &Schedule, from: Date, days: u32) -> Occurrences<'_
     for list in &mut by_day {
         list.sort_by_key(|&i| (schedule.windows[i].start, i));
     }
-    Occurrences { schedule, by_day, date: Some(from), days_left: days, pos: 0 }
+    Occurrences {
+        schedule,
+        by_day,
+        date: Some(from),
+        days_left: days,
+        pos: 0,
+    }
 }
 
 /// Iterator returned by [`occurrences`].
@@ -180,6 +202,13 @@ mod tests {
         let moved = occ("America/New_York", d, "02:00:00", "02:30:00");
         assert_eq!(moved.start.to_string(), "2026-03-08T07:00:00Z");
         assert_eq!(moved.seconds(), 1800);
+        let to_gap_end = occ("America/New_York", d, "01:00:00", "03:00:00");
+        assert_eq!(
+            (to_gap_end.dst, to_gap_end.seconds()),
+            (Some(Dst::Gap), 3600)
+        );
+        let from_gap_end = occ("America/New_York", d, "03:00:00", "04:00:00");
+        assert_eq!((from_gap_end.dst, from_gap_end.seconds()), (None, 3600));
         let plain = occ("America/New_York", d, "09:00:00", "17:00:00");
         assert_eq!(plain.dst, None);
     }

@@ -45,7 +45,10 @@ impl Validation {
 
     fn failed(message: String) -> Validation {
         Validation {
-            errors: vec![Issue { path: String::new(), message }],
+            errors: vec![Issue {
+                path: String::new(),
+                message,
+            }],
             ..Validation::default()
         }
     }
@@ -95,9 +98,7 @@ pub fn parse_document(text: &str, format: Format) -> Validation {
     let tree: Result<Value, String> = match format {
         Format::Json => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
         Format::Toml => toml::from_str(text).map_err(|e| format!("not valid TOML: {e}")),
-        Format::Yaml => {
-            serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
-        }
+        Format::Yaml => serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}")),
     };
     match tree {
         Ok(value) => validate_value(&value, Profile::Document),
@@ -140,11 +141,17 @@ struct Checker {
 
 impl Checker {
     fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(Issue { path: path.into(), message: message.into() });
+        self.errors.push(Issue {
+            path: path.into(),
+            message: message.into(),
+        });
     }
 
     fn warn(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Issue { path: path.into(), message: message.into() });
+        self.warnings.push(Issue {
+            path: path.into(),
+            message: message.into(),
+        });
     }
 
     /// Reports keys of `obj` not in `known`, and returns the object.
@@ -156,7 +163,10 @@ impl Checker {
         known: &[&str],
     ) -> Option<&'v Map<String, Value>> {
         let Value::Object(obj) = value else {
-            self.error(path, format!("expected {what} (an object), found {}", found(value)));
+            self.error(
+                path,
+                format!("expected {what} (an object), found {}", found(value)),
+            );
             return None;
         };
         for key in obj.keys() {
@@ -184,7 +194,10 @@ impl Checker {
     ) -> Option<&'v Value> {
         let v = obj.get(key);
         if v.is_none() {
-            self.error(join(path, key), format!("missing required field; expected {expected}"));
+            self.error(
+                join(path, key),
+                format!("missing required field; expected {expected}"),
+            );
         }
         v
     }
@@ -210,7 +223,10 @@ impl Checker {
             });
         match Uuid::try_parse(s) {
             Ok(id) if shaped && id.is_nil() => {
-                self.error(path, "expected a UUID identifying a campaign, found the nil UUID (all zeros)");
+                self.error(
+                    path,
+                    "expected a UUID identifying a campaign, found the nil UUID (all zeros)",
+                );
                 None
             }
             Ok(id) if shaped => Some(id),
@@ -263,9 +279,16 @@ impl Checker {
         let campaign_id = self
             .required(obj, "", "campaignId", "a UUID")
             .and_then(|v| self.uuid(v, "campaignId"));
-        let schedule_id = obj.get("scheduleId").and_then(|v| self.uuid(v, "scheduleId"));
+        let schedule_id = obj
+            .get("scheduleId")
+            .and_then(|v| self.uuid(v, "scheduleId"));
         let timezone = self
-            .required(obj, "", "timezone", "an IANA time zone such as \"America/New_York\"")
+            .required(
+                obj,
+                "",
+                "timezone",
+                "an IANA time zone such as \"America/New_York\"",
+            )
             .and_then(|v| self.string(v, "timezone", "an IANA time zone name"))
             .and_then(|name| match zone::resolve(name) {
                 Ok(r) => {
@@ -280,7 +303,12 @@ impl Checker {
                 }
             });
         let directive = self
-            .required(obj, "", "businessHoursDirective", "STRICT, FLEXIBLE or IGNORE")
+            .required(
+                obj,
+                "",
+                "businessHoursDirective",
+                "STRICT, FLEXIBLE or IGNORE",
+            )
             .and_then(|v| {
                 let s = self.string(v, "businessHoursDirective", "STRICT, FLEXIBLE or IGNORE")?;
                 let d = Directive::parse(s);
@@ -296,7 +324,12 @@ impl Checker {
             .required(obj, "", "maxConcurrentCalls", "an integer from 1 to 500")
             .and_then(|v| self.integer(v, "maxConcurrentCalls", 1, 500));
         let windows = self
-            .required(obj, "", "timeWindows", "a list of time windows (it may be empty)")
+            .required(
+                obj,
+                "",
+                "timeWindows",
+                "a list of time windows (it may be empty)",
+            )
             .and_then(|v| self.windows(v));
         let compliance = match obj.get("compliance") {
             Some(v) => self.compliance(v),
@@ -316,11 +349,17 @@ impl Checker {
 
     fn windows(&mut self, v: &Value) -> Option<Vec<TimeWindow>> {
         let Value::Array(items) = v else {
-            self.error("timeWindows", format!("expected a list of time windows, found {}", found(v)));
+            self.error(
+                "timeWindows",
+                format!("expected a list of time windows, found {}", found(v)),
+            );
             return None;
         };
         if items.is_empty() {
-            self.warn("timeWindows", "the list is empty: this campaign never dials");
+            self.warn(
+                "timeWindows",
+                "the list is empty: this campaign never dials",
+            );
         }
         let errors_before = self.errors.len();
         let mut parsed: Vec<Option<TimeWindow>> = Vec::with_capacity(items.len());
@@ -387,7 +426,12 @@ impl Checker {
     }
 
     fn window(&mut self, v: &Value, path: &str) -> Option<TimeWindow> {
-        let obj = self.object(v, path, "a time window", &["dayOfWeek", "startTime", "endTime"])?;
+        let obj = self.object(
+            v,
+            path,
+            "a time window",
+            &["dayOfWeek", "startTime", "endTime"],
+        )?;
         let day = self
             .required(obj, path, "dayOfWeek", "MONDAY..SUNDAY")
             .and_then(|v| {
@@ -426,7 +470,11 @@ impl Checker {
             );
             return None;
         }
-        Some(TimeWindow { day: day?, start, end })
+        Some(TimeWindow {
+            day: day?,
+            start,
+            end,
+        })
     }
 
     fn time(&mut self, v: &Value, path: &str) -> Option<LocalTime> {
@@ -448,8 +496,22 @@ impl Checker {
                 );
                 None
             }
+            Value::Object(obj) if toml_datetime(obj).is_some() => {
+                let written = toml_datetime(obj).unwrap_or_default();
+                self.error(
+                    path,
+                    format!(
+                        "expected a time as a string \"HH:MM:SS\", found the TOML date-time \
+                         {written} (in TOML, quote times: \"09:00:00\")"
+                    ),
+                );
+                None
+            }
             other => {
-                self.error(path, format!("expected a time as HH:MM:SS, found {}", found(other)));
+                self.error(
+                    path,
+                    format!("expected a time as HH:MM:SS, found {}", found(other)),
+                );
                 None
             }
         }
@@ -466,17 +528,28 @@ impl Checker {
         let mut ok = true;
         if let Some(p) = obj.get("purpose") {
             const EXPECTED: &str = "telemarketing, debt_collection or informational";
-            match self.string(p, "compliance.purpose", EXPECTED).map(|s| (s, Purpose::parse(s))) {
+            match self
+                .string(p, "compliance.purpose", EXPECTED)
+                .map(|s| (s, Purpose::parse(s)))
+            {
                 Some((_, Some(p))) => c.purpose = p,
                 Some((s, None)) => {
-                    self.error("compliance.purpose", format!("expected {EXPECTED}, found {s:?}"));
+                    self.error(
+                        "compliance.purpose",
+                        format!("expected {EXPECTED}, found {s:?}"),
+                    );
                     ok = false;
                 }
                 None => ok = false,
             }
         }
         if let Some(h) = obj.get("horizonDays") {
-            match self.integer(h, "compliance.horizonDays", 1, u64::from(Compliance::MAX_HORIZON_DAYS)) {
+            match self.integer(
+                h,
+                "compliance.horizonDays",
+                1,
+                u64::from(Compliance::MAX_HORIZON_DAYS),
+            ) {
                 Some(n) => c.horizon_days = n as u32,
                 None => ok = false,
             }
@@ -498,7 +571,12 @@ impl Checker {
 
     fn recipients(&mut self, v: &Value) -> Option<Recipients> {
         const PATH: &str = "compliance.recipients";
-        let obj = self.object(v, PATH, "the recipients table", &["zones", "states", "phoneNumbersFile"])?;
+        let obj = self.object(
+            v,
+            PATH,
+            "the recipients table",
+            &["zones", "states", "phoneNumbersFile"],
+        )?;
         let before = self.errors.len();
         let mut r = Recipients::default();
         if let Some(zones) = obj.get("zones") {
@@ -520,7 +598,9 @@ impl Checker {
         if let Some(states) = obj.get("states") {
             for (i, s) in self.list(states, &join(PATH, "states"), "USPS state codes") {
                 let at = format!("{PATH}.states[{i}]");
-                if let Some(code) = self.string(s, &at, "a two-letter USPS state code such as \"TX\"") {
+                if let Some(code) =
+                    self.string(s, &at, "a two-letter USPS state code such as \"TX\"")
+                {
                     if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
                         r.states.push(code.to_ascii_uppercase());
                     } else {
@@ -537,20 +617,41 @@ impl Checker {
         (self.errors.len() == before).then_some(r)
     }
 
-    fn list<'v>(&mut self, v: &'v Value, path: &str, what: &str) -> std::iter::Enumerate<std::slice::Iter<'v, Value>> {
+    fn list<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        what: &str,
+    ) -> std::iter::Enumerate<std::slice::Iter<'v, Value>> {
         static EMPTY: [Value; 0] = [];
         match v {
             Value::Array(items) => items.iter().enumerate(),
             other => {
-                self.error(path, format!("expected a list of {what}, found {}", found(other)));
+                self.error(
+                    path,
+                    format!("expected a list of {what}, found {}", found(other)),
+                );
                 EMPTY.iter().enumerate()
             }
         }
     }
 }
 
+/// The text of a TOML date or time (`09:00:00` unquoted), which the TOML reader hands over as
+/// a one-field table.
+fn toml_datetime(obj: &Map<String, Value>) -> Option<&str> {
+    match obj.iter().next() {
+        Some((k, Value::String(s))) if obj.len() == 1 && k == "$__toml_private_datetime" => Some(s),
+        _ => None,
+    }
+}
+
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn index_list(it: impl Iterator<Item = usize>) -> String {
@@ -582,8 +683,15 @@ mod tests {
         let paths: Vec<&str> = v.errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["extra", "campaignId", "timezone", "businessHoursDirective", "maxConcurrentCalls",
-             "timeWindows[0].startTime", "timeWindows[0].endTime"]
+            [
+                "extra",
+                "campaignId",
+                "timezone",
+                "businessHoursDirective",
+                "maxConcurrentCalls",
+                "timeWindows[0].startTime",
+                "timeWindows[0].endTime"
+            ]
         );
     }
 

@@ -99,11 +99,17 @@ fn abbreviation_hint(name: &str) -> Option<&'static str> {
 pub fn resolve(name: &str) -> Result<Resolved, ZoneError> {
     let err = |message: String| Err(ZoneError { message });
     if name.is_empty() {
-        return err("expected an IANA time zone such as \"America/New_York\", found an empty string".into());
+        return err(
+            "expected an IANA time zone such as \"America/New_York\", found an empty string".into(),
+        );
     }
     if name == "UTC" || name == "Etc/UTC" {
         return Ok(Resolved {
-            zone: Zone { name: name.into(), canonical: "Etc/UTC".into(), tz: TimeZone::UTC },
+            zone: Zone {
+                name: name.into(),
+                canonical: "Etc/UTC".into(),
+                tz: TimeZone::UTC,
+            },
             warning: None,
         });
     }
@@ -139,19 +145,36 @@ pub fn resolve(name: &str) -> Result<Resolved, ZoneError> {
             "time zone {name:?} is not spelled as the tz database spells it; write {spelled:?}"
         ));
     }
-    match links().get(name) {
-        Some(&target) if target == "Etc/UTC" || target == "Etc/GMT" => err(format!(
+    if name == "Factory" {
+        return err(format!(
+            "expected an IANA time zone named for a place, found {name:?}, the tz database's \
+             placeholder for an unset zone; use the zone of the place, such as America/New_York"
+        ));
+    }
+    // Etc/GMT itself and every link to it or to Etc/UTC (GMT0, UCT, Zulu…) name no place.
+    let target = links().get(name).copied();
+    let utc_alias = name == "Etc/GMT" || matches!(target, Some("Etc/UTC" | "Etc/GMT"));
+    match target {
+        _ if utc_alias => err(format!(
             "expected an IANA time zone named for a place, found {name:?}; write \"UTC\" for \
              no daylight saving, or the zone of the place, such as Europe/London"
         )),
-        Some(&target) => Ok(Resolved {
-            zone: Zone { name: name.into(), canonical: target.into(), tz },
+        Some(target) => Ok(Resolved {
+            zone: Zone {
+                name: name.into(),
+                canonical: target.into(),
+                tz,
+            },
             warning: Some(format!(
                 "{name:?} is a deprecated link to {target:?}; write {target:?} instead"
             )),
         }),
         None => Ok(Resolved {
-            zone: Zone { name: name.into(), canonical: name.into(), tz },
+            zone: Zone {
+                name: name.into(),
+                canonical: name.into(),
+                tz,
+            },
             warning: None,
         }),
     }
@@ -172,7 +195,10 @@ mod tests {
 
     #[test]
     fn accepts_places_utc_and_links() {
-        assert_eq!(resolve("America/New_York").unwrap().zone.canonical, "America/New_York");
+        assert_eq!(
+            resolve("America/New_York").unwrap().zone.canonical,
+            "America/New_York"
+        );
         assert!(resolve("UTC").unwrap().warning.is_none());
         assert!(resolve("Etc/UTC").is_ok());
         let r = resolve("US/Eastern").unwrap();
@@ -192,6 +218,9 @@ mod tests {
             (" America/New_York", "did you mean"),
             ("Mars/Olympus", "unknown time zone"),
             ("GMT", "Europe/London"),
+            ("Etc/GMT", "write \"UTC\""),
+            ("UCT", "write \"UTC\""),
+            ("Factory", "placeholder"),
         ] {
             let e = resolve(name).unwrap_err().message;
             assert!(e.contains(hint), "{name}: {e}");

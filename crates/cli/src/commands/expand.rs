@@ -9,7 +9,7 @@ use cxsched_core::model::weekday_name;
 use cxsched_core::{Date, occurrences};
 use serde_json::json;
 
-use super::{Globals, Outcome, validate};
+use super::{Globals, Outcome, UsageError, validate};
 use crate::input;
 use crate::output::OutputMode;
 
@@ -26,6 +26,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
+    if args.file.as_os_str() != "-" && !args.file.is_file() {
+        return Err(UsageError(format!("{}: no such file", args.file.display())).into());
+    }
     let loaded = input::load(&args.file);
     let Some(schedule) = &loaded.validation.schedule else {
         let text = validate::render(&loaded.source, None, &loaded.validation, globals.output);

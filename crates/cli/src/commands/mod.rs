@@ -60,14 +60,9 @@ pub struct RemoteError(pub String);
 pub fn error_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<RemoteError>().is_some() {
         3
-    } else if err.downcast_ref::<UsageError>().is_some() || err.downcast_ref::<std::io::Error>().is_some() {
-        2
     } else {
+        // Usage and configuration errors, and local failures (files that cannot be read or
+        // written) that stopped the command before it could decide anything.
         2
     }
-}
-
-/// Bails out of a command not built yet, as a usage error.
-pub fn not_yet(what: &str) -> anyhow::Result<Outcome> {
-    Err(UsageError(format!("`cxsched {what}` is not available in this build")).into())
 }

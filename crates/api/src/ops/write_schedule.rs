@@ -1,0 +1,131 @@
+//! Writing a desired schedule over one that was read, never overwriting blindly.
+//!
+//! PUT with the ETag that was read. On a stale ETag (409 `ETAG_MISMATCH` or 412) read again:
+//! - the live schedule is now what we meant to write (by meaning) → done, nothing to write;
+//! - it changed to something else since we read it → a conflict carrying both versions;
+//! - it is unchanged by meaning (only the ETag moved) → PUT once more with the new ETag.
+
+use std::time::Duration;
+
+use cxsched_core::Schedule;
+use cxsched_core::compare::same_schedule;
+
+use super::get_schedule::Live;
+use crate::client::Client;
+use crate::error::{ApiError, Conflict, ErrorKind};
+
+/// How a write ended, with the metrics the audit log records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The schedule was written.
+    Written {
+        etag_before: String,
+        etag_after: String,
+        schedule_id: Option<String>,
+        /// HTTP attempts of the whole operation (reads included).
+        attempts: u32,
+        latency: Duration,
+    },
+    /// The live schedule already was the desired one; nothing was written.
+    AlreadyInPlace {
+        etag: String,
+        attempts: u32,
+        latency: Duration,
+    },
+}
+
+/// True when `now` differs by meaning from `before` (bodies compared when neither parses).
+fn changed(before: &Live, now: &Live) -> bool {
+    match (&before.schedule, &now.schedule) {
+        (Some(a), Some(b)) => !same_schedule(a, b),
+        (None, None) => before.body != now.body,
+        _ => true,
+    }
+}
+
+fn is_desired(desired: &Schedule, live: &Live) -> bool {
+    live.schedule
+        .as_ref()
+        .is_some_and(|s| same_schedule(desired, s))
+}
+
+impl Client {
+    /// Writes `desired` over the schedule `read` (as read with [`Client::get_schedule`]),
+    /// following the stale-ETag rule above.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Conflict`] with [`ApiError::conflict`] holding what was read and what is
+    /// live now; otherwise the errors of [`Client::put_schedule`] and [`Client::get_schedule`].
+    pub async fn write_schedule(
+        &self,
+        desired: &Schedule,
+        read: &Live,
+    ) -> Result<WriteOutcome, ApiError> {
+        let id = desired.campaign_id;
+        let mut attempts = 0u32;
+        let mut latency = Duration::ZERO;
+        if is_desired(desired, read) {
+            return Ok(WriteOutcome::AlreadyInPlace {
+                etag: read.etag.clone(),
+                attempts,
+                latency,
+            });
+        }
+        let body = desired.to_wire();
+        let mut base = read.clone();
+        for round in 0..2 {
+            match self.put_schedule(id, &body, &base.etag).await {
+                Ok(w) => {
+                    return Ok(WriteOutcome::Written {
+                        etag_before: base.etag,
+                        etag_after: w.etag,
+                        schedule_id: w.schedule_id,
+                        attempts: attempts + w.attempts,
+                        latency: latency + w.latency,
+                    });
+                }
+                Err(e) if e.kind() == ErrorKind::StaleEtag => {
+                    attempts += e.attempts();
+                    let now = self.get_schedule(id).await?;
+                    attempts += now.attempts;
+                    latency += now.latency;
+                    if is_desired(desired, &now) {
+                        return Ok(WriteOutcome::AlreadyInPlace {
+                            etag: now.etag,
+                            attempts,
+                            latency,
+                        });
+                    }
+                    if changed(read, &now) || round == 1 {
+                        return Err(conflict(read, now, attempts, latency));
+                    }
+                    base = now;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        unreachable!("the second round always returns")
+    }
+}
+
+fn conflict(read: &Live, now: Live, attempts: u32, latency: Duration) -> ApiError {
+    let message = format!(
+        "the live schedule changed since it was read (ETag {} → {}); not overwritten. Read: {}. \
+         Live now: {}. Review the live schedule (cxsched get {}) and plan again",
+        read.etag,
+        now.etag,
+        read.summary(),
+        now.summary(),
+        read.campaign_id,
+    );
+    ApiError::new(
+        ErrorKind::Conflict,
+        format!("writing the schedule of campaign {}", read.campaign_id),
+        message,
+    )
+    .with_attempts(attempts, latency)
+    .with_conflict(Conflict {
+        read: read.clone(),
+        live: now,
+    })
+}

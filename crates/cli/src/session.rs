@@ -1,0 +1,259 @@
+//! The edge shared by `plan` and `apply`: configuration, the API client, the async runtime,
+//! the audit log, the webhook outbox, the compliance gate and Ctrl-C.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use cxsched_api::{Client, ClientConfig};
+use cxsched_audit::{AuditEntry, AuditLog};
+use cxsched_webhooks::{Outbox, WebhookSecret};
+use indicatif::{ProgressBar, ProgressStyle};
+use uuid::Uuid;
+
+use crate::commands::{Outcome, UsageError};
+use crate::config::{ApiFlags, ApiSettings};
+use crate::rollout::desired::Desired;
+use crate::rollout::execute::{self, CampaignResult, Settings, Sinks};
+use crate::rollout::plan::{self, Entry};
+
+/// Flags of commands that talk to the API with the audit log and outbox.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SessionFlags {
+    #[command(flatten)]
+    pub api: ApiFlags,
+    /// Client-side limit on requests per second (all requests; 429s slow it further).
+    #[arg(long, value_name = "RPS", env = "CXSCHED_RATE_LIMIT")]
+    pub rate_limit: Option<f64>,
+    /// Folder of the durable webhook outbox.
+    #[arg(long, value_name = "DIR", env = "CXSCHED_OUTBOX", default_value = "cxsched-outbox")]
+    pub outbox: PathBuf,
+}
+
+/// An open session: a client, a runtime, and (for apply) the audit log and outbox.
+pub struct Session {
+    runtime: tokio::runtime::Runtime,
+    client: Arc<Client>,
+    settings: ApiSettings,
+    audit_path: PathBuf,
+    outbox_dir: PathBuf,
+    rate_limit: Option<f64>,
+}
+
+/// What an apply run produced.
+pub struct ApplyRun {
+    pub results: Vec<CampaignResult>,
+    pub interrupted: bool,
+    pub audit_failure: Option<String>,
+    /// A one-line account of webhook delivery, when webhooks are configured.
+    pub webhooks: Option<String>,
+}
+
+impl Session {
+    /// Reads the configuration and builds the client.
+    ///
+    /// # Errors
+    /// A usage error for missing or bad configuration.
+    pub fn open(flags: &SessionFlags, _writes: bool) -> anyhow::Result<Session> {
+        let settings = ApiSettings::from_sources(&flags.api)?;
+        let mut config: ClientConfig = settings.client_config();
+        config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);
+        let client = Client::new(config).map_err(|e| UsageError(e.to_string()))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        Ok(Session {
+            runtime,
+            client: Arc::new(client),
+            audit_path: settings.audit_log.clone(),
+            settings,
+            outbox_dir: flags.outbox.clone(),
+            rate_limit: flags.rate_limit,
+        })
+    }
+
+    /// The API client id, recorded as the actor in the audit log.
+    pub fn actor(&self) -> &str {
+        &self.settings.client_id
+    }
+
+    /// The rule pack used by the compliance gate.
+    pub fn rule_pack_version(&self) -> String {
+        crate::gate::rule_pack_version()
+    }
+
+    /// Reads live schedules and compares them with `docs`.
+    ///
+    /// # Errors
+    /// Only for local failures (the audit log cannot be read).
+    pub fn plan(&self, docs: Vec<Desired>) -> anyhow::Result<Vec<Entry>> {
+        let last = last_written(&self.audit_path)?;
+        let now = jiff::Timestamp::now();
+        let gate = move |d: &Desired| crate::gate::compliance_errors(d, now);
+        let concurrency = self.rate_limit.map_or(32, |r| (r.ceil() as usize).clamp(1, 32));
+        Ok(self.runtime.block_on(plan::plan(Arc::clone(&self.client), docs, concurrency, &last, &gate)))
+    }
+
+    /// `Some(Remote)` when every campaign failed to read for credentials or network reasons:
+    /// nothing could be decided (exit status 3).
+    pub fn remote_failure(&self, entries: &[Entry]) -> Option<Outcome> {
+        let readable: Vec<&Entry> = entries.iter().filter(|e| e.desired.is_some()).collect();
+        (!readable.is_empty() && readable.iter().all(|e| e.remote_failure)).then_some(Outcome::Remote)
+    }
+
+    /// The exit outcome of a plan: remote failure, errors or conflicts, or fine.
+    pub fn plan_outcome(&self, entries: &[Entry]) -> Outcome {
+        self.remote_failure(entries).unwrap_or_else(|| {
+            Outcome::failed_if(entries.iter().any(|e| {
+                matches!(e.status, plan::Status::Error | plan::Status::Conflict) || !e.compliance_errors.is_empty()
+            }))
+        })
+    }
+
+    /// Writes the plan's changes, then delivers queued webhooks within `webhook_wait`.
+    ///
+    /// # Errors
+    /// When the audit log or the outbox cannot be opened.
+    pub fn apply(&self, entries: Vec<Entry>, settings: Settings, webhook_wait: Duration) -> anyhow::Result<ApplyRun> {
+        let audit = AuditLog::open(&self.audit_path)
+            .with_context(|| format!("opening the audit log {}", self.audit_path.display()))?;
+        let webhook = self.webhook_target()?;
+        let outbox = match &webhook {
+            Some(_) => Some(
+                Outbox::open(&self.outbox_dir)
+                    .with_context(|| format!("opening the webhook outbox {}", self.outbox_dir.display()))?,
+            ),
+            None => None,
+        };
+        let sinks = Arc::new(Sinks { audit: Mutex::new(audit), outbox, audit_failure: Mutex::new(None) });
+        let stop = Arc::new(AtomicBool::new(false));
+        let progress = progress_bar(entries.len() as u64);
+        let settings = Arc::new(settings);
+        let results = self.runtime.block_on({
+            let stop = Arc::clone(&stop);
+            let sinks = Arc::clone(&sinks);
+            let settings = Arc::clone(&settings);
+            let client = Arc::clone(&self.client);
+            let progress = progress.clone();
+            async move {
+                let watcher = tokio::spawn({
+                    let stop = Arc::clone(&stop);
+                    async move {
+                        if tokio::signal::ctrl_c().await.is_ok() {
+                            stop.store(true, Ordering::SeqCst);
+                            eprintln!("\ninterrupted: finishing the writes in flight, starting no new ones");
+                        }
+                    }
+                });
+                let results = execute::execute(client, entries, settings, sinks, stop, progress).await;
+                watcher.abort();
+                results
+            }
+        });
+        progress.finish_and_clear();
+        let webhooks = match (&webhook, &sinks.outbox) {
+            (Some((url, secret)), Some(outbox)) => Some(self.deliver(outbox, url, secret, webhook_wait, &sinks, &settings)),
+            _ => None,
+        };
+        let audit_failure = sinks.audit_failure.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(ApplyRun { results, interrupted: stop.load(Ordering::SeqCst), audit_failure, webhooks })
+    }
+
+    fn webhook_target(&self) -> anyhow::Result<Option<(String, WebhookSecret)>> {
+        match (&self.settings.webhook_url, &self.settings.webhook_secret) {
+            (Some(url), Some(secret)) => {
+                let secret = WebhookSecret::parse(secret.expose())
+                    .map_err(|e| UsageError(format!("WEBHOOK_SECRET: {e}")))?;
+                Ok(Some((url.clone(), secret)))
+            }
+            (Some(_), None) => Err(UsageError(
+                "WEBHOOK_URL is set but WEBHOOK_SECRET is not: webhooks are always signed; set WEBHOOK_SECRET (whsec_…)".into(),
+            )
+            .into()),
+            _ => Ok(None),
+        }
+    }
+
+    /// Delivers pending webhooks, recording each event that changed state in the audit log.
+    fn deliver(
+        &self,
+        outbox: &Outbox,
+        url: &str,
+        secret: &WebhookSecret,
+        wait: Duration,
+        sinks: &Sinks,
+        settings: &Settings,
+    ) -> String {
+        let before: HashMap<String, String> = outbox
+            .list()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| (r.id.clone(), r.state.as_str().to_owned()))
+            .collect();
+        let report = cxsched_webhooks::http_client().map_err(|e| e.to_string()).and_then(|http| {
+            self.runtime
+                .block_on(outbox.deliver_pending(&http, url, secret, wait))
+                .map_err(|e| e.to_string())
+        });
+        for r in outbox.list().unwrap_or_default() {
+            let state = r.state.as_str();
+            if before.get(&r.id).map(String::as_str) != Some(state) && state != "pending" {
+                let mut e = AuditEntry::new(format!("webhook.{state}"), state);
+                e.campaign_id = Some(r.campaign_id.clone());
+                e.details = serde_json::json!({ "webhookId": r.id, "attempts": r.attempts });
+                e.error = r.last_error.clone();
+                sinks.record(e, settings);
+            }
+        }
+        match report {
+            Ok(r) => format!(
+                "webhooks: {} delivered, {} failed, {} still pending in {}",
+                r.delivered,
+                r.failed,
+                r.pending,
+                outbox.dir().display()
+            ),
+            Err(e) => format!("webhooks: delivery did not run: {e}"),
+        }
+    }
+}
+
+fn progress_bar(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} campaigns {elapsed_precise} ETA {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The last ETag cxsched knows per campaign, from the audit log (a missing log knows none):
+/// the one it wrote, or the one it found in a conflict and refused to overwrite. A live ETag
+/// other than this one, on a schedule other than the desired one, is drift.
+fn last_written(path: &Path) -> anyhow::Result<HashMap<Uuid, plan::Known>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(e).with_context(|| format!("reading the audit log {}", path.display())),
+    };
+    let mut map = HashMap::new();
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let wrote = (v["action"] == "apply.write" && (v["outcome"] == "ok" || v["outcome"] == "already_in_place"))
+            || v["action"] == "apply.conflict";
+        if let (true, Some(id), Some(etag)) = (wrote, v["campaignId"].as_str(), v["etagAfter"].as_str()) {
+            if let Ok(id) = Uuid::parse_str(id) {
+                let conflicted = v["action"] == "apply.conflict";
+                map.insert(id, plan::Known { etag: etag.to_owned(), conflicted });
+            }
+        }
+    }
+    Ok(map)
+}

@@ -1,0 +1,213 @@
+//! Findings as users read them: the JSON fields of CONTRACT §2 and a message that says what
+//! happens, where, on which dates, under which rule, and what to change.
+
+use cxsched_core::Schedule;
+use cxsched_core::model::weekday_name;
+use jiff::Timestamp;
+use jiff::tz::Offset;
+use serde::Serialize;
+
+use crate::check::{Code, RawFinding, Report};
+use crate::days::{DAY_SECONDS, date_of, weekday};
+use crate::recipients::Target;
+use crate::rules::{DayRule, RulePack};
+
+/// One finding, ready for output. Field names are the JSON names of CONTRACT §2.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub severity: &'static str,
+    pub code: &'static str,
+    /// The rule id, for regulatory findings.
+    pub rule: Option<String>,
+    /// Index into `timeWindows`.
+    pub window: Option<usize>,
+    pub day_of_week: Option<&'static str>,
+    pub recipient_zone: Option<String>,
+    pub state: Option<String>,
+    /// Campaign-local dates (as `expand` gives them) of the first and last occurrence.
+    pub first_date: String,
+    pub last_date: String,
+    pub occurrences: u32,
+    /// The first occurrence's start and end in the recipient's local time (campaign-local
+    /// for DST findings), RFC 3339 with offset.
+    pub local_start: Option<String>,
+    pub local_end: Option<String>,
+    pub message: String,
+    pub citation: Option<String>,
+    /// `H`, `M` or `L`: what the rule rests on.
+    pub confidence: Option<&'static str>,
+    /// What the recipient's location rests on (zone given, state, area code, assumed).
+    pub presumption: Option<String>,
+}
+
+/// Turns a report's compact findings into [`Finding`]s, in report order.
+pub fn findings(report: &Report, pack: &RulePack, schedule: &Schedule, targets: &[Target]) -> Vec<Finding> {
+    report.findings.iter().map(|f| finding(f, pack, schedule, targets)).collect()
+}
+
+fn hm(secs: i64) -> String {
+    format!("{:02}:{:02}", secs.div_euclid(3600), secs.rem_euclid(3600) / 60)
+}
+
+fn hms(secs: i64) -> String {
+    format!("{:02}:{:02}:{:02}", secs.div_euclid(3600), secs.rem_euclid(3600) / 60, secs.rem_euclid(60))
+}
+
+fn duration(secs: i64) -> String {
+    let (h, m) = (secs / 3600, (secs % 3600) / 60);
+    match (h, m) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
+fn local_string(ts: i64, offset: i32) -> String {
+    let t = Timestamp::from_second(ts).expect("in range");
+    let o = Offset::from_seconds(offset).expect("valid offset");
+    t.display_with_offset(o).to_string()
+}
+
+fn dates(f: &RawFinding) -> String {
+    if f.first == f.last {
+        format!("on {}", date_of(f.first))
+    } else {
+        format!("on {} dates from {} to {}", f.occurrences, date_of(f.first), date_of(f.last))
+    }
+}
+
+fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Target]) -> Finding {
+    let rule = f.rule.map(|r| &pack.rules[r as usize]);
+    let target = f.target.map(|t| &targets[t as usize]);
+    let window = f.window.map(|w| (w as usize, &schedule.windows[w as usize]));
+    let zone_name = &schedule.timezone.name;
+    let wdesc = window
+        .map(|(i, w)| format!("window {i} ({} {}–{} {zone_name})", weekday_name(w.day), w.start, w.end))
+        .unwrap_or_default();
+    let place = target
+        .map(|t| match &t.state {
+            Some(s) => format!("{} ({s})", t.zone.canonical),
+            None => t.zone.canonical.clone(),
+        })
+        .unwrap_or_default();
+    // Local times of the first occurrence, relative to its campaign date.
+    let base = i64::from(f.first) * DAY_SECONDS;
+    let rs = f.start_ts + i64::from(f.start_offset) - base;
+    let re = f.end_ts + i64::from(f.end_offset) - base;
+    let shift = rs.div_euclid(DAY_SECONDS);
+    let (ls, le) = (rs - shift * DAY_SECONDS, re - shift * DAY_SECONDS);
+    let local_day = weekday(f.first + shift as i32);
+    let span = format!("{}–{}", hm(ls), hm(le.min(DAY_SECONDS)));
+
+    let message = match f.code {
+        Code::OutsideLegalHours => {
+            let rule = rule.expect("regulatory");
+            let (_, w) = window.expect("window finding");
+            let (open, close) = match rule.day(local_day) {
+                DayRule::Allowed { open, close } => (i64::from(open), i64::from(close)),
+                DayRule::Prohibited => (0, 0),
+            };
+            let mut how = Vec::new();
+            let early = (open - ls).max(0);
+            let late = (le - close).max(0);
+            if early > 0 {
+                how.push(format!("{} before the {} opening", duration(early), hm(open)));
+            }
+            if late > 0 {
+                how.push(format!("{} past the {} closing", duration(late), hm(close)));
+            }
+            let (s, e) = (i64::from(w.start.seconds()), i64::from(w.end.seconds()));
+            let fix = if s + early < e - late {
+                let mut parts = Vec::new();
+                if early > 0 {
+                    parts.push(format!("move the start to {} or later", hms(s + early)));
+                }
+                if late > 0 {
+                    parts.push(format!("end it by {}", hms(e - late)));
+                }
+                parts.join(" and ")
+            } else {
+                "no part of it is within the allowed hours there: remove the window or leave these recipients out of it".into()
+            };
+            format!(
+                "{wdesc} reaches {place} at {span} local on {}s, {}; {} allows {}–{} ({}) {}: {fix}",
+                weekday_name(local_day).to_lowercase(),
+                how.join(" and "),
+                rule.id,
+                hm(open),
+                hm(close),
+                rule.citation,
+                dates(f),
+            )
+        }
+        Code::ProhibitedDay => {
+            let rule = rule.expect("regulatory");
+            let day = weekday(f.first + shift as i32 + (f.extra as i32 - local_day.to_monday_zero_offset() as i32));
+            format!(
+                "{wdesc} reaches {place} on a {} ({span} local), a day {} prohibits calls ({}) {}: remove the window or leave {} recipients out of it",
+                weekday_name(day).to_lowercase(),
+                rule.id,
+                rule.citation,
+                dates(f),
+                target.and_then(|t| t.state.clone()).unwrap_or_else(|| "these".into()),
+            )
+        }
+        Code::Holiday => {
+            let rule = rule.expect("regulatory");
+            let cal = &pack.calendars[(f.extra >> 16) as usize];
+            let holiday = &cal.holidays[((f.extra & 0xffff) >> 1) as usize];
+            let observed = if f.extra & 1 == 1 { " (observed)" } else { "" };
+            format!(
+                "{wdesc} reaches {place} on {}{observed} ({span} local), a holiday on which {} prohibits calls ({}; calendar: {}) {}: pause the campaign for {} recipients on that date",
+                holiday.name,
+                rule.id,
+                rule.citation,
+                cal.source,
+                dates(f),
+                target.and_then(|t| t.state.clone()).unwrap_or_else(|| "these".into()),
+            )
+        }
+        Code::DstGap => format!(
+            "{wdesc}: {zone_name} springs forward during the window {}: it runs from {} to {} local, {} of real time ({} on the clock), as a boundary in the skipped hour moves forward by the gap; check that this is intended",
+            dates(f),
+            hm(ls),
+            hm(le),
+            duration(f.end_ts - f.start_ts),
+            duration(window.map(|(_, w)| i64::from(w.end.seconds() - w.start.seconds())).unwrap_or(0)),
+        ),
+        Code::DstFold => format!(
+            "{wdesc}: {zone_name} falls back during the window {}: it runs from {} to {} local, {} of real time ({} on the clock), as the wall-clock hour repeats (a boundary in the fold takes the earlier instant)",
+            dates(f),
+            hm(ls),
+            hm(le),
+            duration(f.end_ts - f.start_ts),
+            duration(window.map(|(_, w)| i64::from(w.end.seconds() - w.start.seconds())).unwrap_or(0)),
+        ),
+        Code::DstVoidOccurrence => format!(
+            "{wdesc} lies entirely in {zone_name}'s spring-forward gap {}: it does not happen; move it out of the skipped hour if calls are needed then",
+            dates(f)
+        ),
+        Code::DirectiveIgnore => "businessHoursDirective is IGNORE: the dialer does not enforce these windows, so calls may be placed at any hour and the verdicts of this report hold only for calls inside the windows; use STRICT to enforce them".into(),
+    };
+    let regulatory = matches!(f.code, Code::OutsideLegalHours | Code::ProhibitedDay | Code::Holiday);
+    let dst = matches!(f.code, Code::DstGap | Code::DstFold | Code::DstVoidOccurrence);
+    Finding {
+        severity: f.severity.as_str(),
+        code: f.code.as_str(),
+        rule: rule.map(|r| r.id.clone()),
+        window: window.map(|(i, _)| i),
+        day_of_week: window.map(|(_, w)| weekday_name(w.day)),
+        recipient_zone: target.map(|t| t.zone.canonical.clone()),
+        state: target.and_then(|t| t.state.clone()),
+        first_date: date_of(f.first).to_string(),
+        last_date: date_of(f.last).to_string(),
+        occurrences: f.occurrences,
+        local_start: (regulatory || dst).then(|| local_string(f.start_ts, f.start_offset)),
+        local_end: (regulatory || dst).then(|| local_string(f.end_ts, f.end_offset)),
+        message,
+        citation: rule.map(|r| r.citation.clone()),
+        confidence: rule.map(|r| r.confidence.as_str()),
+        presumption: target.map(|t| t.basis.clone()),
+    }
+}
