@@ -52,9 +52,12 @@ pub struct ApiSettings {
     pub deadline: Duration,
 }
 
+/// Looks a variable up in the process environment.
+type Lookup = Box<dyn Fn(&str) -> Option<String>>;
+
 /// Where settings are looked up after the flags: the process environment, then `.env`.
 pub struct Sources {
-    env: Box<dyn Fn(&str) -> Option<String>>,
+    env: Lookup,
     dotenv: HashMap<String, String>,
 }
 

@@ -1,16 +1,80 @@
-//! The compliance gate of `plan` and `apply`: the error findings of a desired schedule over
-//! its horizon, from today. (Wired to `cxsched-compliance` once its check is in.)
+//! The compliance gate of `plan` and `apply`: a desired schedule is checked as `cxsched
+//! check` would check it with no flags (the document's purpose, recipients and horizon,
+//! from today in the campaign's zone, the embedded rule pack), and its error findings stop
+//! `apply` from writing it unless the operator overrides with a stated reason.
 
+use std::sync::OnceLock;
+
+use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
 use jiff::Timestamp;
 
 use crate::rollout::desired::Desired;
 
-/// One line per error finding of the document's compliance check.
-pub fn compliance_errors(_doc: &Desired, _now: Timestamp) -> Vec<String> {
-    Vec::new()
+fn pack() -> &'static RulePack {
+    static PACK: OnceLock<RulePack> = OnceLock::new();
+    PACK.get_or_init(RulePack::embedded_us)
+}
+
+/// One line per error finding of the document's compliance check (or per reason the check
+/// could not be made, which also blocks the write).
+pub fn compliance_errors(doc: &Desired, now: Timestamp) -> Vec<String> {
+    let Some(schedule) = &doc.validation().schedule else {
+        return Vec::new();
+    };
+    let c = &schedule.compliance;
+    let pack = pack();
+    if c.ruleset != pack.name {
+        return vec![format!(
+            "compliance.ruleset {:?} is not the embedded rule pack {:?}; check it with `cxsched check --rules FILE`",
+            c.ruleset, pack.name
+        )];
+    }
+    let numbers = match &c.recipients.phone_numbers_file {
+        Some(file) => {
+            let path = doc.loaded.base_dir.join(file);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Some((path.display().to_string(), text)),
+                Err(e) => {
+                    return vec![format!(
+                        "cannot read the phone numbers file {}: {e}",
+                        path.display()
+                    )];
+                }
+            }
+        }
+        None => None,
+    };
+    let input = RecipientInput {
+        zones: &c.recipients.zones,
+        states: &c.recipients.states,
+        phone_numbers: numbers.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
+    };
+    let resolution = match cxsched_compliance::recipients::resolve(
+        &input,
+        &schedule.timezone,
+        AreaCodeTable::embedded(),
+    ) {
+        Ok(r) => r,
+        Err(problems) => return problems,
+    };
+    let today = now.to_zoned_datetime(schedule.timezone.tz.clone()).date();
+    let horizon = Horizon::new(pack, today, c.horizon_days);
+    let report = check(pack, &horizon, schedule, c.purpose, &resolution.targets);
+    findings(&report, pack, schedule, &resolution.targets)
+        .into_iter()
+        .filter(|f| f.severity == "error")
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.code,
+                f.rule.as_deref().unwrap_or("-"),
+                f.message
+            )
+        })
+        .collect()
 }
 
 /// The rule pack's name and version, for audit entries.
 pub fn rule_pack_version() -> String {
-    "us".into()
+    pack().version_string()
 }

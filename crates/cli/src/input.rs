@@ -52,7 +52,9 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 }
 
 fn format_of(path: &Path) -> Option<Format> {
-    path.extension().and_then(|e| e.to_str()).and_then(Format::from_extension)
+    path.extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)
 }
 
 /// Reads and validates one document file (`-` reads JSON from stdin).
@@ -67,17 +69,22 @@ pub fn load(path: &Path) -> Loaded {
         }
     } else {
         match format_of(path) {
-            None => failed(format!(
+            None => failed(
                 "cannot tell the format from the file name; expected a .json, .toml, .yaml or \
                  .yml extension (or .jsonl with --jsonl)"
-            )),
+                    .into(),
+            ),
             Some(format) => match std::fs::read_to_string(path) {
                 Ok(text) => parse_document(&text, format),
                 Err(e) => failed(format!("cannot read the file: {e}")),
             },
         }
     };
-    Loaded { source, base_dir, validation }
+    Loaded {
+        source,
+        base_dir,
+        validation,
+    }
 }
 
 /// Validates one line of a JSON Lines file.
@@ -96,7 +103,10 @@ pub fn read_jsonl(path: &Path) -> anyhow::Result<String> {
 
 fn failed(message: String) -> Validation {
     Validation {
-        errors: vec![cxsched_core::Issue { path: String::new(), message }],
+        errors: vec![cxsched_core::Issue {
+            path: String::new(),
+            message,
+        }],
         ..Validation::default()
     }
 }

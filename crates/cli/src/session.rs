@@ -29,8 +29,16 @@ pub struct SessionFlags {
     /// Client-side limit on requests per second (all requests; 429s slow it further).
     #[arg(long, value_name = "RPS", env = "CXSCHED_RATE_LIMIT")]
     pub rate_limit: Option<f64>,
+    /// Most requests in flight at once (reads in the plan, writes in apply).
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
     /// Folder of the durable webhook outbox.
-    #[arg(long, value_name = "DIR", env = "CXSCHED_OUTBOX", default_value = "cxsched-outbox")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "CXSCHED_OUTBOX",
+        default_value = "cxsched-outbox"
+    )]
     pub outbox: PathBuf,
 }
 
@@ -41,7 +49,7 @@ pub struct Session {
     settings: ApiSettings,
     audit_path: PathBuf,
     outbox_dir: PathBuf,
-    rate_limit: Option<f64>,
+    concurrency: usize,
 }
 
 /// What an apply run produced.
@@ -73,13 +81,18 @@ impl Session {
             audit_path: settings.audit_log.clone(),
             settings,
             outbox_dir: flags.outbox.clone(),
-            rate_limit: flags.rate_limit,
+            concurrency: usize::from(flags.concurrency),
         })
     }
 
     /// The API client id, recorded as the actor in the audit log.
     pub fn actor(&self) -> &str {
         &self.settings.client_id
+    }
+
+    /// Most requests in flight at once.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 
     /// The rule pack used by the compliance gate.
@@ -95,22 +108,29 @@ impl Session {
         let last = last_written(&self.audit_path)?;
         let now = jiff::Timestamp::now();
         let gate = move |d: &Desired| crate::gate::compliance_errors(d, now);
-        let concurrency = self.rate_limit.map_or(32, |r| (r.ceil() as usize).clamp(1, 32));
-        Ok(self.runtime.block_on(plan::plan(Arc::clone(&self.client), docs, concurrency, &last, &gate)))
+        Ok(self.runtime.block_on(plan::plan(
+            Arc::clone(&self.client),
+            docs,
+            self.concurrency,
+            &last,
+            &gate,
+        )))
     }
 
     /// `Some(Remote)` when every campaign failed to read for credentials or network reasons:
     /// nothing could be decided (exit status 3).
     pub fn remote_failure(&self, entries: &[Entry]) -> Option<Outcome> {
         let readable: Vec<&Entry> = entries.iter().filter(|e| e.desired.is_some()).collect();
-        (!readable.is_empty() && readable.iter().all(|e| e.remote_failure)).then_some(Outcome::Remote)
+        (!readable.is_empty() && readable.iter().all(|e| e.remote_failure))
+            .then_some(Outcome::Remote)
     }
 
     /// The exit outcome of a plan: remote failure, errors or conflicts, or fine.
     pub fn plan_outcome(&self, entries: &[Entry]) -> Outcome {
         self.remote_failure(entries).unwrap_or_else(|| {
             Outcome::failed_if(entries.iter().any(|e| {
-                matches!(e.status, plan::Status::Error | plan::Status::Conflict) || !e.compliance_errors.is_empty()
+                matches!(e.status, plan::Status::Error | plan::Status::Conflict)
+                    || !e.compliance_errors.is_empty()
             }))
         })
     }
@@ -119,18 +139,26 @@ impl Session {
     ///
     /// # Errors
     /// When the audit log or the outbox cannot be opened.
-    pub fn apply(&self, entries: Vec<Entry>, settings: Settings, webhook_wait: Duration) -> anyhow::Result<ApplyRun> {
+    pub fn apply(
+        &self,
+        entries: Vec<Entry>,
+        settings: Settings,
+        webhook_wait: Duration,
+    ) -> anyhow::Result<ApplyRun> {
         let audit = AuditLog::open(&self.audit_path)
             .with_context(|| format!("opening the audit log {}", self.audit_path.display()))?;
         let webhook = self.webhook_target()?;
         let outbox = match &webhook {
-            Some(_) => Some(
-                Outbox::open(&self.outbox_dir)
-                    .with_context(|| format!("opening the webhook outbox {}", self.outbox_dir.display()))?,
-            ),
+            Some(_) => Some(Outbox::open(&self.outbox_dir).with_context(|| {
+                format!("opening the webhook outbox {}", self.outbox_dir.display())
+            })?),
             None => None,
         };
-        let sinks = Arc::new(Sinks { audit: Mutex::new(audit), outbox, audit_failure: Mutex::new(None) });
+        let sinks = Arc::new(Sinks {
+            audit: Mutex::new(audit),
+            outbox,
+            audit_failure: Mutex::new(None),
+        });
         let stop = Arc::new(AtomicBool::new(false));
         let progress = progress_bar(entries.len() as u64);
         let settings = Arc::new(settings);
@@ -157,11 +185,22 @@ impl Session {
         });
         progress.finish_and_clear();
         let webhooks = match (&webhook, &sinks.outbox) {
-            (Some((url, secret)), Some(outbox)) => Some(self.deliver(outbox, url, secret, webhook_wait, &sinks, &settings)),
+            (Some((url, secret)), Some(outbox)) => {
+                Some(self.deliver(outbox, url, secret, webhook_wait, &sinks, &settings))
+            }
             _ => None,
         };
-        let audit_failure = sinks.audit_failure.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        Ok(ApplyRun { results, interrupted: stop.load(Ordering::SeqCst), audit_failure, webhooks })
+        let audit_failure = sinks
+            .audit_failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        Ok(ApplyRun {
+            results,
+            interrupted: stop.load(Ordering::SeqCst),
+            audit_failure,
+            webhooks,
+        })
     }
 
     fn webhook_target(&self) -> anyhow::Result<Option<(String, WebhookSecret)>> {
@@ -195,11 +234,13 @@ impl Session {
             .into_iter()
             .map(|r| (r.id.clone(), r.state.as_str().to_owned()))
             .collect();
-        let report = cxsched_webhooks::http_client().map_err(|e| e.to_string()).and_then(|http| {
-            self.runtime
-                .block_on(outbox.deliver_pending(&http, url, secret, wait))
-                .map_err(|e| e.to_string())
-        });
+        let report = cxsched_webhooks::http_client()
+            .map_err(|e| e.to_string())
+            .and_then(|http| {
+                self.runtime
+                    .block_on(outbox.deliver_pending(&http, url, secret, wait))
+                    .map_err(|e| e.to_string())
+            });
         for r in outbox.list().unwrap_or_default() {
             let state = r.state.as_str();
             if before.get(&r.id).map(String::as_str) != Some(state) && state != "pending" {
@@ -228,7 +269,9 @@ fn progress_bar(len: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} campaigns {elapsed_precise} ETA {eta}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} campaigns {elapsed_precise} ETA {eta}")
+    {
         bar.set_style(style);
     }
     bar
@@ -241,17 +284,30 @@ fn last_written(path: &Path) -> anyhow::Result<HashMap<Uuid, plan::Known>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
-        Err(e) => return Err(e).with_context(|| format!("reading the audit log {}", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("reading the audit log {}", path.display()));
+        }
     };
     let mut map = HashMap::new();
     for line in text.lines() {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let wrote = (v["action"] == "apply.write" && (v["outcome"] == "ok" || v["outcome"] == "already_in_place"))
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let wrote = (v["action"] == "apply.write"
+            && (v["outcome"] == "ok" || v["outcome"] == "already_in_place"))
             || v["action"] == "apply.conflict";
-        if let (true, Some(id), Some(etag)) = (wrote, v["campaignId"].as_str(), v["etagAfter"].as_str()) {
+        if let (true, Some(id), Some(etag)) =
+            (wrote, v["campaignId"].as_str(), v["etagAfter"].as_str())
+        {
             if let Ok(id) = Uuid::parse_str(id) {
                 let conflicted = v["action"] == "apply.conflict";
-                map.insert(id, plan::Known { etag: etag.to_owned(), conflicted });
+                map.insert(
+                    id,
+                    plan::Known {
+                        etag: etag.to_owned(),
+                        conflicted,
+                    },
+                );
             }
         }
     }

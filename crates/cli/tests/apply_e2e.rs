@@ -25,26 +25,49 @@ fn write_docs(dir: &Path, n: usize) {
                {{"dayOfWeek":"FRIDAY","startTime":"10:00:00","endTime":"16:00:00"}}"#,
             12 + i % 8
         );
-        std::fs::write(dir.join(format!("c{i}.json")), document(&id(i), "America/New_York", &windows)).unwrap();
+        std::fs::write(
+            dir.join(format!("c{i}.json")),
+            document(&id(i), "America/New_York", &windows),
+        )
+        .unwrap();
     }
 }
 
 fn run(emu: &Emulator, dir: &Path, args: &[&str]) -> Output {
-    cxsched(dir).args(args).envs(emu.env()).env("CXSCHED_AUDIT_LOG", dir.join("audit.jsonl")).output().unwrap()
+    cxsched(dir)
+        .args(args)
+        .envs(emu.env())
+        .env("CXSCHED_AUDIT_LOG", dir.join("audit.jsonl"))
+        .output()
+        .unwrap()
 }
 
 fn statuses(out: &Output) -> Vec<(String, String)> {
     json_lines(&out.stdout)
         .iter()
-        .map(|v| (v["campaignId"].as_str().unwrap_or("").to_owned(), v["status"].as_str().unwrap().to_owned()))
+        .map(|v| {
+            (
+                v["campaignId"].as_str().unwrap_or("").to_owned(),
+                v["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 fn puts(emu: &Emulator) -> usize {
     let (_, log) = emu.request("GET", "/_emulator/requests", None);
     let log: Value = serde_json::from_str(&log).unwrap();
-    let entries = log.as_array().cloned().or_else(|| log["requests"].as_array().cloned()).unwrap();
-    entries.iter().filter(|e| e["method"] == "PUT" && e["path"].as_str().is_some_and(|p| p.starts_with("/api/"))).count()
+    let entries = log
+        .as_array()
+        .cloned()
+        .or_else(|| log["requests"].as_array().cloned())
+        .unwrap();
+    entries
+        .iter()
+        .filter(|e| {
+            e["method"] == "PUT" && e["path"].as_str().is_some_and(|p| p.starts_with("/api/"))
+        })
+        .count()
 }
 
 #[test]
@@ -55,22 +78,44 @@ fn apply_writes_then_a_second_apply_writes_nothing() {
     let emu = Emulator::start(&["--accept-any-campaign"]);
 
     let plan = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
-    assert_eq!(plan.status.code(), Some(0), "{}", String::from_utf8_lossy(&plan.stderr));
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
     assert!(statuses(&plan).iter().all(|(_, s)| s == "changed"));
 
-    let first = run(&emu, tmp.path(), &["apply", "schedules", "--yes", "--output", "json"]);
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let first = run(
+        &emu,
+        tmp.path(),
+        &["apply", "schedules", "--yes", "--output", "json"],
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let st = statuses(&first);
     assert_eq!(st.len(), 30);
     assert!(st.iter().all(|(_, s)| s == "written"), "{st:?}");
     assert_eq!(puts(&emu), 30);
 
-    let second = run(&emu, tmp.path(), &["apply", "schedules", "--yes", "--output", "json"]);
+    let second = run(
+        &emu,
+        tmp.path(),
+        &["apply", "schedules", "--yes", "--output", "json"],
+    );
     assert_eq!(second.status.code(), Some(0));
     assert!(statuses(&second).iter().all(|(_, s)| s == "unchanged"));
     assert_eq!(puts(&emu), 30, "the second apply must not write");
 
-    let verify = run(&emu, tmp.path(), &["audit", "verify", "audit.jsonl", "--output", "json"]);
+    let verify = run(
+        &emu,
+        tmp.path(),
+        &["audit", "verify", "audit.jsonl", "--output", "json"],
+    );
     let report: Value = serde_json::from_slice(&verify.stdout).unwrap();
     assert_eq!(report["ok"], true, "{report}");
     assert_eq!(report["entries"], 30);
@@ -100,8 +145,17 @@ fn bad_credentials_exit_3_and_write_nothing() {
         .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!all.contains("wrong-secret"), "the secret leaked: {all}");
 }
 
@@ -114,34 +168,74 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
     let docs = tmp.path().join("schedules");
     let n = 60;
     write_docs(&docs, n);
-    let emu = Emulator::start(&["--accept-any-campaign", "--fault-rate", "0.15", "--latency-ms", "5"]);
+    let emu = Emulator::start(&[
+        "--accept-any-campaign",
+        "--fault-rate",
+        "0.15",
+        "--latency-ms",
+        "5",
+    ]);
     let url = emu.url.clone();
     // Another administrator writes campaigns 0..6 while apply runs; tokens get revoked too.
     let meddler = std::thread::spawn(move || {
         for i in 0..6 {
             std::thread::sleep(Duration::from_millis(40));
-            let theirs = document(&id(i), "America/Chicago", r#"{"dayOfWeek":"SUNDAY","startTime":"13:00:00","endTime":"14:00:00"}"#);
-            let (status, _) = support::http(&url, "PUT", &format!("/_emulator/campaigns/{}/schedule", id(i)), Some(&theirs));
-            assert!((200..300).contains(&status), "out-of-band write got {status}");
+            let theirs = document(
+                &id(i),
+                "America/Chicago",
+                r#"{"dayOfWeek":"SUNDAY","startTime":"13:00:00","endTime":"14:00:00"}"#,
+            );
+            let (status, _) = support::http(
+                &url,
+                "PUT",
+                &format!("/_emulator/campaigns/{}/schedule", id(i)),
+                Some(&theirs),
+            );
+            assert!(
+                (200..300).contains(&status),
+                "out-of-band write got {status}"
+            );
             if i % 2 == 0 {
                 support::http(&url, "POST", "/_emulator/tokens/revoke", None);
             }
         }
     });
-    let out = run(&emu, tmp.path(), &["apply", "schedules", "--yes", "--output", "json", "--concurrency", "4"]);
+    let out = run(
+        &emu,
+        tmp.path(),
+        &[
+            "apply",
+            "schedules",
+            "--yes",
+            "--output",
+            "json",
+            "--concurrency",
+            "4",
+        ],
+    );
     meddler.join().unwrap();
     let results = json_lines(&out.stdout);
     assert_eq!(results.len(), n, "{}", String::from_utf8_lossy(&out.stderr));
     for r in &results {
         let status = r["status"].as_str().unwrap();
-        assert!(matches!(status, "written" | "conflict" | "unchanged"), "{r}");
+        assert!(
+            matches!(status, "written" | "conflict" | "unchanged"),
+            "{r}"
+        );
         if status == "conflict" {
-            assert!(r["conflict"]["read"].is_object() && r["conflict"]["live"].is_object(), "{r}");
+            assert!(
+                r["conflict"]["read"].is_object() && r["conflict"]["live"].is_object(),
+                "{r}"
+            );
         }
     }
     // Second run: what we wrote stays, conflicts stay reported (refused), nothing is written.
     let puts_before = puts(&emu);
-    let again = run(&emu, tmp.path(), &["apply", "schedules", "--yes", "--output", "json"]);
+    let again = run(
+        &emu,
+        tmp.path(),
+        &["apply", "schedules", "--yes", "--output", "json"],
+    );
     for r in json_lines(&again.stdout) {
         let status = r["status"].as_str().unwrap();
         let campaign = r["campaignId"].as_str().unwrap();
@@ -166,30 +260,72 @@ fn apply_killed_mid_run_converges_on_rerun() {
     write_docs(&docs, 120);
     let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "25"]);
     let mut child = cxsched(tmp.path())
-        .args(["apply", "schedules", "--yes", "--output", "json", "--concurrency", "2"])
+        .args([
+            "apply",
+            "schedules",
+            "--yes",
+            "--output",
+            "json",
+            "--concurrency",
+            "2",
+        ])
         .envs(emu.env())
         .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1200));
+    // Kill as soon as a few writes are recorded: mid-run, whatever the machine's speed.
+    let audit = tmp.path().join("audit.jsonl");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(&audit).map_or(0, |t| t.lines().count()) < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no writes were recorded"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let audit_before = std::fs::read_to_string(tmp.path().join("audit.jsonl")).unwrap_or_default();
     let complete_before: Vec<&str> = audit_before.lines().filter(|l| l.ends_with('}')).collect();
-    assert!(!complete_before.is_empty(), "the kill came before any write; slow the run down");
-    assert!(complete_before.len() < 120, "the run finished before the kill");
+    assert!(
+        !complete_before.is_empty(),
+        "the kill came before any write; slow the run down"
+    );
+    assert!(
+        complete_before.len() < 120,
+        "the run finished before the kill"
+    );
 
-    let rerun = run(&emu, tmp.path(), &["apply", "schedules", "--yes", "--output", "json"]);
-    assert_eq!(rerun.status.code(), Some(0), "{}", String::from_utf8_lossy(&rerun.stderr));
+    let rerun = run(
+        &emu,
+        tmp.path(),
+        &["apply", "schedules", "--yes", "--output", "json"],
+    );
+    assert_eq!(
+        rerun.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
     let plan = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
-    assert!(statuses(&plan).iter().all(|(_, s)| s == "unchanged"), "not converged");
+    assert!(
+        statuses(&plan).iter().all(|(_, s)| s == "unchanged"),
+        "not converged"
+    );
 
     let audit_after = std::fs::read_to_string(tmp.path().join("audit.jsonl")).unwrap();
     for line in &complete_before {
-        assert!(audit_after.contains(line), "an audit entry was lost: {line}");
+        assert!(
+            audit_after.contains(line),
+            "an audit entry was lost: {line}"
+        );
     }
-    let verify = run(&emu, tmp.path(), &["audit", "verify", "audit.jsonl", "--output", "json"]);
+    let verify = run(
+        &emu,
+        tmp.path(),
+        &["audit", "verify", "audit.jsonl", "--output", "json"],
+    );
     let report: Value = serde_json::from_slice(&verify.stdout).unwrap();
     assert_eq!(report["ok"], true, "{report}");
 }

@@ -28,7 +28,11 @@ pub fn same_schedule(desired: &Schedule, live: &Schedule) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     /// A top-level field differs: name, live value, desired value (wire spellings).
-    Field { field: &'static str, live: String, desired: String },
+    Field {
+        field: &'static str,
+        live: String,
+        desired: String,
+    },
     /// A window present in the desired schedule only.
     AddWindow(TimeWindow),
     /// A window present in the live schedule only.
@@ -38,10 +42,19 @@ pub enum Change {
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let window = |w: &TimeWindow| {
-            format!("{} {}–{}", crate::model::weekday_name(w.day), w.start, w.end)
+            format!(
+                "{} {}–{}",
+                crate::model::weekday_name(w.day),
+                w.start,
+                w.end
+            )
         };
         match self {
-            Change::Field { field, live, desired } => write!(f, "~ {field}: {live} → {desired}"),
+            Change::Field {
+                field,
+                live,
+                desired,
+            } => write!(f, "~ {field}: {live} → {desired}"),
             Change::AddWindow(w) => write!(f, "+ window {}", window(w)),
             Change::RemoveWindow(w) => write!(f, "- window {}", window(w)),
         }
@@ -58,9 +71,16 @@ pub fn changes_from_empty(desired: &Schedule) -> Vec<Change> {
     let mut out = vec![
         field("timezone", desired.timezone.name.clone()),
         field("businessHoursDirective", desired.directive.as_str().into()),
-        field("maxConcurrentCalls", desired.max_concurrent_calls.to_string()),
+        field(
+            "maxConcurrentCalls",
+            desired.max_concurrent_calls.to_string(),
+        ),
     ];
-    out.extend(canonical_windows(&desired.windows).into_iter().map(Change::AddWindow));
+    out.extend(
+        canonical_windows(&desired.windows)
+            .into_iter()
+            .map(Change::AddWindow),
+    );
     out
 }
 
@@ -91,8 +111,16 @@ pub fn changes(desired: &Schedule, live: &Schedule) -> Vec<Change> {
     }
     let want = canonical_windows(&desired.windows);
     let have = canonical_windows(&live.windows);
-    out.extend(have.iter().filter(|w| !want.contains(w)).map(|w| Change::RemoveWindow(*w)));
-    out.extend(want.iter().filter(|w| !have.contains(w)).map(|w| Change::AddWindow(*w)));
+    out.extend(
+        have.iter()
+            .filter(|w| !want.contains(w))
+            .map(|w| Change::RemoveWindow(*w)),
+    );
+    out.extend(
+        want.iter()
+            .filter(|w| !have.contains(w))
+            .map(|w| Change::AddWindow(*w)),
+    );
     out
 }
 
@@ -127,9 +155,18 @@ mod tests {
 
     #[test]
     fn changes_list_window_edits() {
-        let live = doc(r#"{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"12:00:00"}"#, "America/New_York");
-        let want = doc(r#"{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"13:00:00"}"#, "America/Chicago");
-        let c: Vec<String> = changes(&want, &live).iter().map(ToString::to_string).collect();
+        let live = doc(
+            r#"{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"12:00:00"}"#,
+            "America/New_York",
+        );
+        let want = doc(
+            r#"{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"13:00:00"}"#,
+            "America/Chicago",
+        );
+        let c: Vec<String> = changes(&want, &live)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             c,
             [

@@ -25,9 +25,6 @@ pub struct Args {
     /// the audit log.
     #[arg(long, value_name = "REASON")]
     pub overwrite_drift: Option<String>,
-    /// Most writes in flight at once.
-    #[arg(long, default_value_t = 16)]
-    pub concurrency: usize,
     /// Longest wait for webhook delivery before exit, in seconds (what is left stays in the
     /// outbox for `cxsched webhooks flush`).
     #[arg(long, default_value_t = 10)]
@@ -37,7 +34,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
-    for (flag, reason) in [("--override", &args.r#override), ("--overwrite-drift", &args.overwrite_drift)] {
+    for (flag, reason) in [
+        ("--override", &args.r#override),
+        ("--overwrite-drift", &args.overwrite_drift),
+    ] {
         if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
             return Err(UsageError(format!("{flag} needs a reason, for the audit log")).into());
         }
@@ -45,7 +45,8 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes && !interactive {
         return Err(UsageError(
-            "apply writes live schedules: pass --yes to confirm (there is no terminal to ask on)".into(),
+            "apply writes live schedules: pass --yes to confirm (there is no terminal to ask on)"
+                .into(),
         )
         .into());
     }
@@ -55,7 +56,10 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     if let Some(outcome) = session.remote_failure(&entries) {
         return Ok(outcome);
     }
-    let to_write = entries.iter().filter(|e| matches!(e.status, Status::Changed | Status::Conflict)).count();
+    let to_write = entries
+        .iter()
+        .filter(|e| matches!(e.status, Status::Changed | Status::Conflict))
+        .count();
     if globals.output == OutputMode::Human {
         print!("{}", report::plan_human(&entries));
     }
@@ -70,13 +74,17 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         }
     }
     let settings = rollout::execute::Settings {
-        concurrency: args.concurrency,
+        concurrency: session.concurrency(),
         override_reason: args.r#override.clone(),
         overwrite_drift: args.overwrite_drift.clone(),
         actor: session.actor().to_owned(),
         rule_pack: session.rule_pack_version(),
     };
-    let run = session.apply(entries, settings, std::time::Duration::from_secs(args.webhook_wait_secs))?;
+    let run = session.apply(
+        entries,
+        settings,
+        std::time::Duration::from_secs(args.webhook_wait_secs),
+    )?;
     match globals.output {
         OutputMode::Json => {
             for r in &run.results {
@@ -97,5 +105,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         eprintln!("error: the audit log could not be written: {e}");
         return Ok(Outcome::Failed);
     }
-    Ok(Outcome::failed_if(run.interrupted || run.results.iter().any(|r| r.ending.is_failure())))
+    Ok(Outcome::failed_if(
+        run.interrupted || run.results.iter().any(|r| r.ending.is_failure()),
+    ))
 }

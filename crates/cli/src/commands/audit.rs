@@ -22,7 +22,12 @@ pub enum Command {
 /// `.env`), else `./cxsched-audit.jsonl`.
 pub fn log_path(given: Option<PathBuf>) -> PathBuf {
     given
-        .or_else(|| dotenvy::var("CXSCHED_AUDIT_LOG").ok().filter(|s| !s.is_empty()).map(PathBuf::from))
+        .or_else(|| {
+            dotenvy::var("CXSCHED_AUDIT_LOG")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        })
         .unwrap_or_else(|| PathBuf::from(cxsched_audit::DEFAULT_LOG_FILE))
 }
 
@@ -64,13 +69,20 @@ fn human(path: &std::path::Path, r: &Report) -> String {
         )
     };
     let Some(at) = &r.broken_at else {
-        s.push_str(&format!("{name}: intact, {} entries{recovered}\n", r.entries));
+        s.push_str(&format!(
+            "{name}: intact, {} entries{recovered}\n",
+            r.entries
+        ));
         if let Some(head) = &r.head {
             s.push_str(&format!("  chain head: {head}\n"));
         }
         return s;
     };
-    let id = at.id.as_deref().map(|i| format!(" (entry {i})")).unwrap_or_default();
+    let id = at
+        .id
+        .as_deref()
+        .map(|i| format!(" (entry {i})"))
+        .unwrap_or_default();
     match r.kind {
         Some(BreakKind::TornTail) => s.push_str(&format!(
             "{name}: the last line, line {}{id}, is incomplete: a crash while it was written, \

@@ -32,7 +32,9 @@ pub struct Args {
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let now = jiff::Timestamp::now();
-    let from = args.from.unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(now).date());
+    let from = args
+        .from
+        .unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(now).date());
     let mut schedules = Vec::new();
     let mut invalid = 0usize;
     let mut reports = String::new();
@@ -42,7 +44,12 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             Some(ref s) if loaded.validation.is_valid() => schedules.push(s.clone()),
             _ => {
                 invalid += 1;
-                reports.push_str(&validate::render(&loaded.source, None, &loaded.validation, globals.output));
+                reports.push_str(&validate::render(
+                    &loaded.source,
+                    None,
+                    &loaded.validation,
+                    globals.output,
+                ));
             }
         }
     }
@@ -55,11 +62,17 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     }
     if schedules.is_empty() {
         if invalid == 0 {
-            return Err(UsageError("no schedule documents found in the given folders".into()).into());
+            return Err(
+                UsageError("no schedule documents found in the given folders".into()).into(),
+            );
         }
         return Ok(Outcome::Failed);
     }
-    let options = CalendarOptions { from, days: args.days, dtstamp: now };
+    let options = CalendarOptions {
+        from,
+        days: args.days,
+        dtstamp: now,
+    };
     let (ics, summary) = write_calendar_with_summary(&schedules, &options);
     if to_stdout {
         std::io::stdout().write_all(ics.as_bytes())?;
@@ -96,13 +109,23 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 /// Writes through a temporary file in the same folder and renames it into place, so a
 /// calendar subscriber never reads a half-written file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(UsageError(format!("{}: cannot write the calendar: {e}", path.display())).into());
+        return Err(UsageError(format!(
+            "{}: cannot write the calendar: {e}",
+            path.display()
+        ))
+        .into());
     }
     Ok(())
 }

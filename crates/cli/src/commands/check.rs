@@ -54,7 +54,9 @@ pub struct Args {
 }
 
 fn parse_purpose(s: &str) -> Result<Purpose, String> {
-    Purpose::parse(s).ok_or_else(|| format!("expected telemarketing, debt_collection or informational, found {s:?}"))
+    Purpose::parse(s).ok_or_else(|| {
+        format!("expected telemarketing, debt_collection or informational, found {s:?}")
+    })
 }
 
 /// What every document of one run shares.
@@ -72,16 +74,23 @@ struct Setup {
 impl Setup {
     fn horizon(&self, from: Date, days: u32) -> Arc<Horizon> {
         let mut map = self.horizons.lock().expect("not poisoned");
-        map.entry((from, days)).or_insert_with(|| Arc::new(Horizon::new(&self.pack, from, days))).clone()
+        map.entry((from, days))
+            .or_insert_with(|| Arc::new(Horizon::new(&self.pack, from, days)))
+            .clone()
     }
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let (pack, custom_pack) = match &args.rules {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| UsageError(format!("{}: cannot read the rule pack: {e}", path.display())))?;
-            let pack = RulePack::parse(&text, &path.display().to_string()).map_err(|e| UsageError(e.to_string()))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                UsageError(format!(
+                    "{}: cannot read the rule pack: {e}",
+                    path.display()
+                ))
+            })?;
+            let pack = RulePack::parse(&text, &path.display().to_string())
+                .map_err(|e| UsageError(e.to_string()))?;
             (pack, true)
         }
         None => (RulePack::embedded_us(), false),
@@ -89,8 +98,12 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let flag_numbers = match &args.phone_numbers {
         Some(path) => Some((
             path.display().to_string(),
-            std::fs::read_to_string(path)
-                .map_err(|e| UsageError(format!("{}: cannot read the phone-number file: {e}", path.display())))?,
+            std::fs::read_to_string(path).map_err(|e| {
+                UsageError(format!(
+                    "{}: cannot read the phone-number file: {e}",
+                    path.display()
+                ))
+            })?,
         )),
         None => None,
     };
@@ -107,15 +120,26 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.jsonl {
         let text = input::read_jsonl(path)?;
         let name = path.display().to_string();
-        let lines: Vec<(usize, &str)> =
-            text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect();
         let cwd = PathBuf::from(".");
         let rendered: Vec<(bool, String)> = lines
             .par_iter()
             .map(|&(i, line)| {
                 let v = input::validate_line(line);
                 let source = format!("{name}:{}", i + 1);
-                one(&setup, &args, &source, Some(i + 1), &cwd, &v, globals.output)
+                one(
+                    &setup,
+                    &args,
+                    &source,
+                    Some(i + 1),
+                    &cwd,
+                    &v,
+                    globals.output,
+                )
             })
             .collect();
         for (ok, text) in rendered {
@@ -130,14 +154,25 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         for path in input::document_paths(&args.files)? {
             let loaded = input::load(&path);
             total += 1;
-            let (ok, text) =
-                one(&setup, &args, &loaded.source, None, &loaded.base_dir, &loaded.validation, globals.output);
+            let (ok, text) = one(
+                &setup,
+                &args,
+                &loaded.source,
+                None,
+                &loaded.base_dir,
+                &loaded.validation,
+                globals.output,
+            );
             failed += usize::from(!ok);
             out.write_all(text.as_bytes())?;
         }
     }
     if globals.output == OutputMode::Human && total > 1 {
-        writeln!(out, "{total} documents: {} pass or warn, {failed} fail", total - failed)?;
+        writeln!(
+            out,
+            "{total} documents: {} pass or warn, {failed} fail",
+            total - failed
+        )?;
     }
     out.flush().context("writing the report")?;
     Ok(Outcome::failed_if(failed > 0))
@@ -160,14 +195,27 @@ fn one(
         Err(problems) => {
             let mut v = v.clone();
             v.schedule = None;
-            v.errors.extend(problems.into_iter().map(|(path, message)| cxsched_core::Issue { path, message }));
+            v.errors.extend(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| cxsched_core::Issue { path, message }),
+            );
             (false, invalid(source, line, &v, mode))
         }
         Ok(prepared) => {
-            let report = check(&setup.pack, &prepared.horizon, schedule, prepared.purpose, &prepared.resolution.targets);
+            let report = check(
+                &setup.pack,
+                &prepared.horizon,
+                schedule,
+                prepared.purpose,
+                &prepared.resolution.targets,
+            );
             let list = findings(&report, &setup.pack, schedule, &prepared.resolution.targets);
             let ok = !report.has_errors();
-            (ok, render(setup, source, line, schedule, v, &prepared, &list, mode))
+            (
+                ok,
+                render(setup, source, line, schedule, v, &prepared, &list, mode),
+            )
         }
     }
 }
@@ -179,7 +227,12 @@ struct Prepared {
 }
 
 /// Settles purpose, horizon and recipients for one document (flags over the document).
-fn prepare(setup: &Setup, args: &Args, base_dir: &Path, schedule: &Schedule) -> Result<Prepared, Vec<(String, String)>> {
+fn prepare(
+    setup: &Setup,
+    args: &Args,
+    base_dir: &Path,
+    schedule: &Schedule,
+) -> Result<Prepared, Vec<(String, String)>> {
     let c = &schedule.compliance;
     if !setup.custom_pack && c.ruleset != setup.pack.name {
         return Err(vec![(
@@ -192,15 +245,23 @@ fn prepare(setup: &Setup, args: &Args, base_dir: &Path, schedule: &Schedule) -> 
     }
     let purpose = args.purpose.unwrap_or(c.purpose);
     let days = args.horizon_days.unwrap_or(c.horizon_days);
-    let from = args.from.unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(schedule.timezone.tz.clone()).date());
-    let flags_given =
-        !args.recipient_zones.is_empty() || !args.recipient_states.is_empty() || setup.flag_numbers.is_some();
+    let from = args.from.unwrap_or_else(|| {
+        jiff::Timestamp::now()
+            .to_zoned_datetime(schedule.timezone.tz.clone())
+            .date()
+    });
+    let flags_given = !args.recipient_zones.is_empty()
+        || !args.recipient_states.is_empty()
+        || setup.flag_numbers.is_some();
     let doc_numbers;
     let (zones, states, numbers): (&[String], &[String], Option<(&str, &str)>) = if flags_given {
         (
             &args.recipient_zones,
             &args.recipient_states,
-            setup.flag_numbers.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
+            setup
+                .flag_numbers
+                .as_ref()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
         )
     } else {
         let r = &c.recipients;
@@ -219,13 +280,35 @@ fn prepare(setup: &Setup, args: &Args, base_dir: &Path, schedule: &Schedule) -> 
             }
             None => None,
         };
-        (&r.zones, &r.states, doc_numbers.as_ref().map(|(n, t)| (n.as_str(), t.as_str())))
+        (
+            &r.zones,
+            &r.states,
+            doc_numbers.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
+        )
     };
-    let input = RecipientInput { zones, states, phone_numbers: numbers };
-    let at = if flags_given { "--recipient-*" } else { "compliance.recipients" };
-    let resolution = cxsched_compliance::recipients::resolve(&input, &schedule.timezone, setup.table)
-        .map_err(|errs| errs.into_iter().map(|m| (at.to_string(), m)).collect::<Vec<_>>())?;
-    Ok(Prepared { horizon: setup.horizon(from, days), purpose, resolution })
+    let input = RecipientInput {
+        zones,
+        states,
+        phone_numbers: numbers,
+    };
+    let at = if flags_given {
+        "--recipient-*"
+    } else {
+        "compliance.recipients"
+    };
+    let resolution =
+        cxsched_compliance::recipients::resolve(&input, &schedule.timezone, setup.table).map_err(
+            |errs| {
+                errs.into_iter()
+                    .map(|m| (at.to_string(), m))
+                    .collect::<Vec<_>>()
+            },
+        )?;
+    Ok(Prepared {
+        horizon: setup.horizon(from, days),
+        purpose,
+        resolution,
+    })
 }
 
 fn invalid(source: &str, line: Option<usize>, v: &Validation, mode: OutputMode) -> String {
@@ -233,7 +316,8 @@ fn invalid(source: &str, line: Option<usize>, v: &Validation, mode: OutputMode) 
     match mode {
         OutputMode::Human => text,
         OutputMode::Json => {
-            let mut obj: serde_json::Value = serde_json::from_str(&text).expect("validate renders JSON");
+            let mut obj: serde_json::Value =
+                serde_json::from_str(&text).expect("validate renders JSON");
             obj["status"] = "fail".into();
             obj["findings"] = json!([]);
             let mut s = obj.to_string();
@@ -328,9 +412,19 @@ fn render(
                 }
                 s.push_str(&format!("  {label} ({}):\n", group.len()));
                 for f in group {
-                    let conf = f.confidence.map(|c| format!(", confidence {c}")).unwrap_or_default();
-                    let rule = f.rule.as_deref().map(|r| format!(" [{r}{conf}]")).unwrap_or_default();
-                    s.push_str(&format!("    {} {} – {}{rule} {}\n", f.code, f.first_date, f.last_date, f.message));
+                    let conf = f
+                        .confidence
+                        .map(|c| format!(", confidence {c}"))
+                        .unwrap_or_default();
+                    let rule = f
+                        .rule
+                        .as_deref()
+                        .map(|r| format!(" [{r}{conf}]"))
+                        .unwrap_or_default();
+                    s.push_str(&format!(
+                        "    {} {} – {}{rule} {}\n",
+                        f.code, f.first_date, f.last_date, f.message
+                    ));
                 }
             }
             if list.is_empty() {

@@ -46,7 +46,10 @@ pub fn run(args: Args, _globals: &Globals) -> anyhow::Result<Outcome> {
         .build()?;
     let emulator = runtime.block_on(cxsched_emulator::spawn(EmulatorConfig {
         campaigns: CampaignSource::Documents(
-            [CLEAN, PROBLEM, SHARED].iter().map(|id| serde_json::json!({ "campaignId": id })).collect(),
+            [CLEAN, PROBLEM, SHARED]
+                .iter()
+                .map(|id| serde_json::json!({ "campaignId": id }))
+                .collect(),
         ),
         ..EmulatorConfig::loopback()
     }))?;
@@ -81,48 +84,97 @@ pub fn run(args: Args, _globals: &Globals) -> anyhow::Result<Outcome> {
     println!("cxsched demo — emulator at {base_url}, webhook receiver at {hook_url}");
     println!("files in {}\n", dir.display());
 
-    step(1, "validate", &[
-        "Three schedules as code: a clean one (JSON), one that calls on Sundays into states that ban",
-        "it (TOML), and one another administrator also edits (YAML). Structure and field rules first.",
-    ]);
+    step(
+        1,
+        "validate",
+        &[
+            "Three schedules as code: a clean one (JSON), one that calls on Sundays into states that ban",
+            "it (TOML), and one another administrator also edits (YAML). Structure and field rules first.",
+        ],
+    );
     show(&["validate", s])?;
 
-    step(2, "check", &[
-        "Legality per date over the next year, in the called person's local time, per state rule.",
-        "The Sunday campaign reaches Utah, Louisiana, Alabama and Mississippi: an error.",
-    ]);
-    show(&["check", path_str(&clean), path_str(&problem), path_str(&shared)])?;
+    step(
+        2,
+        "check",
+        &[
+            "Legality per date over the next year, in the called person's local time, per state rule.",
+            "The Sunday campaign reaches Utah, Louisiana, Alabama and Mississippi: an error.",
+        ],
+    );
+    show(&[
+        "check",
+        path_str(&clean),
+        path_str(&problem),
+        path_str(&shared),
+    ])?;
 
-    step(3, "plan", &["Desired against live, by meaning. All three campaigns are empty on the emulator."]);
+    step(
+        3,
+        "plan",
+        &["Desired against live, by meaning. All three campaigns are empty on the emulator."],
+    );
     show(&["plan", s])?;
 
-    step(4, "apply", &[
-        "Writes run concurrently with ETag/If-Match; the non-compliant campaign is refused",
-        "(an override would need a stated reason, kept in the audit log).",
-    ]);
+    step(
+        4,
+        "apply",
+        &[
+            "Writes run concurrently with ETag/If-Match; the non-compliant campaign is refused",
+            "(an override would need a stated reason, kept in the audit log).",
+        ],
+    );
     show(&["apply", s, "--yes"])?;
 
-    step(5, "webhooks", &["Each write queued a signed SCHEDULE_ACTIVATED event in the durable outbox."]);
+    step(
+        5,
+        "webhooks",
+        &["Each write queued a signed SCHEDULE_ACTIVATED event in the durable outbox."],
+    );
     for (id, verified, body) in received.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-        println!("received {id} signature {}: {body}", if *verified { "verified" } else { "INVALID" });
+        println!(
+            "received {id} signature {}: {body}",
+            if *verified { "verified" } else { "INVALID" }
+        );
     }
 
-    step(6, "a change made elsewhere is not overwritten", &[
-        "Another administrator edits the shared campaign in the CXone UI; we edit our file too.",
-        "The plan shows the conflict with both versions, and apply refuses to overwrite it.",
-    ]);
+    step(
+        6,
+        "a change made elsewhere is not overwritten",
+        &[
+            "Another administrator edits the shared campaign in the CXone UI; we edit our file too.",
+            "The plan shows the conflict with both versions, and apply refuses to overwrite it.",
+        ],
+    );
     runtime.block_on(out_of_band_edit(&base_url, SHARED))?;
     let text = std::fs::read_to_string(&shared)?;
-    std::fs::write(&shared, text.replace("endTime: \"16:00:00\"", "endTime: \"17:00:00\""))?;
+    std::fs::write(
+        &shared,
+        text.replace("endTime: \"16:00:00\"", "endTime: \"17:00:00\""),
+    )?;
     show(&["plan", path_str(&shared)])?;
     show(&["apply", path_str(&shared), "--yes"])?;
 
-    step(7, "audit verify", &["Every attempt went to the hash-chained audit log; verify the chain."]);
+    step(
+        7,
+        "audit verify",
+        &["Every attempt went to the hash-chained audit log; verify the chain."],
+    );
     let verified = show(&["audit", "verify", path_str(&audit)])?;
 
     runtime.block_on(emulator.shutdown());
-    let all_received = received.lock().map(|r| r.iter().all(|(_, ok, _)| *ok)).unwrap_or(false);
-    println!("\ndemo finished: {}", if verified == Outcome::Ok && all_received { "all as expected" } else { "something went wrong (see above)" });
+    let all_received = received
+        .lock()
+        .map(|r| r.iter().all(|(_, ok, _)| *ok))
+        .unwrap_or(false);
+    println!(
+        "\ndemo finished: {}",
+        if verified == Outcome::Ok && all_received {
+            "all as expected"
+        } else {
+            "something went wrong (see above)"
+        }
+    );
     Ok(Outcome::failed_if(verified != Outcome::Ok || !all_received))
 }
 
@@ -199,7 +251,11 @@ compliance:
     zones: ["America/Los_Angeles"]
 "#
     );
-    for (name, text) in [("clean.json", clean), ("sunday-calls.toml", problem), ("shared.yaml", shared)] {
+    for (name, text) in [
+        ("clean.json", clean),
+        ("sunday-calls.toml", problem),
+        ("shared.yaml", shared),
+    ] {
         std::fs::write(dir.join(name), text).with_context(|| format!("writing {name}"))?;
     }
     Ok(())
@@ -213,8 +269,18 @@ async fn start_receiver(received: Received) -> anyhow::Result<String> {
         axum::routing::post(move |headers: HeaderMap, body: Bytes| {
             let (received, secret) = (Arc::clone(&received), Arc::clone(&secret));
             async move {
-                let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-                let (id, ts, sig) = (h("webhook-id"), h("webhook-timestamp"), h("webhook-signature"));
+                let h = |n: &str| {
+                    headers
+                        .get(n)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                let (id, ts, sig) = (
+                    h("webhook-id"),
+                    h("webhook-timestamp"),
+                    h("webhook-signature"),
+                );
                 let verified = ts
                     .parse::<i64>()
                     .is_ok_and(|t| cxsched_webhooks::verify(&secret, &id, t, &body, &sig));
@@ -222,7 +288,11 @@ async fn start_receiver(received: Received) -> anyhow::Result<String> {
                 if !seen.iter().any(|(known, _, _)| *known == id) {
                     seen.push((id, verified, String::from_utf8_lossy(&body).into_owned()));
                 }
-                if verified { StatusCode::NO_CONTENT } else { StatusCode::UNAUTHORIZED }
+                if verified {
+                    StatusCode::NO_CONTENT
+                } else {
+                    StatusCode::UNAUTHORIZED
+                }
             }
         }),
     );
@@ -248,11 +318,16 @@ async fn out_of_band_edit(base_url: &str, campaign: &str) -> anyhow::Result<()> 
     });
     let _ = rustls::crypto::ring::default_provider().install_default();
     let status = reqwest::Client::new()
-        .put(format!("{base_url}/_emulator/campaigns/{campaign}/schedule"))
+        .put(format!(
+            "{base_url}/_emulator/campaigns/{campaign}/schedule"
+        ))
         .json(&body)
         .send()
         .await?
         .status();
-    anyhow::ensure!(status.is_success(), "the emulator refused the out-of-band write: {status}");
+    anyhow::ensure!(
+        status.is_success(),
+        "the emulator refused the out-of-band write: {status}"
+    );
     Ok(())
 }

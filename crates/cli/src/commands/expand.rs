@@ -62,11 +62,18 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             writeln!(out)?;
         }
         OutputMode::Human => {
-            writeln!(out, "{} in {}", schedule.campaign_id, schedule.timezone.name)?;
+            writeln!(
+                out,
+                "{} in {}",
+                schedule.campaign_id, schedule.timezone.name
+            )?;
             let mut n = 0;
             for o in occs {
                 n += 1;
-                let dst = o.dst.map(|d| format!("  [DST {}]", d.as_str())).unwrap_or_default();
+                let dst = o
+                    .dst
+                    .map(|d| format!("  [DST {}]", d.as_str()))
+                    .unwrap_or_default();
                 writeln!(
                     out,
                     "{} {:<9} #{:<2} {} → {}{dst}",

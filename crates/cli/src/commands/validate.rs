@@ -38,7 +38,15 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             .par_iter()
             .map(|&(i, line)| {
                 let v = input::validate_line(line);
-                (v.is_valid(), render(&format!("{name}:{}", i + 1), Some(i + 1), &v, globals.output))
+                (
+                    v.is_valid(),
+                    render(
+                        &format!("{name}:{}", i + 1),
+                        Some(i + 1),
+                        &v,
+                        globals.output,
+                    ),
+                )
             })
             .collect();
         for (valid, text) in rendered {
@@ -48,17 +56,25 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         }
     } else {
         if args.files.is_empty() {
-            return Err(UsageError("nothing to validate: give FILE… or --jsonl FILE".into()).into());
+            return Err(
+                UsageError("nothing to validate: give FILE… or --jsonl FILE".into()).into(),
+            );
         }
         for path in input::document_paths(&args.files)? {
             let loaded = input::load(&path);
             total += 1;
             invalid += usize::from(!loaded.validation.is_valid());
-            out.write_all(render(&loaded.source, None, &loaded.validation, globals.output).as_bytes())?;
+            out.write_all(
+                render(&loaded.source, None, &loaded.validation, globals.output).as_bytes(),
+            )?;
         }
     }
     if globals.output == OutputMode::Human && total > 1 {
-        writeln!(out, "{total} documents: {} valid, {invalid} invalid", total - invalid)?;
+        writeln!(
+            out,
+            "{total} documents: {} valid, {invalid} invalid",
+            total - invalid
+        )?;
     }
     out.flush()?;
     Ok(Outcome::failed_if(invalid > 0))
@@ -88,7 +104,11 @@ pub fn render(source: &str, line: Option<usize>, v: &Validation, mode: OutputMod
             s.push_str(&format!("{source}: {status}\n"));
             for (kind, issues) in [("error", &v.errors), ("warning", &v.warnings)] {
                 for i in issues {
-                    let at = if i.path.is_empty() { "(document)" } else { &i.path };
+                    let at = if i.path.is_empty() {
+                        "(document)"
+                    } else {
+                        &i.path
+                    };
                     s.push_str(&format!("  {kind}: {at}: {}\n", i.message));
                 }
             }

@@ -72,7 +72,10 @@ fn flush(args: FlushArgs, globals: &Globals) -> anyhow::Result<Outcome> {
     }
     let before = outbox.counts()?;
     let report = if before.pending == 0 {
-        cxsched_webhooks::DeliveryReport { failed: 0, ..Default::default() }
+        cxsched_webhooks::DeliveryReport {
+            failed: 0,
+            ..Default::default()
+        }
     } else {
         let url = args.url.or_else(|| config("WEBHOOK_URL")).ok_or_else(|| {
             UsageError(format!(
@@ -86,10 +89,14 @@ fn flush(args: FlushArgs, globals: &Globals) -> anyhow::Result<Outcome> {
             UsageError("no webhook signing secret; set WEBHOOK_SECRET (whsec_… or raw)".into())
         })?;
         let secret = WebhookSecret::parse(&secret).map_err(|e| UsageError(e.to_string()))?;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         runtime.block_on(async {
             let http = cxsched_webhooks::http_client()?;
-            outbox.deliver_pending(&http, &url, &secret, Duration::from_secs(args.wait)).await
+            outbox
+                .deliver_pending(&http, &url, &secret, Duration::from_secs(args.wait))
+                .await
         })?
     };
     let failed_total = outbox.counts()?.failed;
@@ -112,7 +119,9 @@ fn flush(args: FlushArgs, globals: &Globals) -> anyhow::Result<Outcome> {
                 report.attempts
             );
             if report.pending > 0 {
-                println!("  pending events stay in the outbox; run `cxsched webhooks flush` again later");
+                println!(
+                    "  pending events stay in the outbox; run `cxsched webhooks flush` again later"
+                );
             }
             if failed_total > 0 {
                 println!(
@@ -178,7 +187,11 @@ fn status(args: StatusArgs, globals: &Globals) -> anyhow::Result<Outcome> {
                     .or(r.last_attempt_at)
                     .map(|t| t.to_string())
                     .unwrap_or_else(|| "never tried".into());
-                let error = r.last_error.as_deref().map(|e| format!("  last error: {e}")).unwrap_or_default();
+                let error = r
+                    .last_error
+                    .as_deref()
+                    .map(|e| format!("  last error: {e}"))
+                    .unwrap_or_default();
                 println!(
                     "  {} {:<9} {} {} attempt(s), {when}{error}",
                     r.id,

@@ -31,7 +31,9 @@ impl Desired {
 pub fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<Desired>> {
     let mut docs: Vec<Desired> = input::document_paths(paths)?
         .iter()
-        .map(|p| Desired { loaded: input::load(p) })
+        .map(|p| Desired {
+            loaded: input::load(p),
+        })
         .collect();
     let mut seen: HashMap<uuid::Uuid, Vec<usize>> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
@@ -40,7 +42,10 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<Desired>> {
         }
     }
     for indexes in seen.values().filter(|v| v.len() > 1) {
-        let sources: Vec<String> = indexes.iter().map(|&i| docs[i].loaded.source.clone()).collect();
+        let sources: Vec<String> = indexes
+            .iter()
+            .map(|&i| docs[i].loaded.source.clone())
+            .collect();
         for &i in indexes {
             let v = &mut docs[i].loaded.validation;
             v.errors.push(Issue {

@@ -124,7 +124,8 @@ pub async fn execute(
     let mut writes = tokio::task::JoinSet::new();
     for (i, entry) in entries.into_iter().enumerate() {
         match gate(&entry, &settings) {
-            Gate::Done(result, audit) => {
+            Gate::Done(decided) => {
+                let (result, audit) = *decided;
                 if let Some(a) = audit {
                     sinks.record(a, &settings);
                 }
@@ -165,7 +166,7 @@ pub async fn execute(
 
 enum Gate {
     /// Decided without writing: the result, and the audit entry to record (if any).
-    Done(CampaignResult, Option<AuditEntry>),
+    Done(Box<(CampaignResult, Option<AuditEntry>)>),
     /// Write, with the override reason that allowed it (if one was needed).
     Write(Option<String>),
 }
@@ -186,23 +187,33 @@ fn gate(entry: &Entry, settings: &Settings) -> Gate {
         let mut a = AuditEntry::new(action, outcome);
         a.campaign_id = entry.campaign_id.clone();
         a.etag_before = entry.live.as_ref().map(|l| l.etag.clone());
-        a.payload_sha256 = entry.desired.as_ref().map(|d| payload_sha256(d.to_wire().to_string().as_bytes()));
+        a.payload_sha256 = entry
+            .desired
+            .as_ref()
+            .map(|d| payload_sha256(d.to_wire().to_string().as_bytes()));
         a.error = error;
         a
     };
     match entry.status {
-        Status::Unchanged => Gate::Done(base(Ending::Unchanged, None), None),
+        Status::Unchanged => Gate::Done(Box::new((base(Ending::Unchanged, None), None))),
         Status::Error => {
-            let action = if entry.desired.is_none() { "validation.failed" } else { "apply.read" };
-            Gate::Done(
+            let action = if entry.desired.is_none() {
+                "validation.failed"
+            } else {
+                "apply.read"
+            };
+            Gate::Done(Box::new((
                 base(Ending::Invalid, entry.detail.clone()),
                 Some(audit(action, "failed", entry.detail.clone())),
-            )
+            )))
         }
         Status::Conflict if settings.overwrite_drift.is_none() => {
             let mut r = base(Ending::Refused, entry.detail.clone());
             r.versions = versions_of(entry);
-            Gate::Done(r, Some(audit("apply.refused", "refused", entry.detail.clone())))
+            Gate::Done(Box::new((
+                r,
+                Some(audit("apply.refused", "refused", entry.detail.clone())),
+            )))
         }
         Status::Changed | Status::Conflict => {
             let drift = (entry.status == Status::Conflict)
@@ -221,12 +232,15 @@ fn gate(entry: &Entry, settings: &Settings) -> Gate {
                 }
                 None => {
                     let why = format!(
-                        "not written: {} compliance error(s): {}; fix the schedule, or apply with \
-                         --override REASON to write it anyway",
+                        "not written: {} compliance error(s) (see `cxsched check {}`); fix the \
+                         schedule, or apply with --override REASON to write it anyway",
                         entry.compliance_errors.len(),
-                        entry.compliance_errors.join("; ")
+                        entry.source
                     );
-                    Gate::Done(base(Ending::Refused, Some(why.clone())), Some(audit("apply.refused", "refused", Some(why))))
+                    Gate::Done(Box::new((
+                        base(Ending::Refused, Some(why.clone())),
+                        Some(audit("apply.refused", "refused", Some(why))),
+                    )))
                 }
             }
         }
@@ -303,7 +317,8 @@ async fn write_one(
                 match outbox.enqueue(&event) {
                     Ok(id) => result.webhook_id = Some(id),
                     Err(e) => {
-                        result.message = Some(format!("written, but the webhook could not be queued: {e}"));
+                        result.message =
+                            Some(format!("written, but the webhook could not be queued: {e}"));
                     }
                 }
             }
@@ -313,7 +328,8 @@ async fn write_one(
             audit.etag_after = Some(etag.clone());
             result.ending = Ending::Unchanged;
             result.etag_after = Some(etag);
-            result.message = Some("the live schedule already matched when we wrote; nothing written".into());
+            result.message =
+                Some("the live schedule already matched when we wrote; nothing written".into());
             sinks.record(audit, settings);
         }
         Err(e) if e.is_conflict() => {
@@ -322,7 +338,10 @@ async fn write_one(
             audit.error = Some(e.to_string());
             if let Some(c) = e.conflict() {
                 audit.etag_after = Some(c.live.etag.clone());
-                result.versions = Some(Versions([("read", c.read.body.clone()), ("live", c.live.body.clone())]));
+                result.versions = Some(Versions([
+                    ("read", c.read.body.clone()),
+                    ("live", c.live.body.clone()),
+                ]));
             }
             result.ending = Ending::Conflict;
             result.message = Some(format!(

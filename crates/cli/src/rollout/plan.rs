@@ -103,11 +103,19 @@ pub async fn plan(
                 .errors
                 .iter()
                 .map(|e| {
-                    if e.path.is_empty() { e.message.clone() } else { format!("{}: {}", e.path, e.message) }
+                    if e.path.is_empty() {
+                        e.message.clone()
+                    } else {
+                        format!("{}: {}", e.path, e.message)
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            entries.push(Some(Entry::error(doc.source().to_owned(), v.campaign_id.clone(), format!("invalid document: {detail}"))));
+            entries.push(Some(Entry::error(
+                doc.source().to_owned(),
+                v.campaign_id.clone(),
+                format!("invalid document: {detail}"),
+            )));
             continue;
         };
         let compliance_errors = gate(&doc);
@@ -142,7 +150,11 @@ fn decide(
     let live = match live {
         Ok(live) => live,
         Err(e) => {
-            let mut entry = Entry::error(source, campaign_id, format!("cannot read the live schedule: {e}"));
+            let mut entry = Entry::error(
+                source,
+                campaign_id,
+                format!("cannot read the live schedule: {e}"),
+            );
             entry.remote_failure = e.is_auth() || e.is_transient() || e.is_timeout();
             entry.desired = Some(desired);
             return entry;
