@@ -329,3 +329,43 @@ fn apply_killed_mid_run_converges_on_rerun() {
     let report: Value = serde_json::from_slice(&verify.stdout).unwrap();
     assert_eq!(report["ok"], true, "{report}");
 }
+
+/// Ctrl-C (SIGINT) stops starting new writes, finishes those in flight, reports the rest as
+/// not started, and exits 1; running again finishes the job.
+#[test]
+fn apply_interrupted_reports_and_a_rerun_finishes() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_docs(&tmp.path().join("schedules"), 80);
+    let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "30"]);
+    let child = cxsched(tmp.path())
+        .args(["apply", "schedules", "--yes", "--output", "json", "--concurrency", "2"])
+        .envs(emu.env())
+        .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let audit = tmp.path().join("audit.jsonl");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(&audit).map_or(0, |t| t.lines().count()) < 3 {
+        assert!(std::time::Instant::now() < deadline, "no writes were recorded");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let st = statuses(&out);
+    assert_eq!(st.len(), 80, "every campaign is reported");
+    let not_started = st.iter().filter(|(_, s)| s == "not_started").count();
+    let written = st.iter().filter(|(_, s)| s == "written").count();
+    assert!(not_started > 0 && written > 0, "{st:?}");
+    assert_eq!(written + not_started, 80, "{st:?}");
+
+    let rerun = run(&emu, tmp.path(), &["apply", "schedules", "--yes", "--output", "json"]);
+    assert_eq!(rerun.status.code(), Some(0));
+    let st = statuses(&rerun);
+    assert_eq!(st.iter().filter(|(_, s)| s == "written").count(), not_started);
+}
