@@ -70,7 +70,13 @@ struct Sealed<'a> {
 
 /// Builds the line (without its `\n`) and its hash for an entry under a seal.
 pub fn seal_line(seal: &Seal, entry: &AuditEntry) -> (String, String) {
-    let sealed = Sealed { seq: seal.seq, id: &seal.id, ts: &seal.ts, prev: &seal.prev, entry };
+    let sealed = Sealed {
+        seq: seal.seq,
+        id: &seal.id,
+        ts: &seal.ts,
+        prev: &seal.prev,
+        entry,
+    };
     let mut line = serde_json::to_string(&sealed).expect("an audit entry always serializes");
     line.pop(); // the closing brace
     line.push_str(",\"hash\":\"");
@@ -235,7 +241,12 @@ pub fn verify<R: BufRead>(mut reader: R) -> std::io::Result<Report> {
                     }
                 }
                 if entry.prev != expected_prev {
-                    break_at(&mut report, line_no, Some(entry.id.clone()), BreakKind::Tampered);
+                    break_at(
+                        &mut report,
+                        line_no,
+                        Some(entry.id.clone()),
+                        BreakKind::Tampered,
+                    );
                 }
                 expected_prev = entry.hash.clone();
                 report.head = Some(entry.hash);
@@ -299,7 +310,13 @@ mod tests {
         // Insignificant whitespace is still an edit.
         let spaced = lines[1].replacen("\"seq\":2", "\"seq\": 2", 1);
         let r = run(&[lines[0].clone(), spaced, lines[2].clone()], "");
-        assert_eq!(r.broken_at, Some(BrokenAt { line: 2, id: Some("id-2".into()) }));
+        assert_eq!(
+            r.broken_at,
+            Some(BrokenAt {
+                line: 2,
+                id: Some("id-2".into())
+            })
+        );
     }
 
     #[test]

@@ -47,7 +47,11 @@ pub struct AuditEntry {
 impl AuditEntry {
     /// A new entry with an action and outcome; the other fields are filled by the caller.
     pub fn new(action: impl Into<String>, outcome: impl Into<String>) -> AuditEntry {
-        AuditEntry { action: action.into(), outcome: outcome.into(), ..AuditEntry::default() }
+        AuditEntry {
+            action: action.into(),
+            outcome: outcome.into(),
+            ..AuditEntry::default()
+        }
     }
 
     /// Refuses entries that look like they carry a secret: a `details` member named like a
@@ -69,7 +73,9 @@ impl AuditEntry {
         ];
         for (field, value) in texts {
             if value.is_some_and(|v| looks_like_credential(v)) {
-                return Err(AuditError::SecretLike { field: field.into() });
+                return Err(AuditError::SecretLike {
+                    field: field.into(),
+                });
             }
         }
         check_value("details", &self.details)

@@ -24,7 +24,11 @@ pub use log::{Appended, AuditLog, DEFAULT_LOG_FILE, verify};
 pub enum AuditError {
     /// A file operation failed.
     #[error("audit log {path}: cannot {op}: {source}")]
-    Io { path: PathBuf, op: &'static str, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        op: &'static str,
+        source: std::io::Error,
+    },
     /// The entry looks like it carries a secret; nothing was written.
     #[error(
         "refusing to write an audit entry whose {field} looks like a secret; audit entries \
@@ -41,6 +45,10 @@ pub enum AuditError {
 
 impl AuditError {
     fn io(path: &Path, op: &'static str, source: std::io::Error) -> AuditError {
-        AuditError::Io { path: path.to_path_buf(), op, source }
+        AuditError::Io {
+            path: path.to_path_buf(),
+            op,
+            source,
+        }
     }
 }

@@ -88,8 +88,7 @@ impl AuditLog {
     /// [`AuditError::Io`] for file errors.
     pub fn append(&mut self, entry: &AuditEntry) -> Result<Appended, AuditError> {
         entry.check_no_secrets()?;
-        fs4::FileExt::lock(&self.file)
-            .map_err(|e| AuditError::io(&self.path, "lock", e))?;
+        fs4::FileExt::lock(&self.file).map_err(|e| AuditError::io(&self.path, "lock", e))?;
         let _locked = Locked(&self.file);
         let tail = read_tail(&self.file).map_err(|e| AuditError::io(&self.path, "read", e))?;
 
@@ -100,15 +99,15 @@ impl AuditLog {
         let mut sealed_torn_tail = false;
         if !tail.fragment.is_empty() {
             // The fragment's line number: one past every complete line.
-            let fragment_line = count_newlines(&self.file)
-                .map_err(|e| AuditError::io(&self.path, "read", e))?
-                + 1;
+            let fragment_line =
+                count_newlines(&self.file).map_err(|e| AuditError::io(&self.path, "read", e))? + 1;
             sealed_torn_tail = true;
             self.write(b"\n")?;
             match chain::check_line(&tail.fragment) {
                 // The crash came just before the newline: the entry is whole.
-                Ok(line) if Some(&line.prev) == head.as_ref().map(|h: &(u64, String)| &h.1)
-                    || (head.is_none() && line.prev == GENESIS) =>
+                Ok(line)
+                    if Some(&line.prev) == head.as_ref().map(|h: &(u64, String)| &h.1)
+                        || (head.is_none() && line.prev == GENESIS) =>
                 {
                     head = Some((line.seq, line.hash));
                 }
@@ -121,15 +120,24 @@ impl AuditLog {
             }
         }
         let (seq, hash, id) = self.write_entry(head.as_ref(), entry)?;
-        self.file.sync_data().map_err(|e| AuditError::io(&self.path, "sync", e))?;
-        Ok(Appended { seq, id, hash, sealed_torn_tail })
+        self.file
+            .sync_data()
+            .map_err(|e| AuditError::io(&self.path, "sync", e))?;
+        Ok(Appended {
+            seq,
+            id,
+            hash,
+            sealed_torn_tail,
+        })
     }
 
     fn head_of(&self, bytes: &[u8]) -> Result<(u64, String), AuditError> {
         match chain::check_line(bytes) {
             Ok(l) => Ok((l.seq, l.hash)),
             Err(LineFault::Malformed | LineFault::HashMismatch { .. }) => {
-                Err(AuditError::BrokenHead { path: self.path.clone() })
+                Err(AuditError::BrokenHead {
+                    path: self.path.clone(),
+                })
             }
         }
     }
@@ -141,7 +149,12 @@ impl AuditLog {
     ) -> Result<(u64, String, String), AuditError> {
         let (seq, prev) = head.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h.clone()));
         let id = uuid::Uuid::now_v7().to_string();
-        let seal = Seal { seq, id: id.clone(), ts: jiff::Timestamp::now().to_string(), prev };
+        let seal = Seal {
+            seq,
+            id: id.clone(),
+            ts: jiff::Timestamp::now().to_string(),
+            prev,
+        };
         let (mut line, hash) = chain::seal_line(&seal, entry);
         line.push('\n');
         self.write(line.as_bytes())?;
@@ -149,7 +162,9 @@ impl AuditLog {
     }
 
     fn write(&self, bytes: &[u8]) -> Result<(), AuditError> {
-        (&self.file).write_all(bytes).map_err(|e| AuditError::io(&self.path, "write", e))
+        (&self.file)
+            .write_all(bytes)
+            .map_err(|e| AuditError::io(&self.path, "write", e))
     }
 }
 
@@ -189,11 +204,17 @@ fn read_tail(mut file: &File) -> std::io::Result<Tail> {
         None => (&window[..0], window.clone()),
     };
     if complete.is_empty() {
-        return Ok(Tail { last: None, fragment });
+        return Ok(Tail {
+            last: None,
+            fragment,
+        });
     }
     let body = &complete[..complete.len() - 1];
     let line_start = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    Ok(Tail { last: Some(body[line_start..].to_vec()), fragment })
+    Ok(Tail {
+        last: Some(body[line_start..].to_vec()),
+        fragment,
+    })
 }
 
 fn count_newlines(mut file: &File) -> std::io::Result<u64> {
@@ -214,7 +235,11 @@ fn count_newlines(mut file: &File) -> std::io::Result<u64> {
 fn sync_parent(path: &Path) {
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
         }

@@ -37,7 +37,11 @@ fn assert_all_present(path: &Path, writers: &[&str]) {
             .filter(|v| v["details"]["writer"] == *w)
             .map(|v| v["details"]["i"].as_u64().unwrap())
             .collect();
-        assert_eq!(seen, (0..PER_WRITER as u64).collect::<Vec<_>>(), "writer {w}");
+        assert_eq!(
+            seen,
+            (0..PER_WRITER as u64).collect::<Vec<_>>(),
+            "writer {w}"
+        );
     }
 }
 
@@ -102,7 +106,12 @@ fn a_torn_last_line_is_reported_then_sealed_by_the_next_append_without_losing_it
     }
     // A crash in the middle of writing a fourth line.
     let torn = b"{\"seq\":4,\"id\":\"0199\",\"ts\":\"2026-03-0";
-    std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(torn).unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(torn)
+        .unwrap();
     let report = verify(&path).unwrap();
     assert_eq!(report.kind, Some(BreakKind::TornTail));
     assert_eq!(report.broken_at.as_ref().unwrap().line, 4);
@@ -113,9 +122,15 @@ fn a_torn_last_line_is_reported_then_sealed_by_the_next_append_without_losing_it
     let report = verify(&path).unwrap();
     assert!(report.ok, "{report:?}");
     assert_eq!(report.recovered_torn_lines, vec![4]);
-    assert_eq!(report.entries, 5, "3 entries, the recovery entry, the new entry");
+    assert_eq!(
+        report.entries, 5,
+        "3 entries, the recovery entry, the new entry"
+    );
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(std::str::from_utf8(torn).unwrap()), "the fragment is kept");
+    assert!(
+        text.contains(std::str::from_utf8(torn).unwrap()),
+        "the fragment is kept"
+    );
 
     // Editing the sealed fragment is tampering, named at its line.
     let edited = text.replacen("\"ts\":\"2026-03-0\n", "\"ts\":\"2026-03-1\n", 1);
@@ -148,7 +163,9 @@ fn appending_to_a_log_whose_last_line_was_altered_is_refused() {
     let path = dir.path().join("audit.jsonl");
     let mut log = AuditLog::open(&path).unwrap();
     log.append(&entry("w", 0)).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap().replace("\"ok\"", "\"OK\"");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"ok\"", "\"OK\"");
     std::fs::write(&path, text).unwrap();
     let err = log.append(&entry("w", 1)).unwrap_err().to_string();
     assert!(err.contains("audit verify"), "{err}");

@@ -76,7 +76,10 @@ pub fn write_calendar_with_summary(
     push_line(&mut out, "X-WR-CALNAME:cxsched dialing windows");
 
     let days = options.days.max(1);
-    let last = options.from.checked_add(jiff::Span::new().days(i64::from(days) - 1)).unwrap_or(options.from);
+    let last = options
+        .from
+        .checked_add(jiff::Span::new().days(i64::from(days) - 1))
+        .unwrap_or(options.from);
     // Zones in use (by TZID), each covering the span with a day's margin either side.
     let mut zones: BTreeMap<&str, &TimeZone> = BTreeMap::new();
     for s in schedules {
@@ -86,13 +89,28 @@ pub fn write_calendar_with_summary(
     }
     for (tzid, tz) in &zones {
         let start = local_instant(tz, options.from.yesterday().unwrap_or(options.from));
-        let end = local_instant(tz, last.tomorrow().ok().and_then(|d| d.tomorrow().ok()).unwrap_or(last));
+        let end = local_instant(
+            tz,
+            last.tomorrow()
+                .ok()
+                .and_then(|d| d.tomorrow().ok())
+                .unwrap_or(last),
+        );
         push_vtimezone(&mut out, tzid, tz, start, end);
         summary.time_zones += 1;
     }
     for s in schedules {
         for (index, window) in s.windows.iter().enumerate() {
-            push_window(&mut out, &mut summary, s, index, window, options.from, last, options.dtstamp);
+            push_window(
+                &mut out,
+                &mut summary,
+                s,
+                index,
+                window,
+                options.from,
+                last,
+                options.dtstamp,
+            );
         }
     }
     push_line(&mut out, "END:VCALENDAR");
@@ -152,8 +170,12 @@ fn push_window(
     let tz = &s.timezone.tz;
     let utc = is_utc(s);
     // Dates of this window's weekday in the span.
-    let offset = (i64::from(w.day.to_monday_zero_offset()) - i64::from(from.weekday().to_monday_zero_offset())).rem_euclid(7);
-    let Ok(first) = from.checked_add(jiff::Span::new().days(offset)) else { return };
+    let offset = (i64::from(w.day.to_monday_zero_offset())
+        - i64::from(from.weekday().to_monday_zero_offset()))
+    .rem_euclid(7);
+    let Ok(first) = from.checked_add(jiff::Span::new().days(offset)) else {
+        return;
+    };
     if first > last {
         return;
     }
@@ -177,7 +199,8 @@ fn push_window(
         }
     };
     let last_date = *dates.last().expect("at least the first date");
-    let until = local_instant(tz, last_date.tomorrow().unwrap_or(last_date)) - jiff::SignedDuration::from_secs(1);
+    let until = local_instant(tz, last_date.tomorrow().unwrap_or(last_date))
+        - jiff::SignedDuration::from_secs(1);
 
     let uid = uid(s, w);
     let title = format!(

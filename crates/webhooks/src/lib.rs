@@ -40,6 +40,9 @@ pub enum WebhookError {
 
 impl WebhookError {
     fn outbox(path: &Path, op: &str, e: std::io::Error) -> WebhookError {
-        WebhookError::Outbox { path: path.to_path_buf(), message: format!("cannot {op}: {e}") }
+        WebhookError::Outbox {
+            path: path.to_path_buf(),
+            message: format!("cannot {op}: {e}"),
+        }
     }
 }

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Event, SCHEDULE_ACTIVATED};
 use crate::WebhookError;
+use crate::event::{Event, SCHEDULE_ACTIVATED};
 
 /// The default outbox folder, used when neither a flag nor `CXSCHED_OUTBOX` names one.
 pub const DEFAULT_OUTBOX_DIR: &str = "cxsched-outbox";
@@ -153,22 +153,24 @@ impl Outbox {
     /// is not valid JSON is named.
     pub fn list(&self) -> Result<Vec<Record>, WebhookError> {
         let mut records = Vec::new();
-        let entries = fs::read_dir(&self.dir).map_err(|e| WebhookError::outbox(&self.dir, "read", e))?;
+        let entries =
+            fs::read_dir(&self.dir).map_err(|e| WebhookError::outbox(&self.dir, "read", e))?;
         for entry in entries {
-            let path = entry.map_err(|e| WebhookError::outbox(&self.dir, "read", e))?.path();
+            let path = entry
+                .map_err(|e| WebhookError::outbox(&self.dir, "read", e))?
+                .path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if name.starts_with('.') || !name.ends_with(".json") {
                 continue;
             }
             let text = fs::read(&path).map_err(|e| WebhookError::outbox(&path, "read", e))?;
-            let record: Record = serde_json::from_slice(&text).map_err(|e| {
-                WebhookError::Outbox {
+            let record: Record =
+                serde_json::from_slice(&text).map_err(|e| WebhookError::Outbox {
                     path: path.clone(),
                     message: format!(
                         "not an outbox record ({e}); move the file out of the outbox folder"
                     ),
-                }
-            })?;
+                })?;
             records.push(record);
         }
         records.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));

@@ -87,12 +87,17 @@ pub fn verify(
     body: &[u8],
     header: &str,
 ) -> bool {
-    header.split(' ').filter_map(|s| s.strip_prefix("v1,")).any(|b64| {
-        let Ok(sig) = STANDARD.decode(b64) else { return false };
-        let mut mac = secret.mac();
-        signed_content(&mut mac, msg_id, timestamp, body);
-        mac.verify_slice(&sig).is_ok()
-    })
+    header
+        .split(' ')
+        .filter_map(|s| s.strip_prefix("v1,"))
+        .any(|b64| {
+            let Ok(sig) = STANDARD.decode(b64) else {
+                return false;
+            };
+            let mut mac = secret.mac();
+            signed_content(&mut mac, msg_id, timestamp, body);
+            mac.verify_slice(&sig).is_ok()
+        })
 }
 
 #[cfg(test)]
@@ -106,15 +111,29 @@ mod tests {
         let body = br#"{"test": 2432232314}"#;
         let sig = sign(&secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body);
         assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-        assert!(verify(&secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body, &sig));
-        assert!(!verify(&secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265331, body, &sig));
+        assert!(verify(
+            &secret,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            body,
+            &sig
+        ));
+        assert!(!verify(
+            &secret,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265331,
+            body,
+            &sig
+        ));
     }
 
     #[test]
     fn debug_and_errors_never_show_the_secret() {
         let secret = WebhookSecret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
         assert!(!format!("{secret:?}").contains("MfKQ"));
-        let err = WebhookSecret::parse("whsec_not*base64!").unwrap_err().to_string();
+        let err = WebhookSecret::parse("whsec_not*base64!")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("not*base64"), "{err}");
     }
 

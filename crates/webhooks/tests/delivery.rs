@@ -43,9 +43,17 @@ fn the_specifications_published_example_matches_the_standardwebhooks_crate() {
     let theirs = standardwebhooks::Webhook::new(SECRET).unwrap();
     let body = br#"{"test": 2432232314}"#;
     let expected = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
-    assert_eq!(theirs.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body).unwrap(), expected);
+    assert_eq!(
+        theirs
+            .sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
+            .unwrap(),
+        expected
+    );
     let ours = WebhookSecret::parse(SECRET).unwrap();
-    assert_eq!(sign(&ours, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body), expected);
+    assert_eq!(
+        sign(&ours, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),
+        expected
+    );
 }
 
 #[test]
@@ -63,12 +71,19 @@ fn our_signatures_verify_with_the_standardwebhooks_crate() {
         headers.insert("webhook-signature", sig.parse().unwrap());
         theirs.verify(body.as_bytes(), &headers).unwrap();
         // A changed body does not verify.
-        assert!(theirs.verify(body.replace("STRICT", "IGNORE").as_bytes(), &headers).is_err());
+        assert!(
+            theirs
+                .verify(body.replace("STRICT", "IGNORE").as_bytes(), &headers)
+                .is_err()
+        );
     }
     // A raw (non-whsec_) secret is its bytes, as the crate's from_bytes.
     let raw = standardwebhooks::Webhook::from_bytes(b"raw key".to_vec()).unwrap();
     let ours = WebhookSecret::parse("raw key").unwrap();
-    assert_eq!(raw.sign("msg_1", 5, b"{}").unwrap(), sign(&ours, "msg_1", 5, b"{}"));
+    assert_eq!(
+        raw.sign("msg_1", 5, b"{}").unwrap(),
+        sign(&ours, "msg_1", 5, b"{}")
+    );
 }
 
 /// What the test receiver saw.
@@ -102,11 +117,17 @@ async fn receive(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) ->
     let id = headers["webhook-id"].to_str().unwrap().to_string();
     let first = !seen.ids.contains(&id);
     seen.ids.push(id);
-    if rx.lose_first_ack && first { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::NO_CONTENT }
+    if rx.lose_first_ack && first {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::NO_CONTENT
+    }
 }
 
 async fn serve(listener: tokio::net::TcpListener, rx: Receiver) {
-    let app = axum::Router::new().route("/hook", post(receive)).with_state(rx);
+    let app = axum::Router::new()
+        .route("/hook", post(receive))
+        .with_state(rx);
     axum::serve(listener, app).await.unwrap();
 }
 
@@ -114,7 +135,11 @@ async fn serve(listener: tokio::net::TcpListener, rx: Receiver) {
 async fn a_receiver_down_for_a_while_gets_every_event_exactly_once_after_dedup() {
     let dir = tempfile::tempdir().unwrap();
     // Reserve a port, then leave nothing listening on it: the receiver is down.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}/hook");
     let secret = WebhookSecret::parse(SECRET).unwrap();
     let http = http_client().unwrap();
@@ -126,37 +151,79 @@ async fn a_receiver_down_for_a_while_gets_every_event_exactly_once_after_dedup()
     assert_eq!(outbox.list().unwrap().len(), 8);
 
     let down = outbox
-        .deliver_pending_with(&http, &url, &secret, Duration::from_millis(400), &fast_policy())
+        .deliver_pending_with(
+            &http,
+            &url,
+            &secret,
+            Duration::from_millis(400),
+            &fast_policy(),
+        )
         .await
         .unwrap();
-    assert_eq!((down.delivered, down.failed, down.pending), (0, 0, 8), "{down:?}");
+    assert_eq!(
+        (down.delivered, down.failed, down.pending),
+        (0, 0, 8),
+        "{down:?}"
+    );
     let first = &outbox.list().unwrap()[0];
     assert!(first.attempts >= 2, "retried with backoff: {first:?}");
-    assert_eq!(first.last_error.as_deref(), Some("could not connect to the receiver"));
+    assert_eq!(
+        first.last_error.as_deref(),
+        Some("could not connect to the receiver")
+    );
 
     // A later run (a new process would reopen the folder) with the receiver up, losing the
     // first acknowledgement of every event.
     let seen = Arc::new(Mutex::new(Seen::default()));
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-    let rx = Receiver { seen: seen.clone(), lose_first_ack: true, fixed_status: None };
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let rx = Receiver {
+        seen: seen.clone(),
+        lose_first_ack: true,
+        fixed_status: None,
+    };
     let server = tokio::spawn(serve(listener, rx));
     let outbox = Outbox::open(dir.path()).unwrap();
     let up = outbox
-        .deliver_pending_with(&http, &url, &secret, Duration::from_secs(20), &fast_policy())
+        .deliver_pending_with(
+            &http,
+            &url,
+            &secret,
+            Duration::from_secs(20),
+            &fast_policy(),
+        )
         .await
         .unwrap();
     assert_eq!((up.delivered, up.failed, up.pending), (8, 0, 0), "{up:?}");
-    assert!(outbox.list().unwrap().iter().all(|r| r.state == DeliveryState::Delivered));
+    assert!(
+        outbox
+            .list()
+            .unwrap()
+            .iter()
+            .all(|r| r.state == DeliveryState::Delivered)
+    );
 
     // Nothing is sent again once delivered.
-    let again = outbox.deliver_pending(&http, &url, &secret, Duration::from_secs(5)).await.unwrap();
+    let again = outbox
+        .deliver_pending(&http, &url, &secret, Duration::from_secs(5))
+        .await
+        .unwrap();
     assert_eq!((again.delivered, again.attempts, again.pending), (0, 0, 0));
 
     let seen = seen.lock().unwrap();
     assert_eq!(seen.bad, 0);
-    assert_eq!(seen.ids.len(), 16, "each event arrived twice (first ack lost)");
+    assert_eq!(
+        seen.ids.len(),
+        16,
+        "each event arrived twice (first ack lost)"
+    );
     let unique: BTreeSet<&String> = seen.ids.iter().collect();
-    assert_eq!(unique, ids.iter().collect::<BTreeSet<_>>(), "every event exactly once by id");
+    assert_eq!(
+        unique,
+        ids.iter().collect::<BTreeSet<_>>(),
+        "every event exactly once by id"
+    );
     // In order: the receiver saw events in the order they were enqueued.
     let mut order: Vec<&String> = Vec::new();
     for id in &seen.ids {
@@ -164,8 +231,12 @@ async fn a_receiver_down_for_a_while_gets_every_event_exactly_once_after_dedup()
             order.push(id);
         }
     }
-    let expected: Vec<&String> =
-        outbox.list().unwrap().iter().map(|r| ids.iter().find(|i| **i == r.id).unwrap()).collect();
+    let expected: Vec<&String> = outbox
+        .list()
+        .unwrap()
+        .iter()
+        .map(|r| ids.iter().find(|i| **i == r.id).unwrap())
+        .collect();
     assert_eq!(order, expected);
     server.abort();
 }
@@ -176,7 +247,11 @@ async fn a_refusing_receiver_marks_events_failed_and_requeue_puts_them_back() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Seen::default()));
-    let rx = Receiver { seen: seen.clone(), lose_first_ack: false, fixed_status: Some(410) };
+    let rx = Receiver {
+        seen: seen.clone(),
+        lose_first_ack: false,
+        fixed_status: Some(410),
+    };
     let server = tokio::spawn(serve(listener, rx));
     let secret = WebhookSecret::parse(SECRET).unwrap();
     let http = http_client().unwrap();
@@ -240,7 +315,10 @@ async fn a_429_with_retry_after_is_retried_after_waiting() {
         .await
         .unwrap();
     assert_eq!((r.delivered, r.attempts), (1, 2));
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited for Retry-After");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited for Retry-After"
+    );
     server.abort();
 }
 
