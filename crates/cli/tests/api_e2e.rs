@@ -54,7 +54,7 @@ impl Emulator {
             "--client",
             &format!("e2e-client:{SECRET}"),
         ]);
-        if !extra.iter().any(|a| *a == "--campaigns") {
+        if !extra.contains(&"--campaigns") {
             cmd.arg("--campaigns").arg(&file);
         }
         let mut child = cmd

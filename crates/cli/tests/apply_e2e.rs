@@ -42,6 +42,65 @@ fn run(emu: &Emulator, dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `apply … --yes --output json` with `extra` arguments.
+fn apply(emu: &Emulator, dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["apply", "schedules", "--yes", "--output", "json"];
+    args.extend_from_slice(extra);
+    run(emu, dir, &args)
+}
+
+/// Asserts that a command exited 0, showing its stderr otherwise.
+fn assert_ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Starts `apply` in the background (stdout piped) and returns once its audit log holds at
+/// least `lines` entries: mid-run, whatever the machine's speed.
+fn apply_until_audited(emu: &Emulator, dir: &Path, lines: usize) -> std::process::Child {
+    let child = cxsched(dir)
+        .args([
+            "apply",
+            "schedules",
+            "--yes",
+            "--output",
+            "json",
+            "--concurrency",
+            "2",
+        ])
+        .envs(emu.env())
+        .env("CXSCHED_AUDIT_LOG", dir.join("audit.jsonl"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let audit = dir.join("audit.jsonl");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(&audit).map_or(0, |t| t.lines().count()) < lines {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no writes were recorded"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
+}
+
+/// `audit verify --output json` on the run's log; asserts the chain is intact.
+fn verify_audit(emu: &Emulator, dir: &Path) -> Value {
+    let out = run(
+        emu,
+        dir,
+        &["audit", "verify", "audit.jsonl", "--output", "json"],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], true, "{report}");
+    report
+}
+
 fn statuses(out: &Output) -> Vec<(String, String)> {
     json_lines(&out.stdout)
         .iter()
@@ -73,60 +132,35 @@ fn puts(emu: &Emulator) -> usize {
 #[test]
 fn apply_writes_then_a_second_apply_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let docs = tmp.path().join("schedules");
-    write_docs(&docs, 30);
+    write_docs(&tmp.path().join("schedules"), 30);
     let emu = Emulator::start(&["--accept-any-campaign"]);
 
     let plan = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
-    assert_eq!(
-        plan.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&plan.stderr)
-    );
+    assert_ok(&plan);
     assert!(statuses(&plan).iter().all(|(_, s)| s == "changed"));
 
-    let first = run(
-        &emu,
-        tmp.path(),
-        &["apply", "schedules", "--yes", "--output", "json"],
-    );
-    assert_eq!(
-        first.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    let first = apply(&emu, tmp.path(), &[]);
+    assert_ok(&first);
     let st = statuses(&first);
     assert_eq!(st.len(), 30);
     assert!(st.iter().all(|(_, s)| s == "written"), "{st:?}");
     assert_eq!(puts(&emu), 30);
 
-    let second = run(
-        &emu,
-        tmp.path(),
-        &["apply", "schedules", "--yes", "--output", "json"],
-    );
-    assert_eq!(second.status.code(), Some(0));
+    let second = apply(&emu, tmp.path(), &[]);
+    assert_ok(&second);
     assert!(statuses(&second).iter().all(|(_, s)| s == "unchanged"));
     assert_eq!(puts(&emu), 30, "the second apply must not write");
 
-    let verify = run(
-        &emu,
-        tmp.path(),
-        &["audit", "verify", "audit.jsonl", "--output", "json"],
-    );
-    let report: Value = serde_json::from_slice(&verify.stdout).unwrap();
-    assert_eq!(report["ok"], true, "{report}");
+    let report = verify_audit(&emu, tmp.path());
     assert_eq!(report["entries"], 30);
 }
 
 #[test]
 fn apply_without_yes_and_without_a_terminal_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
-    write_docs(&tmp.path().join("s"), 1);
+    write_docs(&tmp.path().join("schedules"), 1);
     let emu = Emulator::start(&["--accept-any-campaign"]);
-    let out = run(&emu, tmp.path(), &["apply", "s"]);
+    let out = run(&emu, tmp.path(), &["apply", "schedules"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
     assert_eq!(puts(&emu), 0);
@@ -135,10 +169,10 @@ fn apply_without_yes_and_without_a_terminal_is_a_usage_error() {
 #[test]
 fn bad_credentials_exit_3_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    write_docs(&tmp.path().join("s"), 2);
+    write_docs(&tmp.path().join("schedules"), 2);
     let emu = Emulator::start(&["--accept-any-campaign"]);
     let out = cxsched(tmp.path())
-        .args(["apply", "s", "--yes"])
+        .args(["apply", "schedules", "--yes"])
         .env("CXONE_BASE_URL", &emu.url)
         .env("CXONE_CLIENT_ID", "demo-client")
         .env("CXONE_CLIENT_SECRET", "wrong-secret")
@@ -157,17 +191,17 @@ fn bad_credentials_exit_3_and_write_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!all.contains("wrong-secret"), "the secret leaked: {all}");
+    assert_eq!(puts(&emu), 0);
 }
 
 /// Faults (5xx, dropped connections, slow answers), token revocations and an out-of-band
 /// writer during the run: every campaign ends in its desired state or is reported as a
-/// conflict with both versions, and the out-of-band version is then still live.
+/// conflict with both versions, and nothing is overwritten blindly.
 #[test]
 fn apply_under_faults_converges_and_never_overwrites_blindly() {
     let tmp = tempfile::tempdir().unwrap();
-    let docs = tmp.path().join("schedules");
     let n = 60;
-    write_docs(&docs, n);
+    write_docs(&tmp.path().join("schedules"), n);
     let emu = Emulator::start(&[
         "--accept-any-campaign",
         "--fault-rate",
@@ -185,12 +219,8 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
                 "America/Chicago",
                 r#"{"dayOfWeek":"SUNDAY","startTime":"13:00:00","endTime":"14:00:00"}"#,
             );
-            let (status, _) = support::http(
-                &url,
-                "PUT",
-                &format!("/_emulator/campaigns/{}/schedule", id(i)),
-                Some(&theirs),
-            );
+            let path = format!("/_emulator/campaigns/{}/schedule", id(i));
+            let (status, _) = support::http(&url, "PUT", &path, Some(&theirs));
             assert!(
                 (200..300).contains(&status),
                 "out-of-band write got {status}"
@@ -200,19 +230,7 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
             }
         }
     });
-    let out = run(
-        &emu,
-        tmp.path(),
-        &[
-            "apply",
-            "schedules",
-            "--yes",
-            "--output",
-            "json",
-            "--concurrency",
-            "4",
-        ],
-    );
+    let out = apply(&emu, tmp.path(), &["--concurrency", "4"]);
     meddler.join().unwrap();
     let results = json_lines(&out.stdout);
     assert_eq!(results.len(), n, "{}", String::from_utf8_lossy(&out.stderr));
@@ -231,16 +249,11 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
     }
     // Second run: what we wrote stays, conflicts stay reported (refused), nothing is written.
     let puts_before = puts(&emu);
-    let again = run(
-        &emu,
-        tmp.path(),
-        &["apply", "schedules", "--yes", "--output", "json"],
-    );
+    let again = apply(&emu, tmp.path(), &[]);
     for r in json_lines(&again.stdout) {
         let status = r["status"].as_str().unwrap();
         let campaign = r["campaignId"].as_str().unwrap();
-        let meddled = (0..6).any(|i| id(i) == campaign);
-        if meddled {
+        if (0..6).any(|i| id(i) == campaign) {
             // Either we wrote after their change (it was there when we read), or the
             // conflict is still reported; never silently overwritten.
             assert!(matches!(status, "unchanged" | "refused"), "{r}");
@@ -256,58 +269,19 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
 #[test]
 fn apply_killed_mid_run_converges_on_rerun() {
     let tmp = tempfile::tempdir().unwrap();
-    let docs = tmp.path().join("schedules");
-    write_docs(&docs, 120);
+    write_docs(&tmp.path().join("schedules"), 120);
     let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "25"]);
-    let mut child = cxsched(tmp.path())
-        .args([
-            "apply",
-            "schedules",
-            "--yes",
-            "--output",
-            "json",
-            "--concurrency",
-            "2",
-        ])
-        .envs(emu.env())
-        .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill as soon as a few writes are recorded: mid-run, whatever the machine's speed.
-    let audit = tmp.path().join("audit.jsonl");
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while std::fs::read_to_string(&audit).map_or(0, |t| t.lines().count()) < 5 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no writes were recorded"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = apply_until_audited(&emu, tmp.path(), 5);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    let audit_before = std::fs::read_to_string(tmp.path().join("audit.jsonl")).unwrap_or_default();
+    let audit_before = std::fs::read_to_string(tmp.path().join("audit.jsonl")).unwrap();
     let complete_before: Vec<&str> = audit_before.lines().filter(|l| l.ends_with('}')).collect();
-    assert!(
-        !complete_before.is_empty(),
-        "the kill came before any write; slow the run down"
-    );
     assert!(
         complete_before.len() < 120,
         "the run finished before the kill"
     );
 
-    let rerun = run(
-        &emu,
-        tmp.path(),
-        &["apply", "schedules", "--yes", "--output", "json"],
-    );
-    assert_eq!(
-        rerun.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&rerun.stderr)
-    );
+    assert_ok(&apply(&emu, tmp.path(), &[]));
     let plan = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
     assert!(
         statuses(&plan).iter().all(|(_, s)| s == "unchanged"),
@@ -321,13 +295,7 @@ fn apply_killed_mid_run_converges_on_rerun() {
             "an audit entry was lost: {line}"
         );
     }
-    let verify = run(
-        &emu,
-        tmp.path(),
-        &["audit", "verify", "audit.jsonl", "--output", "json"],
-    );
-    let report: Value = serde_json::from_slice(&verify.stdout).unwrap();
-    assert_eq!(report["ok"], true, "{report}");
+    verify_audit(&emu, tmp.path());
 }
 
 /// Ctrl-C (SIGINT) stops starting new writes, finishes those in flight, reports the rest as
@@ -337,19 +305,7 @@ fn apply_interrupted_reports_and_a_rerun_finishes() {
     let tmp = tempfile::tempdir().unwrap();
     write_docs(&tmp.path().join("schedules"), 80);
     let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "30"]);
-    let child = cxsched(tmp.path())
-        .args(["apply", "schedules", "--yes", "--output", "json", "--concurrency", "2"])
-        .envs(emu.env())
-        .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let audit = tmp.path().join("audit.jsonl");
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while std::fs::read_to_string(&audit).map_or(0, |t| t.lines().count()) < 3 {
-        assert!(std::time::Instant::now() < deadline, "no writes were recorded");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let child = apply_until_audited(&emu, tmp.path(), 3);
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -364,8 +320,11 @@ fn apply_interrupted_reports_and_a_rerun_finishes() {
     assert!(not_started > 0 && written > 0, "{st:?}");
     assert_eq!(written + not_started, 80, "{st:?}");
 
-    let rerun = run(&emu, tmp.path(), &["apply", "schedules", "--yes", "--output", "json"]);
-    assert_eq!(rerun.status.code(), Some(0));
+    let rerun = apply(&emu, tmp.path(), &[]);
+    assert_ok(&rerun);
     let st = statuses(&rerun);
-    assert_eq!(st.iter().filter(|(_, s)| s == "written").count(), not_started);
+    assert_eq!(
+        st.iter().filter(|(_, s)| s == "written").count(),
+        not_started
+    );
 }
