@@ -3,9 +3,11 @@
 //! from today in the campaign's zone, the embedded rule pack), and its error findings stop
 //! `apply` from writing it unless the operator overrides with a stated reason.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
+use cxsched_core::Date;
 use jiff::Timestamp;
 
 use crate::rollout::desired::Desired;
@@ -13,6 +15,21 @@ use crate::rollout::desired::Desired;
 fn pack() -> &'static RulePack {
     static PACK: OnceLock<RulePack> = OnceLock::new();
     PACK.get_or_init(RulePack::embedded_us)
+}
+
+/// Horizons by (first date, days): the holiday dates and zone timelines a check needs are
+/// computed once per run, not once per campaign.
+fn horizon(from: Date, days: u32) -> Arc<Horizon> {
+    type Horizons = Mutex<HashMap<(Date, u32), Arc<Horizon>>>;
+    static HORIZONS: OnceLock<Horizons> = OnceLock::new();
+    let mut map = HORIZONS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    Arc::clone(
+        map.entry((from, days))
+            .or_insert_with(|| Arc::new(Horizon::new(pack(), from, days))),
+    )
 }
 
 /// One line per error finding of the document's compliance check (or per reason the check
@@ -58,7 +75,7 @@ pub fn compliance_errors(doc: &Desired, now: Timestamp) -> Vec<String> {
         Err(problems) => return problems,
     };
     let today = now.to_zoned_datetime(schedule.timezone.tz.clone()).date();
-    let horizon = Horizon::new(pack, today, c.horizon_days);
+    let horizon = horizon(today, c.horizon_days);
     let report = check(pack, &horizon, schedule, c.purpose, &resolution.targets);
     findings(&report, pack, schedule, &resolution.targets)
         .into_iter()

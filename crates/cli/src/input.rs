@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use cxsched_core::validate::{Profile, validate_value};
 use cxsched_core::{Format, Validation, parse_document};
 
 use crate::commands::UsageError;
@@ -87,12 +86,9 @@ pub fn load(path: &Path) -> Loaded {
     }
 }
 
-/// Validates one line of a JSON Lines file.
+/// Validates one line of a JSON Lines file (the fast JSON reader; same issues as a file).
 pub fn validate_line(line: &str) -> Validation {
-    match serde_json::from_str::<serde_json::Value>(line) {
-        Ok(v) => validate_value(&v, Profile::Document),
-        Err(e) => failed(format!("not valid JSON: {e}")),
-    }
+    cxsched_core::validate::parse_json_document(line)
 }
 
 /// Reads a JSON Lines file whole (lines are validated by the caller, possibly in parallel).

@@ -281,34 +281,34 @@ fn progress_bar(len: u64) -> ProgressBar {
 /// the one it wrote, or the one it found in a conflict and refused to overwrite. A live ETag
 /// other than this one, on a schedule other than the desired one, is drift.
 fn last_written(path: &Path) -> anyhow::Result<HashMap<Uuid, plan::Known>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    /// The members of an audit line this needs (the rest is skipped, not built).
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Line {
+        action: String,
+        outcome: String,
+        campaign_id: Option<Uuid>,
+        etag_after: Option<String>,
+    }
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
         Err(e) => {
             return Err(e).with_context(|| format!("reading the audit log {}", path.display()));
         }
     };
     let mut map = HashMap::new();
-    for line in text.lines() {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+    for line in std::io::BufRead::lines(std::io::BufReader::new(file)) {
+        let line = line.with_context(|| format!("reading the audit log {}", path.display()))?;
+        // Torn or foreign lines carry nothing we can rely on; `audit verify` reports them.
+        let Ok(l) = serde_json::from_str::<Line>(&line) else {
             continue;
         };
-        let wrote = (v["action"] == "apply.write"
-            && (v["outcome"] == "ok" || v["outcome"] == "already_in_place"))
-            || v["action"] == "apply.conflict";
-        if let (true, Some(id), Some(etag)) =
-            (wrote, v["campaignId"].as_str(), v["etagAfter"].as_str())
-        {
-            if let Ok(id) = Uuid::parse_str(id) {
-                let conflicted = v["action"] == "apply.conflict";
-                map.insert(
-                    id,
-                    plan::Known {
-                        etag: etag.to_owned(),
-                        conflicted,
-                    },
-                );
-            }
+        let wrote =
+            l.action == "apply.write" && (l.outcome == "ok" || l.outcome == "already_in_place");
+        let conflicted = l.action == "apply.conflict";
+        if let (true, Some(id), Some(etag)) = (wrote || conflicted, l.campaign_id, l.etag_after) {
+            map.insert(id, plan::Known { etag, conflicted });
         }
     }
     Ok(map)

@@ -31,8 +31,12 @@ fn check(dir: &Path, document: &Value, args: &[&str]) -> (i32, Value) {
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let report: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("not one JSON report ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr)));
+    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "not one JSON report ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     (out.status.code().unwrap(), report)
 }
 
@@ -76,31 +80,85 @@ fn s(x: &str) -> String {
 fn new_york_window_reaches_phoenix_before_eight_all_year_by_season() {
     let dir = tempfile::tempdir().unwrap();
     let d = doc("America/New_York", &[("MONDAY", "08:00:00", "21:00:00")]);
-    let args = ["--from", "2026-01-01", "--horizon-days", "365", "--recipient-zone", "America/Phoenix"];
+    let args = [
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--recipient-zone",
+        "America/Phoenix",
+    ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 1, "{r:#}");
     assert_eq!(r["status"], "fail");
     assert_eq!(
         spans(&r, "OUTSIDE_LEGAL_HOURS"),
         [
-            (s("US-FED-TCPA"), 0, s("America/Phoenix"), s("null"), s("2026-01-05"), s("2026-03-02"), 9),
-            (s("US-FED-TCPA"), 0, s("America/Phoenix"), s("null"), s("2026-03-09"), s("2026-10-26"), 34),
-            (s("US-FED-TCPA"), 0, s("America/Phoenix"), s("null"), s("2026-11-02"), s("2026-12-28"), 9),
+            (
+                s("US-FED-TCPA"),
+                0,
+                s("America/Phoenix"),
+                s("null"),
+                s("2026-01-05"),
+                s("2026-03-02"),
+                9
+            ),
+            (
+                s("US-FED-TCPA"),
+                0,
+                s("America/Phoenix"),
+                s("null"),
+                s("2026-03-09"),
+                s("2026-10-26"),
+                34
+            ),
+            (
+                s("US-FED-TCPA"),
+                0,
+                s("America/Phoenix"),
+                s("null"),
+                s("2026-11-02"),
+                s("2026-12-28"),
+                9
+            ),
         ]
     );
     // Winter: 06:00-19:00 in Phoenix, 2 h early; summer: 05:00-18:00, 3 h early.
     let winter = find(&r, "OUTSIDE_LEGAL_HOURS", "2026-01-05");
     assert_eq!(winter["localStart"], "2026-01-05T06:00:00-07:00");
     assert_eq!(winter["localEnd"], "2026-01-05T19:00:00-07:00");
-    assert!(winter["message"].as_str().unwrap().contains("2 h before the 08:00 opening"), "{winter}");
-    assert!(winter["message"].as_str().unwrap().contains("move the start to 10:00:00 or later"), "{winter}");
+    assert!(
+        winter["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 h before the 08:00 opening"),
+        "{winter}"
+    );
+    assert!(
+        winter["message"]
+            .as_str()
+            .unwrap()
+            .contains("move the start to 10:00:00 or later"),
+        "{winter}"
+    );
     let summer = find(&r, "OUTSIDE_LEGAL_HOURS", "2026-03-09");
     assert_eq!(summer["localStart"], "2026-03-09T05:00:00-07:00");
-    assert!(summer["message"].as_str().unwrap().contains("3 h before the 08:00 opening"), "{summer}");
+    assert!(
+        summer["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 h before the 08:00 opening"),
+        "{summer}"
+    );
     assert_eq!(summer["citation"], "47 CFR 64.1200(c)(1); 16 CFR 310.4(c)");
     assert_eq!(summer["confidence"], "H");
     assert_eq!(summer["severity"], "error");
-    assert!(r["disclaimer"].as_str().unwrap().contains("not legal advice"));
+    assert!(
+        r["disclaimer"]
+            .as_str()
+            .unwrap()
+            .contains("not legal advice")
+    );
 }
 
 #[test]
@@ -109,36 +167,91 @@ fn london_campaign_calling_new_york_between_the_us_and_eu_switch_dates() {
     // 00:00-02:00 London is 19:00-21:00 in New York, except while the US has switched and
     // the EU has not (then 20:00-22:00).
     let d = doc("Europe/London", &[("TUESDAY", "00:00:00", "02:00:00")]);
-    let args = ["--from", "2026-01-01", "--horizon-days", "365", "--recipient-zone", "America/New_York"];
+    let args = [
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--recipient-zone",
+        "America/New_York",
+    ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 1);
     assert_eq!(
         spans(&r, "OUTSIDE_LEGAL_HOURS"),
         [
-            (s("US-FED-TCPA"), 0, s("America/New_York"), s("null"), s("2026-03-10"), s("2026-03-24"), 3),
-            (s("US-FED-TCPA"), 0, s("America/New_York"), s("null"), s("2026-10-27"), s("2026-10-27"), 1),
+            (
+                s("US-FED-TCPA"),
+                0,
+                s("America/New_York"),
+                s("null"),
+                s("2026-03-10"),
+                s("2026-03-24"),
+                3
+            ),
+            (
+                s("US-FED-TCPA"),
+                0,
+                s("America/New_York"),
+                s("null"),
+                s("2026-10-27"),
+                s("2026-10-27"),
+                1
+            ),
         ]
     );
     let march = find(&r, "OUTSIDE_LEGAL_HOURS", "2026-03-10");
     assert_eq!(march["localStart"], "2026-03-09T20:00:00-04:00");
     assert_eq!(march["localEnd"], "2026-03-09T22:00:00-04:00");
-    assert!(march["message"].as_str().unwrap().contains("1 h past the 21:00 closing"), "{march}");
+    assert!(
+        march["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 h past the 21:00 closing"),
+        "{march}"
+    );
 }
 
 #[test]
 fn phoenix_campaign_calling_los_angeles_in_winter_only() {
     let dir = tempfile::tempdir().unwrap();
     let d = doc("America/Phoenix", &[("WEDNESDAY", "08:00:00", "17:00:00")]);
-    let args = ["--from", "2026-01-01", "--horizon-days", "365", "--recipient-zone", "America/Los_Angeles"];
+    let args = [
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--recipient-zone",
+        "America/Los_Angeles",
+    ];
     let (_, r) = check(dir.path(), &d, &args);
     assert_eq!(
         spans(&r, "OUTSIDE_LEGAL_HOURS"),
         [
-            (s("US-FED-TCPA"), 0, s("America/Los_Angeles"), s("null"), s("2026-01-07"), s("2026-03-04"), 9),
-            (s("US-FED-TCPA"), 0, s("America/Los_Angeles"), s("null"), s("2026-11-04"), s("2026-12-30"), 9),
+            (
+                s("US-FED-TCPA"),
+                0,
+                s("America/Los_Angeles"),
+                s("null"),
+                s("2026-01-07"),
+                s("2026-03-04"),
+                9
+            ),
+            (
+                s("US-FED-TCPA"),
+                0,
+                s("America/Los_Angeles"),
+                s("null"),
+                s("2026-11-04"),
+                s("2026-12-30"),
+                9
+            ),
         ]
     );
-    assert_eq!(find(&r, "OUTSIDE_LEGAL_HOURS", "2026-11-04")["localStart"], "2026-11-04T07:00:00-08:00");
+    assert_eq!(
+        find(&r, "OUTSIDE_LEGAL_HOURS", "2026-11-04")["localStart"],
+        "2026-11-04T07:00:00-08:00"
+    );
 }
 
 #[test]
@@ -146,12 +259,32 @@ fn sunday_window_reaches_utah_louisiana_alabama_mississippi() {
     let dir = tempfile::tempdir().unwrap();
     let d = doc("America/Chicago", &[("SUNDAY", "13:00:00", "17:00:00")]);
     let args = [
-        "--from", "2026-01-01", "--horizon-days", "365",
-        "--recipient-state", "UT", "--recipient-state", "LA", "--recipient-state", "AL", "--recipient-state", "MS",
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--recipient-state",
+        "UT",
+        "--recipient-state",
+        "LA",
+        "--recipient-state",
+        "AL",
+        "--recipient-state",
+        "MS",
     ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 1);
-    let all = |rule: &str, zone: &str, st: &str| (s(rule), 0, s(zone), s(st), s("2026-01-04"), s("2026-12-27"), 52);
+    let all = |rule: &str, zone: &str, st: &str| {
+        (
+            s(rule),
+            0,
+            s(zone),
+            s(st),
+            s("2026-01-04"),
+            s("2026-12-27"),
+            52,
+        )
+    };
     assert_eq!(
         spans(&r, "PROHIBITED_DAY"),
         [
@@ -162,8 +295,16 @@ fn sunday_window_reaches_utah_louisiana_alabama_mississippi() {
         ]
     );
     assert!(spans(&r, "OUTSIDE_LEGAL_HOURS").is_empty());
-    let ut = r["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "US-UT").unwrap();
-    assert!(ut["message"].as_str().unwrap().contains("on a sunday"), "{ut}");
+    let ut = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "US-UT")
+        .unwrap();
+    assert!(
+        ut["message"].as_str().unwrap().contains("on a sunday"),
+        "{ut}"
+    );
     assert_eq!(ut["citation"], "Utah Code 13-25a-103(3)");
 }
 
@@ -172,83 +313,229 @@ fn pennsylvania_good_friday_and_election_day() {
     let dir = tempfile::tempdir().unwrap();
     let d = doc(
         "America/New_York",
-        &[("FRIDAY", "10:00:00", "16:00:00"), ("TUESDAY", "10:00:00", "16:00:00")],
+        &[
+            ("FRIDAY", "10:00:00", "16:00:00"),
+            ("TUESDAY", "10:00:00", "16:00:00"),
+        ],
     );
-    let args = ["--from", "2026-01-01", "--horizon-days", "365", "--recipient-state", "PA"];
+    let args = [
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--recipient-state",
+        "PA",
+    ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 1);
-    let pa = |w, first: &str| (s("US-PA"), w, s("America/New_York"), s("PA"), s(first), s(first), 1);
+    let pa = |w, first: &str| {
+        (
+            s("US-PA"),
+            w,
+            s("America/New_York"),
+            s("PA"),
+            s(first),
+            s(first),
+            1,
+        )
+    };
     // Good Friday Apr 3, Christmas (Friday) Dec 25, Election Day Tuesday Nov 3.
     assert_eq!(
         spans(&r, "HOLIDAY"),
-        [pa(0, "2026-04-03"), pa(0, "2026-12-25"), pa(1, "2026-11-03")]
+        [
+            pa(0, "2026-04-03"),
+            pa(0, "2026-12-25"),
+            pa(1, "2026-11-03")
+        ]
     );
-    assert!(find(&r, "HOLIDAY", "2026-04-03")["message"].as_str().unwrap().contains("Good Friday"));
-    assert!(find(&r, "HOLIDAY", "2026-11-03")["message"].as_str().unwrap().contains("Election Day"));
+    assert!(
+        find(&r, "HOLIDAY", "2026-04-03")["message"]
+            .as_str()
+            .unwrap()
+            .contains("Good Friday")
+    );
+    assert!(
+        find(&r, "HOLIDAY", "2026-11-03")["message"]
+            .as_str()
+            .unwrap()
+            .contains("Election Day")
+    );
     assert!(spans(&r, "OUTSIDE_LEGAL_HOURS").is_empty());
 }
 
 #[test]
 fn texas_sunday_morning() {
     let dir = tempfile::tempdir().unwrap();
-    let d = doc("America/Chicago", &[("SUNDAY", "10:00:00", "14:00:00"), ("MONDAY", "10:00:00", "14:00:00")]);
-    let args = ["--from", "2026-01-01", "--horizon-days", "365", "--recipient-state", "TX"];
+    let d = doc(
+        "America/Chicago",
+        &[
+            ("SUNDAY", "10:00:00", "14:00:00"),
+            ("MONDAY", "10:00:00", "14:00:00"),
+        ],
+    );
+    let args = [
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--recipient-state",
+        "TX",
+    ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 1);
-    let tx = |zone: &str| (s("US-TX"), 0, s(zone), s("TX"), s("2026-01-04"), s("2026-12-27"), 52);
-    assert_eq!(spans(&r, "OUTSIDE_LEGAL_HOURS"), [tx("America/Chicago"), tx("America/Denver")]);
+    let tx = |zone: &str| {
+        (
+            s("US-TX"),
+            0,
+            s(zone),
+            s("TX"),
+            s("2026-01-04"),
+            s("2026-12-27"),
+            52,
+        )
+    };
+    assert_eq!(
+        spans(&r, "OUTSIDE_LEGAL_HOURS"),
+        [tx("America/Chicago"), tx("America/Denver")]
+    );
     let f = find(&r, "OUTSIDE_LEGAL_HOURS", "2026-01-04");
-    assert!(f["message"].as_str().unwrap().contains("allows 12:00–21:00"), "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("allows 12:00–21:00"),
+        "{f}"
+    );
 }
 
 #[test]
 fn rhode_island_saturday_after_five() {
     let dir = tempfile::tempdir().unwrap();
     let d = doc("America/New_York", &[("SATURDAY", "15:00:00", "19:00:00")]);
-    let args = ["--from", "2026-01-01", "--horizon-days", "365", "--recipient-state", "RI"];
+    let args = [
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--recipient-state",
+        "RI",
+    ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 1);
     assert_eq!(
         spans(&r, "OUTSIDE_LEGAL_HOURS"),
-        [(s("US-RI"), 0, s("America/New_York"), s("RI"), s("2026-01-03"), s("2026-12-26"), 52)]
+        [(
+            s("US-RI"),
+            0,
+            s("America/New_York"),
+            s("RI"),
+            s("2026-01-03"),
+            s("2026-12-26"),
+            52
+        )]
     );
     let f = find(&r, "OUTSIDE_LEGAL_HOURS", "2026-01-03");
     let m = f["message"].as_str().unwrap();
-    assert!(m.contains("2 h past the 17:00 closing") && m.contains("end it by 17:00:00"), "{m}");
+    assert!(
+        m.contains("2 h past the 17:00 closing") && m.contains("end it by 17:00:00"),
+        "{m}"
+    );
     // Independence Day 2026 falls on that Saturday.
     assert_eq!(
         spans(&r, "HOLIDAY"),
-        [(s("US-RI"), 0, s("America/New_York"), s("RI"), s("2026-07-04"), s("2026-07-04"), 1)]
+        [(
+            s("US-RI"),
+            0,
+            s("America/New_York"),
+            s("RI"),
+            s("2026-07-04"),
+            s("2026-07-04"),
+            1
+        )]
     );
 }
 
 #[test]
 fn an_850_number_is_checked_in_eastern_and_central_time() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("numbers.txt"), "# recipients\n+1 850 555 0123\n").unwrap();
+    std::fs::write(
+        dir.path().join("numbers.txt"),
+        "# recipients\n+1 850 555 0123\n",
+    )
+    .unwrap();
     let mut d = doc("America/New_York", &[("MONDAY", "08:00:00", "17:00:00")]);
     d["compliance"] = json!({"recipients": {"phoneNumbersFile": "numbers.txt"}});
-    let (code, r) = check(dir.path(), &d, &["--from", "2026-01-01", "--horizon-days", "365"]);
+    let (code, r) = check(
+        dir.path(),
+        &d,
+        &["--from", "2026-01-01", "--horizon-days", "365"],
+    );
     assert_eq!(code, 1);
-    let chi = |rule: &str| (s(rule), 0, s("America/Chicago"), s("FL"), s("2026-01-05"), s("2026-12-28"), 52);
-    assert_eq!(spans(&r, "OUTSIDE_LEGAL_HOURS"), [chi("US-FED-TCPA"), chi("US-FL")]);
-    let zones: Vec<&Value> = r["recipients"].as_array().unwrap().iter().map(|t| &t["zone"]).collect();
+    let chi = |rule: &str| {
+        (
+            s(rule),
+            0,
+            s("America/Chicago"),
+            s("FL"),
+            s("2026-01-05"),
+            s("2026-12-28"),
+            52,
+        )
+    };
+    assert_eq!(
+        spans(&r, "OUTSIDE_LEGAL_HOURS"),
+        [chi("US-FED-TCPA"), chi("US-FL")]
+    );
+    let zones: Vec<&Value> = r["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["zone"])
+        .collect();
     assert_eq!(zones, ["America/Chicago", "America/New_York"]);
-    assert_eq!(find(&r, "OUTSIDE_LEGAL_HOURS", "2026-01-05")["presumption"], "area code 850 (1 number)");
-    assert!(r["assumptions"][0].as_str().unwrap().contains("area code 850 presumed to reach FL"));
+    assert_eq!(
+        find(&r, "OUTSIDE_LEGAL_HOURS", "2026-01-05")["presumption"],
+        "area code 850 (1 number)"
+    );
+    assert!(
+        r["assumptions"][0]
+            .as_str()
+            .unwrap()
+            .contains("area code 850 presumed to reach FL")
+    );
 }
 
 #[test]
 fn saturday_holidays_observed_on_friday_including_new_year_on_december_31() {
     let dir = tempfile::tempdir().unwrap();
     let d = doc("America/Denver", &[("FRIDAY", "10:00:00", "16:00:00")]);
-    let args = ["--from", "2027-12-01", "--horizon-days", "31", "--recipient-state", "UT"];
+    let args = [
+        "--from",
+        "2027-12-01",
+        "--horizon-days",
+        "31",
+        "--recipient-state",
+        "UT",
+    ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 1);
-    let ut = |first: &str| (s("US-UT"), 0, s("America/Denver"), s("UT"), s(first), s(first), 1);
+    let ut = |first: &str| {
+        (
+            s("US-UT"),
+            0,
+            s("America/Denver"),
+            s("UT"),
+            s(first),
+            s(first),
+            1,
+        )
+    };
     // Christmas 2027 and New Year's Day 2028 are Saturdays.
     assert_eq!(spans(&r, "HOLIDAY"), [ut("2027-12-24"), ut("2027-12-31")]);
-    let ny = find(&r, "HOLIDAY", "2027-12-31")["message"].as_str().unwrap().to_owned();
+    let ny = find(&r, "HOLIDAY", "2027-12-31")["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(ny.contains("New Year's Day (observed)"), "{ny}");
 }
 
@@ -260,7 +547,12 @@ fn a_legal_schedule_passes_and_states_its_presumption() {
     assert_eq!(code, 0, "{r:#}");
     assert_eq!(r["status"], "pass");
     assert_eq!(r["findings"], json!([]));
-    assert!(r["assumptions"][0].as_str().unwrap().contains("campaign's zone, America/New_York"));
+    assert!(
+        r["assumptions"][0]
+            .as_str()
+            .unwrap()
+            .contains("campaign's zone, America/New_York")
+    );
     assert_eq!(r["horizonDays"], 366);
 }
 
@@ -269,10 +561,21 @@ fn dst_gap_fold_and_void_occurrences_are_warnings() {
     let dir = tempfile::tempdir().unwrap();
     let d = doc(
         "America/New_York",
-        &[("SUNDAY", "00:30:00", "02:15:00"), ("SATURDAY", "10:00:00", "12:00:00"), ("SUNDAY", "02:30:00", "03:00:00")],
+        &[
+            ("SUNDAY", "00:30:00", "02:15:00"),
+            ("SATURDAY", "10:00:00", "12:00:00"),
+            ("SUNDAY", "02:30:00", "03:00:00"),
+        ],
     );
     // Informational: only the federal baseline as a warning.
-    let args = ["--from", "2026-01-01", "--horizon-days", "365", "--purpose", "informational"];
+    let args = [
+        "--from",
+        "2026-01-01",
+        "--horizon-days",
+        "365",
+        "--purpose",
+        "informational",
+    ];
     let (code, r) = check(dir.path(), &d, &args);
     assert_eq!(code, 0, "warnings alone exit 0: {r:#}");
     assert_eq!(r["status"], "warn");
@@ -281,7 +584,13 @@ fn dst_gap_fold_and_void_occurrences_are_warnings() {
         .unwrap()
         .iter()
         .filter(|f| f["code"].as_str().unwrap().starts_with("DST"))
-        .map(|f| (f["code"].as_str().unwrap().to_owned(), f["window"].as_u64().unwrap(), f["firstDate"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["window"].as_u64().unwrap(),
+                f["firstDate"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     dst.sort();
     assert_eq!(
@@ -294,10 +603,19 @@ fn dst_gap_fold_and_void_occurrences_are_warnings() {
     );
     let gap = find(&r, "DST_GAP", "2026-03-08");
     assert_eq!(gap["severity"], "warning");
-    assert!(gap["message"].as_str().unwrap().contains("runs from 00:30 to 03:15 local, 1 h 45 min of real time"), "{gap}");
+    assert!(
+        gap["message"]
+            .as_str()
+            .unwrap()
+            .contains("runs from 00:30 to 03:15 local, 1 h 45 min of real time"),
+        "{gap}"
+    );
     // The federal baseline for informational calls is a warning, with low confidence.
     let info = find(&r, "OUTSIDE_LEGAL_HOURS", "2026-01-04");
-    assert_eq!((&info["rule"], &info["severity"], &info["confidence"]), (&json!("US-FED-INFO"), &json!("warning"), &json!("L")));
+    assert_eq!(
+        (&info["rule"], &info["severity"], &info["confidence"]),
+        (&json!("US-FED-INFO"), &json!("warning"), &json!("L"))
+    );
 }
 
 #[test]
@@ -309,7 +627,10 @@ fn bad_phone_lines_and_invalid_documents_fail_with_where_and_what() {
     assert_eq!(code, 1);
     assert_eq!(r["status"], "fail");
     let msg = r["errors"][0]["message"].as_str().unwrap();
-    assert!(msg.starts_with("n.txt:2: expected a 10-digit NANP number"), "{msg}");
+    assert!(
+        msg.starts_with("n.txt:2: expected a 10-digit NANP number"),
+        "{msg}"
+    );
 
     let bad = doc("CST", &[("MONDAY", "09:00:00", "17:00:00")]);
     let (code, r) = check(dir.path(), &bad, &[]);
@@ -322,7 +643,11 @@ fn bad_phone_lines_and_invalid_documents_fail_with_where_and_what() {
 fn human_report_says_what_where_and_that_it_is_not_legal_advice() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.json");
-    std::fs::write(&file, doc("America/New_York", &[("MONDAY", "08:00:00", "21:00:00")]).to_string()).unwrap();
+    std::fs::write(
+        &file,
+        doc("America/New_York", &[("MONDAY", "08:00:00", "21:00:00")]).to_string(),
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
         .args(["--output", "human", "check"])
         .arg(&file)
@@ -346,13 +671,30 @@ fn jsonl_reports_each_line_in_order() {
     let file = dir.path().join("p.jsonl");
     std::fs::write(&file, format!("{good}\nnull\n{early}\n")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .args(["--output", "json", "check", "--from", "2026-01-01", "--jsonl"])
+        .args([
+            "--output",
+            "json",
+            "check",
+            "--from",
+            "2026-01-01",
+            "--jsonl",
+        ])
         .arg(&file)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<Value> =
-        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let status: Vec<(&Value, &Value)> = lines.iter().map(|l| (&l["line"], &l["status"])).collect();
-    assert_eq!(status, [(&json!(1), &json!("pass")), (&json!(2), &json!("fail")), (&json!(3), &json!("fail"))]);
+    assert_eq!(
+        status,
+        [
+            (&json!(1), &json!("pass")),
+            (&json!(2), &json!("fail")),
+            (&json!(3), &json!("fail"))
+        ]
+    );
 }

@@ -31,11 +31,24 @@ fn document(dir: &Path, zone: &str, windows: &[(&str, &str, &str)]) -> PathBuf {
 
 fn expand_json(path: &Path, from: &str, days: u32) -> Value {
     let out = cxsched()
-        .args(["expand", "--output", "json", "--from", from, "--days", &days.to_string()])
+        .args([
+            "expand",
+            "--output",
+            "json",
+            "--from",
+            from,
+            "--days",
+            &days.to_string(),
+        ])
         .arg(path)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -60,7 +73,11 @@ fn summary(v: &Value) -> Vec<(String, u64, String, String, Value)> {
 #[test]
 fn json_output_has_the_contract_fields() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = document(tmp.path(), "America/New_York", &[("MONDAY", "09:00:00", "17:00:00")]);
+    let path = document(
+        tmp.path(),
+        "America/New_York",
+        &[("MONDAY", "09:00:00", "17:00:00")],
+    );
     let v = expand_json(&path, "2026-06-01", 7);
     assert_eq!(v["campaignId"], "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab");
     assert_eq!(v["timezone"], "America/New_York");
@@ -92,10 +109,34 @@ fn new_york_spring_forward_moves_gap_times_and_omits_the_void_window() {
     assert_eq!(
         summary(&v),
         vec![
-            ("2026-03-08".into(), 4, "2026-03-08T05:30:00Z".into(), "2026-03-08T06:00:00Z".into(), Value::Null),
-            ("2026-03-08".into(), 0, "2026-03-08T06:00:00Z".into(), "2026-03-08T07:00:00Z".into(), json!("gap")),
-            ("2026-03-08".into(), 1, "2026-03-08T07:00:00Z".into(), "2026-03-08T07:30:00Z".into(), json!("gap")),
-            ("2026-03-08".into(), 3, "2026-03-08T07:00:00Z".into(), "2026-03-08T08:00:00Z".into(), Value::Null),
+            (
+                "2026-03-08".into(),
+                4,
+                "2026-03-08T05:30:00Z".into(),
+                "2026-03-08T06:00:00Z".into(),
+                Value::Null
+            ),
+            (
+                "2026-03-08".into(),
+                0,
+                "2026-03-08T06:00:00Z".into(),
+                "2026-03-08T07:00:00Z".into(),
+                json!("gap")
+            ),
+            (
+                "2026-03-08".into(),
+                1,
+                "2026-03-08T07:00:00Z".into(),
+                "2026-03-08T07:30:00Z".into(),
+                json!("gap")
+            ),
+            (
+                "2026-03-08".into(),
+                3,
+                "2026-03-08T07:00:00Z".into(),
+                "2026-03-08T08:00:00Z".into(),
+                Value::Null
+            ),
         ]
     );
     // The moved start is shown in the offset in force at that instant.
@@ -106,18 +147,32 @@ fn new_york_spring_forward_moves_gap_times_and_omits_the_void_window() {
 fn a_window_ending_at_the_end_of_the_gap_is_marked() {
     // 01:00–03:00 on the spring day lasts one hour, not two.
     let tmp = tempfile::tempdir().unwrap();
-    let path = document(tmp.path(), "America/New_York", &[("SUNDAY", "01:00:00", "03:00:00")]);
+    let path = document(
+        tmp.path(),
+        "America/New_York",
+        &[("SUNDAY", "01:00:00", "03:00:00")],
+    );
     let v = expand_json(&path, "2026-03-08", 1);
     assert_eq!(
         summary(&v),
-        vec![("2026-03-08".into(), 0, "2026-03-08T06:00:00Z".into(), "2026-03-08T07:00:00Z".into(), json!("gap"))]
+        vec![(
+            "2026-03-08".into(),
+            0,
+            "2026-03-08T06:00:00Z".into(),
+            "2026-03-08T07:00:00Z".into(),
+            json!("gap")
+        )]
     );
 }
 
 #[test]
 fn new_york_fall_back_takes_the_earlier_instant() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = document(tmp.path(), "America/New_York", &[("SUNDAY", "01:30:00", "02:30:00")]);
+    let path = document(
+        tmp.path(),
+        "America/New_York",
+        &[("SUNDAY", "01:30:00", "02:30:00")],
+    );
     let v = expand_json(&path, "2026-11-01", 1);
     let o = &v["occurrences"][0];
     assert_eq!(o["start"], "2026-11-01T01:30:00-04:00");
@@ -132,7 +187,11 @@ fn lord_howe_half_hour_transitions() {
     // Lord Howe Island: +10:30 standard, +11:00 summer; 02:00 → 02:30 on 2026-10-04,
     // 02:00 → 01:30 on 2026-04-05.
     let tmp = tempfile::tempdir().unwrap();
-    let path = document(tmp.path(), "Australia/Lord_Howe", &[("SUNDAY", "01:45:00", "02:15:00")]);
+    let path = document(
+        tmp.path(),
+        "Australia/Lord_Howe",
+        &[("SUNDAY", "01:45:00", "02:15:00")],
+    );
     let spring = expand_json(&path, "2026-10-04", 1);
     let o = &spring["occurrences"][0];
     assert_eq!(o["dst"], "gap");
@@ -154,14 +213,23 @@ fn santiago_midnight_gap_keeps_the_date_of_the_weekday() {
     let path = document(
         tmp.path(),
         "America/Santiago",
-        &[("SUNDAY", "00:00:00", "00:30:00"), ("SUNDAY", "00:30:00", "01:00:00")],
+        &[
+            ("SUNDAY", "00:00:00", "00:30:00"),
+            ("SUNDAY", "00:30:00", "01:00:00"),
+        ],
     );
     let v = expand_json(&path, "2026-09-06", 1);
     // Both boundaries of the first window move forward by the hour; the second window starts
     // in the gap (moved to 01:30) and ends at 01:00, so it does not happen.
     assert_eq!(
         summary(&v),
-        vec![("2026-09-06".into(), 0, "2026-09-06T04:00:00Z".into(), "2026-09-06T04:30:00Z".into(), json!("gap"))]
+        vec![(
+            "2026-09-06".into(),
+            0,
+            "2026-09-06T04:00:00Z".into(),
+            "2026-09-06T04:30:00Z".into(),
+            json!("gap")
+        )]
     );
     assert_eq!(v["occurrences"][0]["start"], "2026-09-06T01:00:00-03:00");
     assert_eq!(v["occurrences"][0]["dayOfWeek"], "SUNDAY");
@@ -170,15 +238,30 @@ fn santiago_midnight_gap_keeps_the_date_of_the_weekday() {
 #[test]
 fn human_output_lists_occurrences_with_their_dst_mark() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = document(tmp.path(), "America/New_York", &[("SUNDAY", "01:30:00", "02:30:00")]);
+    let path = document(
+        tmp.path(),
+        "America/New_York",
+        &[("SUNDAY", "01:30:00", "02:30:00")],
+    );
     let out = cxsched()
-        .args(["expand", "--output", "human", "--from", "2026-11-01", "--days", "8"])
+        .args([
+            "expand",
+            "--output",
+            "human",
+            "--from",
+            "2026-11-01",
+            "--days",
+            "8",
+        ])
         .arg(&path)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab in America/New_York\n"), "{text}");
+    assert!(
+        text.starts_with("3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab in America/New_York\n"),
+        "{text}"
+    );
     assert!(text.contains("2026-11-01 SUNDAY"), "{text}");
     assert!(text.contains("[DST fold]"), "{text}");
     assert!(text.trim_end().ends_with("2 occurrences"), "{text}");
@@ -189,7 +272,15 @@ fn an_invalid_document_is_reported_not_expanded() {
     let tmp = tempfile::tempdir().unwrap();
     let path = document(tmp.path(), "EST", &[("MONDAY", "09:00:00", "17:00:00")]);
     let out = cxsched()
-        .args(["expand", "--output", "json", "--from", "2026-06-01", "--days", "7"])
+        .args([
+            "expand",
+            "--output",
+            "json",
+            "--from",
+            "2026-06-01",
+            "--days",
+            "7",
+        ])
         .arg(&path)
         .output()
         .unwrap();
@@ -204,18 +295,29 @@ fn usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     let path = document(tmp.path(), "UTC", &[("MONDAY", "09:00:00", "17:00:00")]);
     for args in [
-        vec!["expand", "--from", "2026-06-01"],                  // no --days
-        vec!["expand", "--days", "7"],                           // no --from
-        vec!["expand", "--from", "2026-02-30", "--days", "7"],   // no such date
-        vec!["expand", "--from", "2026-06-01", "--days", "0"],   // empty range
+        vec!["expand", "--from", "2026-06-01"], // no --days
+        vec!["expand", "--days", "7"],          // no --from
+        vec!["expand", "--from", "2026-02-30", "--days", "7"], // no such date
+        vec!["expand", "--from", "2026-06-01", "--days", "0"], // empty range
     ] {
         let out = cxsched().args(&args).arg(&path).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(!out.stderr.is_empty(), "{args:?}: a usage error says what is wrong");
+        assert!(
+            !out.stderr.is_empty(),
+            "{args:?}: a usage error says what is wrong"
+        );
     }
     let missing = tmp.path().join("missing.json");
-    let out = cxsched().args(["expand", "--from", "2026-06-01", "--days", "7"]).arg(&missing).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "a file that does not exist is a usage error");
+    let out = cxsched()
+        .args(["expand", "--from", "2026-06-01", "--days", "7"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a file that does not exist is a usage error"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
 }
 
@@ -224,5 +326,8 @@ fn version_names_the_bundled_tz_database() {
     let out = cxsched().arg("--version").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("cxsched "), "{text}");
-    assert!(text.contains(&format!("(tzdb {})", cxsched_core::tzdb_version())), "{text}");
+    assert!(
+        text.contains(&format!("(tzdb {})", cxsched_core::tzdb_version())),
+        "{text}"
+    );
 }

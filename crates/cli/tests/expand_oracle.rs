@@ -36,8 +36,15 @@ const ZONES: [&str; 16] = [
 const SCHEDULES_PER_ZONE: usize = 4;
 const FROM: &str = "2026-01-01";
 const DAYS: u32 = 730;
-const DAY_NAMES: [&str; 7] =
-    ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
+const DAY_NAMES: [&str; 7] = [
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+    "SUNDAY",
+];
 
 /// SplitMix64: a small, well-known generator, so the schedules are reproducible from a seed.
 struct SplitMix(u64);
@@ -80,7 +87,9 @@ fn document(rng: &mut SplitMix, zone: &str, n: usize) -> Value {
         points.dedup();
         for pair in points.windows(2) {
             if rng.below(3) != 0 {
-                windows.push(json!({"dayOfWeek": day, "startTime": hms(pair[0]), "endTime": hms(pair[1])}));
+                windows.push(
+                    json!({"dayOfWeek": day, "startTime": hms(pair[0]), "endTime": hms(pair[1])}),
+                );
             }
         }
     }
@@ -106,18 +115,38 @@ fn edge_documents(zone: &str, first_id: usize) -> Vec<Value> {
     let from: jiff::Timestamp = format!("{FROM}T00:00:00Z").parse().unwrap();
     let until = from + jiff::SignedDuration::from_hours(24 * (i64::from(DAYS) + 2));
     let second = jiff::SignedDuration::from_secs(1);
-    let secs = |t: jiff::civil::Time| u64::from(t.hour() as u8) * 3600 + u64::from(t.minute() as u8) * 60 + u64::from(t.second() as u8);
+    let secs = |t: jiff::civil::Time| {
+        u64::from(t.hour() as u8) * 3600
+            + u64::from(t.minute() as u8) * 60
+            + u64::from(t.second() as u8)
+    };
     let mut wanted = std::collections::BTreeSet::new();
-    for t in tz.following(from - jiff::SignedDuration::from_hours(48)).take_while(|t| t.timestamp() < until) {
+    for t in tz
+        .following(from - jiff::SignedDuration::from_hours(48))
+        .take_while(|t| t.timestamp() < until)
+    {
         let (before, after) = (tz.to_offset(t.timestamp() - second), t.offset());
         if before == after {
             continue;
         }
-        let (wb, wa) = (before.to_datetime(t.timestamp()), after.to_datetime(t.timestamp()));
+        let (wb, wa) = (
+            before.to_datetime(t.timestamp()),
+            after.to_datetime(t.timestamp()),
+        );
         let (lo, hi) = if wb < wa { (wb, wa) } else { (wa, wb) };
         let lo_s = secs(lo.time());
-        let hi_s = if hi.date() == lo.date() { secs(hi.time()) } else { 86_399 };
-        let mut points = vec![lo_s.saturating_sub(1800), lo_s, (lo_s + hi_s) / 2, hi_s, (hi_s + 1800).min(86_399)];
+        let hi_s = if hi.date() == lo.date() {
+            secs(hi.time())
+        } else {
+            86_399
+        };
+        let mut points = vec![
+            lo_s.saturating_sub(1800),
+            lo_s,
+            (lo_s + hi_s) / 2,
+            hi_s,
+            (hi_s + 1800).min(86_399),
+        ];
         points.sort_unstable();
         points.dedup();
         let day = lo.date().weekday().to_monday_zero_offset() as usize;
@@ -169,27 +198,45 @@ fn python() -> String {
 }
 
 fn tzdb_version() -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched")).arg("--version").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+        .arg("--version")
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    let at = text.find("tzdb ").expect("--version names the tz database version") + 5;
+    let at = text
+        .find("tzdb ")
+        .expect("--version names the tz database version")
+        + 5;
     text[at..].trim_end().trim_end_matches(')').to_owned()
 }
 
 #[test]
 fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
     let python = python();
-    let seed = std::env::var("CXSCHED_ORACLE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(2026);
+    let seed = std::env::var("CXSCHED_ORACLE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2026);
     let mut rng = SplitMix(seed);
     let tmp = tempfile::tempdir().unwrap();
     let mut cases = Vec::new();
     for (z, zone) in ZONES.iter().enumerate() {
-        let random = (0..SCHEDULES_PER_ZONE).map(|k| document(&mut rng, zone, z * SCHEDULES_PER_ZONE + k));
+        let random =
+            (0..SCHEDULES_PER_ZONE).map(|k| document(&mut rng, zone, z * SCHEDULES_PER_ZONE + k));
         let docs: Vec<Value> = random.chain(edge_documents(zone, z * 100)).collect();
         for (k, doc) in docs.into_iter().enumerate() {
             let path = tmp.path().join(format!("{z:02}-{k}.json"));
             std::fs::write(&path, doc.to_string()).unwrap();
             let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
-                .args(["expand", "--output", "json", "--from", FROM, "--days", &DAYS.to_string()])
+                .args([
+                    "expand",
+                    "--output",
+                    "json",
+                    "--from",
+                    FROM,
+                    "--days",
+                    &DAYS.to_string(),
+                ])
                 .arg(&path)
                 .output()
                 .unwrap();
@@ -205,7 +252,8 @@ fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
     }
     let request = json!({"from": FROM, "days": DAYS, "tzdb": tzdb_version(), "cases": &cases});
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/zoneinfo_oracle.py");
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/zoneinfo_oracle.py");
     let mut child = Command::new(&python)
         .arg(&script)
         .env("PYTHONTZPATH", "")
@@ -214,7 +262,12 @@ fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run CXSCHED_PYTHON={python}: {e}"));
-    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -227,23 +280,48 @@ fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
     println!(
         "zoneinfo (tz {}) agrees on {} occurrences in {} schedules: {} shortened by a gap, {} \
          lengthened by a fold, {} void",
-        report["tzdata"], report["occurrences"], report["cases"], report["gap"], report["fold"], report["void"]
+        report["tzdata"],
+        report["occurrences"],
+        report["cases"],
+        report["gap"],
+        report["fold"],
+        report["void"]
     );
 
     // The comparison must have covered what it claims: many occurrences, in every zone, and
     // occurrences shortened by gaps and lengthened by folds.
     assert_eq!(report["cases"], cases.len());
-    assert!(cases.len() > ZONES.len() * SCHEDULES_PER_ZONE, "no edge schedules were made");
+    assert!(
+        cases.len() > ZONES.len() * SCHEDULES_PER_ZONE,
+        "no edge schedules were made"
+    );
     assert!(report["occurrences"].as_u64().unwrap() > 10_000, "{report}");
     for zone in ZONES {
         let n = report["zones"][zone]["occurrences"].as_u64().unwrap_or(0);
         assert!(n > 100, "only {n} occurrences compared in {zone}");
     }
-    assert!(report["gap"].as_u64().unwrap() > 0, "no gap occurrence was compared: {report}");
-    assert!(report["fold"].as_u64().unwrap() > 0, "no fold occurrence was compared: {report}");
-    assert!(report["void"].as_u64().unwrap() > 0, "no void occurrence was compared: {report}");
-    for zone in ["Australia/Lord_Howe", "America/Santiago", "America/Havana", "Pacific/Chatham"] {
+    assert!(
+        report["gap"].as_u64().unwrap() > 0,
+        "no gap occurrence was compared: {report}"
+    );
+    assert!(
+        report["fold"].as_u64().unwrap() > 0,
+        "no fold occurrence was compared: {report}"
+    );
+    assert!(
+        report["void"].as_u64().unwrap() > 0,
+        "no void occurrence was compared: {report}"
+    );
+    for zone in [
+        "Australia/Lord_Howe",
+        "America/Santiago",
+        "America/Havana",
+        "Pacific/Chatham",
+    ] {
         let shifted = report["zones"][zone]["shifted"].as_u64().unwrap_or(0);
-        assert!(shifted > 0, "no occurrence touched a transition in {zone}: {report}");
+        assert!(
+            shifted > 0,
+            "no occurrence touched a transition in {zone}: {report}"
+        );
     }
 }

@@ -69,6 +69,7 @@ pub struct Horizon {
     /// Per calendar of the pack: holiday days in `[first - 1, last + 1]`.
     holidays: Vec<Vec<HolidayDay>>,
     timelines: RwLock<HashMap<String, Arc<Timeline>>>,
+    plans: RwLock<HashMap<(String, String), Arc<PairPlan>>>,
 }
 
 impl Horizon {
@@ -76,8 +77,20 @@ impl Horizon {
     pub fn new(pack: &RulePack, from: Date, days: u32) -> Horizon {
         let first = day_number(from);
         let last = first + days.max(1) as i32 - 1;
-        let holidays = pack.calendars.iter().map(|c| c.between(first - 1, last + 1)).collect();
-        Horizon { from, days, first, last, holidays, timelines: RwLock::new(HashMap::new()) }
+        let holidays = pack
+            .calendars
+            .iter()
+            .map(|c| c.between(first - 1, last + 1))
+            .collect();
+        Horizon {
+            from,
+            days,
+            first,
+            last,
+            holidays,
+            timelines: RwLock::new(HashMap::new()),
+            plans: RwLock::new(HashMap::new()),
+        }
     }
 
     /// The last date of the horizon.
@@ -85,8 +98,31 @@ impl Horizon {
         date_of(self.last)
     }
 
+    /// The split of the horizon for a (campaign zone, target zone) pair, computed once.
+    fn plan(&self, campaign: &Zone, recipient: &Zone) -> Arc<PairPlan> {
+        let key = (campaign.canonical.clone(), recipient.canonical.clone());
+        if let Some(p) = self.plans.read().expect("not poisoned").get(&key) {
+            return Arc::clone(p);
+        }
+        let c = self.timeline(campaign);
+        let r = self.timeline(recipient);
+        let cs = special_days(self, &c, &c);
+        let p = Arc::new(PairPlan::new(self, &c, &r, &cs));
+        self.plans
+            .write()
+            .expect("not poisoned")
+            .entry(key)
+            .or_insert(p)
+            .clone()
+    }
+
     fn timeline(&self, zone: &Zone) -> Arc<Timeline> {
-        if let Some(t) = self.timelines.read().expect("not poisoned").get(&zone.canonical) {
+        if let Some(t) = self
+            .timelines
+            .read()
+            .expect("not poisoned")
+            .get(&zone.canonical)
+        {
             return Arc::clone(t);
         }
         let start = i64::from(self.first - 3) * DAY_SECONDS;
@@ -143,7 +179,13 @@ impl Report {
 /// Checks one schedule against `targets` over `horizon`.
 ///
 /// `purpose` selects the rules (the document's `compliance.purpose` or a flag).
-pub fn check(pack: &RulePack, horizon: &Horizon, schedule: &Schedule, purpose: Purpose, targets: &[Target]) -> Report {
+pub fn check(
+    pack: &RulePack,
+    horizon: &Horizon,
+    schedule: &Schedule,
+    purpose: Purpose,
+    targets: &[Target],
+) -> Report {
     let mut findings = Vec::new();
     if schedule.directive == Directive::Ignore {
         findings.push(RawFinding {
@@ -173,25 +215,66 @@ pub fn check(pack: &RulePack, horizon: &Horizon, schedule: &Schedule, purpose: P
     let campaign_special = special_days(horizon, &campaign, &campaign);
     let exact = campaign_side(schedule, &by_day, &campaign_special, &mut findings);
 
-    let mut plans: HashMap<&str, Arc<PairPlan>> = HashMap::new();
-    for (ti, target) in targets.iter().enumerate() {
-        let plan = plans
-            .entry(target.zone.canonical.as_str())
-            .or_insert_with(|| {
-                let recipient = horizon.timeline(&target.zone);
-                Arc::new(PairPlan::new(horizon, &campaign, &recipient, &campaign_special))
-            })
-            .clone();
-        let rules: Vec<(u16, &Rule)> = pack
-            .applicable(purpose, target.state.as_deref())
-            .into_iter()
-            .map(|i| (i as u16, &pack.rules[i]))
-            .collect();
-        let mut spans = Spans::new(schedule.windows.len(), ti as u16);
-        let cx = TargetCx { schedule, by_day: &by_day, plan: &plan, exact: &exact, rules: &rules };
+    // The federal rules' verdicts do not depend on the state: computed once per target zone
+    // (with the pair plan) and copied to each target in that zone.
+    let federal: Vec<(u16, &Rule)> = pack
+        .applicable(purpose, None)
+        .into_iter()
+        .map(|i| (i as u16, &pack.rules[i]))
+        .collect();
+    let mut spans = Spans::new(schedule.windows.len(), 0);
+    let mut per_zone: Vec<(&str, Arc<PairPlan>, Vec<RawFinding>)> = Vec::new();
+    for target in targets {
+        let name = target.zone.canonical.as_str();
+        if per_zone.iter().any(|(z, _, _)| *z == name) {
+            continue;
+        }
+        let plan = horizon.plan(&schedule.timezone, &target.zone);
+        let mut shared = Vec::new();
+        let cx = TargetCx {
+            schedule,
+            by_day: &by_day,
+            plan: &plan,
+            exact: &exact,
+            rules: &federal,
+        };
         cx.hours_and_days(horizon, &mut spans);
         cx.holidays(horizon, &mut spans);
+        spans.finish(&mut shared);
+        shared.sort_unstable_by_key(|f| (f.rule, f.window, f.code, f.first));
+        per_zone.push((name, plan, shared));
+    }
+    for (ti, target) in targets.iter().enumerate() {
+        let (_, plan, shared) = per_zone
+            .iter()
+            .find(|(z, _, _)| *z == target.zone.canonical)
+            .expect("every zone was planned");
+        findings.extend(shared.iter().map(|f| RawFinding {
+            target: Some(ti as u16),
+            ..*f
+        }));
+        let state_rules: Vec<(u16, &Rule)> = pack
+            .applicable(purpose, target.state.as_deref())
+            .into_iter()
+            .filter(|&i| pack.rules[i].state.is_some())
+            .map(|i| (i as u16, &pack.rules[i]))
+            .collect();
+        if state_rules.is_empty() {
+            continue;
+        }
+        spans.target = ti as u16;
+        let cx = TargetCx {
+            schedule,
+            by_day: &by_day,
+            plan,
+            exact: &exact,
+            rules: &state_rules,
+        };
+        cx.hours_and_days(horizon, &mut spans);
+        cx.holidays(horizon, &mut spans);
+        let start = findings.len();
         spans.finish(&mut findings);
+        findings[start..].sort_unstable_by_key(|f| (f.rule, f.window, f.code, f.first));
     }
     Report { findings }
 }
@@ -226,15 +309,15 @@ fn campaign_side(
     by_day: &[Vec<usize>; 7],
     special: &[DayNumber],
     out: &mut Vec<RawFinding>,
-) -> HashMap<(DayNumber, usize), Exact> {
-    let mut exact = HashMap::new();
+) -> Vec<((DayNumber, usize), Exact)> {
+    let mut exact = Vec::new();
     let mut spans = Spans::new(schedule.windows.len(), u16::MAX);
     for &d in special {
         let date = date_of(d);
         for &wi in &by_day[weekday_index(d) as usize] {
             let occ = resolve(&schedule.timezone.tz, date, wi, &schedule.windows[wi]);
             let (start, end) = (occ.start.as_second(), occ.end.as_second());
-            exact.insert((d, wi), Exact { start, end });
+            exact.push(((d, wi), Exact { start, end }));
             let code = if occ.is_void() {
                 Code::DstVoidOccurrence
             } else {
@@ -244,16 +327,25 @@ fn campaign_side(
                     None => continue,
                 }
             };
-            spans.push(Key { code, rule: u16::MAX, window: wi as u16, extra: 0, local: (0, 0) }, Seg {
-                severity: Severity::Warning,
-                first: d,
-                last: d,
-                count: 1,
-                start_ts: start,
-                end_ts: end,
-                start_offset: occ.start_offset.seconds(),
-                end_offset: occ.end_offset.seconds(),
-            });
+            spans.push(
+                Key {
+                    code,
+                    rule: u16::MAX,
+                    window: wi as u16,
+                    extra: 0,
+                    local: (0, 0),
+                },
+                Seg {
+                    severity: Severity::Warning,
+                    first: d,
+                    last: d,
+                    count: 1,
+                    start_ts: start,
+                    end_ts: end,
+                    start_offset: occ.start_offset.seconds(),
+                    end_offset: occ.end_offset.seconds(),
+                },
+            );
         }
     }
     let before = out.len();
@@ -262,6 +354,8 @@ fn campaign_side(
         f.target = None;
         f.rule = None;
     }
+    out[before..].sort_by_key(|f| (f.window, f.code, f.first));
+    exact.sort_unstable_by_key(|e| e.0);
     exact
 }
 
@@ -276,7 +370,12 @@ struct PairPlan {
 }
 
 impl PairPlan {
-    fn new(h: &Horizon, campaign: &Arc<Timeline>, recipient: &Arc<Timeline>, campaign_special: &[DayNumber]) -> PairPlan {
+    fn new(
+        h: &Horizon,
+        campaign: &Arc<Timeline>,
+        recipient: &Arc<Timeline>,
+        campaign_special: &[DayNumber],
+    ) -> PairPlan {
         let mut special = special_days(h, campaign, recipient);
         special.extend_from_slice(campaign_special);
         special.sort_unstable();
@@ -286,11 +385,21 @@ impl PairPlan {
         for &s in special.iter().chain(std::iter::once(&(h.last + 1))) {
             if s > a {
                 let noon = i64::from(a) * DAY_SECONDS + DAY_SECONDS / 2;
-                runs.push((a, s - 1, campaign.offset_at(noon), recipient.offset_at(noon)));
+                runs.push((
+                    a,
+                    s - 1,
+                    campaign.offset_at(noon),
+                    recipient.offset_at(noon),
+                ));
             }
             a = s + 1;
         }
-        PairPlan { runs, special, campaign: Arc::clone(campaign), recipient: Arc::clone(recipient) }
+        PairPlan {
+            runs,
+            special,
+            campaign: Arc::clone(campaign),
+            recipient: Arc::clone(recipient),
+        }
     }
 }
 
@@ -299,7 +408,8 @@ struct TargetCx<'a> {
     schedule: &'a Schedule,
     by_day: &'a [Vec<usize>; 7],
     plan: &'a PairPlan,
-    exact: &'a HashMap<(DayNumber, usize), Exact>,
+    /// Sorted by (date, window).
+    exact: &'a [((DayNumber, usize), Exact)],
     rules: &'a [(u16, &'a Rule)],
 }
 
@@ -321,11 +431,14 @@ impl TargetCx<'_> {
     fn local(&self, d: DayNumber, wi: usize) -> Option<Local> {
         let w = &self.schedule.windows[wi];
         let base = i64::from(d) * DAY_SECONDS;
-        let (start_ts, end_ts) = match self.exact.get(&(d, wi)) {
-            Some(e) => (e.start, e.end),
-            None => {
+        let (start_ts, end_ts) = match self.exact.binary_search_by_key(&(d, wi), |e| e.0) {
+            Ok(i) => (self.exact[i].1.start, self.exact[i].1.end),
+            Err(_) => {
                 let oc = i64::from(self.plan.campaign.offset_at(base + DAY_SECONDS / 2));
-                (base + i64::from(w.start.seconds()) - oc, base + i64::from(w.end.seconds()) - oc)
+                (
+                    base + i64::from(w.start.seconds()) - oc,
+                    base + i64::from(w.end.seconds()) - oc,
+                )
             }
         };
         if end_ts <= start_ts {
@@ -391,7 +504,15 @@ impl TargetCx<'_> {
 
     /// Judges the occurrences of window `wi` on `first, first + 7, …, last` (all with the
     /// local times `l`) by every rule: hours and prohibited weekdays.
-    fn judge(&self, wi: usize, first: DayNumber, last: DayNumber, count: u32, l: &Local, spans: &mut Spans) {
+    fn judge(
+        &self,
+        wi: usize,
+        first: DayNumber,
+        last: DayNumber,
+        count: u32,
+        l: &Local,
+        spans: &mut Spans,
+    ) {
         let seg = |severity| Seg {
             severity,
             first,
@@ -423,11 +544,23 @@ impl TargetCx<'_> {
                 }
             }
             if outside {
-                let key = Key { code: Code::OutsideLegalHours, rule: ri, window: wi as u16, extra: 0, local: (l.rs, l.re) };
+                let key = Key {
+                    code: Code::OutsideLegalHours,
+                    rule: ri,
+                    window: wi as u16,
+                    extra: 0,
+                    local: (l.rs, l.re),
+                };
                 spans.push(key, seg(rule.severity));
             }
             if let Some(wd) = prohibited {
-                let key = Key { code: Code::ProhibitedDay, rule: ri, window: wi as u16, extra: u32::from(wd), local: (0, 0) };
+                let key = Key {
+                    code: Code::ProhibitedDay,
+                    rule: ri,
+                    window: wi as u16,
+                    extra: u32::from(wd),
+                    local: (0, 0),
+                };
                 spans.push(key, seg(rule.severity));
             }
         }
@@ -447,7 +580,13 @@ impl TargetCx<'_> {
                         continue;
                     }
                     for &wi in &self.by_day[weekday_index(d) as usize] {
-                        if reported.contains(&(d, wi)) {
+                        // Holiday days come in date order: only recent entries can repeat.
+                        if reported
+                            .iter()
+                            .rev()
+                            .take_while(|r| r.0 >= d - 2)
+                            .any(|r| *r == (d, wi))
+                        {
                             continue;
                         }
                         let Some(l) = self.local(d, wi) else { continue };
@@ -455,17 +594,26 @@ impl TargetCx<'_> {
                         if l.rs < (k + 1) * DAY_SECONDS && l.re > k * DAY_SECONDS {
                             reported.push((d, wi));
                             let extra = (hd.holiday as u32) << 1 | u32::from(hd.observed);
-                            let key = Key { code: Code::Holiday, rule: ri, window: wi as u16, extra: extra | (cal as u32) << 16, local: (0, 0) };
-                            spans.push(key, Seg {
-                                severity: rule.severity,
-                                first: d,
-                                last: d,
-                                count: 1,
-                                start_ts: l.start_ts,
-                                end_ts: l.end_ts,
-                                start_offset: l.start_offset,
-                                end_offset: l.end_offset,
-                            });
+                            let key = Key {
+                                code: Code::Holiday,
+                                rule: ri,
+                                window: wi as u16,
+                                extra: extra | (cal as u32) << 16,
+                                local: (0, 0),
+                            };
+                            spans.push(
+                                key,
+                                Seg {
+                                    severity: rule.severity,
+                                    first: d,
+                                    last: d,
+                                    count: 1,
+                                    start_ts: l.start_ts,
+                                    end_ts: l.end_ts,
+                                    start_offset: l.start_offset,
+                                    end_offset: l.end_offset,
+                                },
+                            );
                         }
                     }
                 }
@@ -506,11 +654,25 @@ struct Spans {
 
 impl Spans {
     fn new(windows: usize, target: u16) -> Spans {
-        Spans { open: (0..windows).map(|_| Vec::new()).collect(), target, done: Vec::new() }
+        Spans {
+            open: (0..windows).map(|_| Vec::new()).collect(),
+            target,
+            done: Vec::new(),
+        }
     }
 
     fn push(&mut self, key: Key, seg: Seg) {
         let list = &mut self.open[key.window as usize];
+        // Within a pass segments come in date order, so a span whose next occurrence is
+        // already behind can never grow again: close it (keeps the open list short).
+        let mut i = 0;
+        while i < list.len() {
+            if list[i].1.last + 7 < seg.first {
+                self.done.push(list.swap_remove(i).1);
+            } else {
+                i += 1;
+            }
+        }
         if let Some((_, f)) = list.iter_mut().find(|(k, _)| *k == key) {
             if seg.first == f.last + 7 {
                 f.last = seg.last;
@@ -542,12 +704,11 @@ impl Spans {
         }
     }
 
-    fn finish(mut self, out: &mut Vec<RawFinding>) {
-        let start = out.len();
+    /// Moves every span into `out` and leaves `self` empty (its buffers kept for reuse).
+    fn finish(&mut self, out: &mut Vec<RawFinding>) {
         out.append(&mut self.done);
-        for list in self.open {
-            out.extend(list.into_iter().map(|(_, f)| f));
+        for list in &mut self.open {
+            out.extend(list.drain(..).map(|(_, f)| f));
         }
-        out[start..].sort_by_key(|f| (f.rule, f.window, f.code, f.first));
     }
 }

@@ -14,7 +14,11 @@ pub const DAY_SECONDS: i64 = 86_400;
 
 /// The day number of `date`.
 pub fn day_number(date: Date) -> DayNumber {
-    let (y, m, d) = (i32::from(date.year()), i32::from(date.month()), i32::from(date.day()));
+    let (y, m, d) = (
+        i32::from(date.year()),
+        i32::from(date.month()),
+        i32::from(date.day()),
+    );
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

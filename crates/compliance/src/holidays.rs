@@ -21,7 +21,12 @@ pub enum HolidayDate {
     Fixed { month: i8, day: i8 },
     /// The `nth` (1..=5) or, with `nth == -1`, the last `weekday` of `month`, then moved by
     /// `offset` days.
-    NthWeekday { month: i8, weekday: Weekday, nth: i8, offset: i16 },
+    NthWeekday {
+        month: i8,
+        weekday: Weekday,
+        nth: i8,
+        offset: i16,
+    },
     /// `offset` days from Easter Sunday (Gregorian computus).
     Easter { offset: i16 },
 }
@@ -83,10 +88,18 @@ impl HolidayDate {
     pub fn in_year(&self, year: i16) -> Option<Date> {
         match *self {
             HolidayDate::Fixed { month, day } => Date::new(year, month, day).ok(),
-            HolidayDate::NthWeekday { month, weekday, nth, offset } => {
+            HolidayDate::NthWeekday {
+                month,
+                weekday,
+                nth,
+                offset,
+            } => {
                 let first = Date::new(year, month, 1).ok()?;
                 let base = if nth < 0 {
-                    first.last_of_month().nth_weekday_of_month(-1, weekday).ok()?
+                    first
+                        .last_of_month()
+                        .nth_weekday_of_month(-1, weekday)
+                        .ok()?
                 } else {
                     first.nth_weekday_of_month(nth, weekday).ok()?
                 };
@@ -105,15 +118,29 @@ impl HolidayCalendar {
     pub fn days_of_year(&self, year: i16) -> Vec<HolidayDay> {
         let mut out = Vec::with_capacity(self.holidays.len() + 4);
         for (i, h) in self.holidays.iter().enumerate() {
-            let Some(date) = h.when.in_year(year) else { continue };
+            let Some(date) = h.when.in_year(year) else {
+                continue;
+            };
             let n = day_number(date);
-            out.push(HolidayDay { day: n, holiday: i, observed: false });
+            out.push(HolidayDay {
+                day: n,
+                holiday: i,
+                observed: false,
+            });
             match date.weekday() {
                 Weekday::Saturday if self.saturday_to_friday => {
-                    out.push(HolidayDay { day: n - 1, holiday: i, observed: true });
+                    out.push(HolidayDay {
+                        day: n - 1,
+                        holiday: i,
+                        observed: true,
+                    });
                 }
                 Weekday::Sunday if self.sunday_to_monday => {
-                    out.push(HolidayDay { day: n + 1, holiday: i, observed: true });
+                    out.push(HolidayDay {
+                        day: n + 1,
+                        holiday: i,
+                        observed: true,
+                    });
                 }
                 _ => {}
             }
@@ -151,7 +178,10 @@ mod tests {
     }
 
     fn fixed(name: &str, month: i8, day: i8) -> Holiday {
-        Holiday { name: name.into(), when: HolidayDate::Fixed { month, day } }
+        Holiday {
+            name: name.into(),
+            when: HolidayDate::Fixed { month, day },
+        }
     }
 
     #[test]
@@ -213,9 +243,19 @@ mod tests {
 
     #[test]
     fn saturday_holiday_is_observed_on_friday_even_across_the_year() {
-        let cal = calendar(true, true, vec![fixed("New Year's Day", 1, 1), fixed("Independence Day", 7, 4)]);
+        let cal = calendar(
+            true,
+            true,
+            vec![
+                fixed("New Year's Day", 1, 1),
+                fixed("Independence Day", 7, 4),
+            ],
+        );
         // Jan 1 2028 is a Saturday: observed Friday Dec 31 2027.
-        let days = cal.between(day_number(date(2027, 12, 1)), day_number(date(2027, 12, 31)));
+        let days = cal.between(
+            day_number(date(2027, 12, 1)),
+            day_number(date(2027, 12, 31)),
+        );
         assert_eq!(days.len(), 1);
         assert_eq!(date_of(days[0].day), date(2027, 12, 31));
         assert!(days[0].observed);

@@ -41,7 +41,9 @@ impl AreaCodeTable {
     /// Never in a released build: the embedded table is checked by this crate's tests.
     pub fn embedded() -> &'static AreaCodeTable {
         static TABLE: OnceLock<AreaCodeTable> = OnceLock::new();
-        TABLE.get_or_init(|| AreaCodeTable::parse(AREA_CODES_TSV).expect("embedded area-code table is valid"))
+        TABLE.get_or_init(|| {
+            AreaCodeTable::parse(AREA_CODES_TSV).expect("embedded area-code table is valid")
+        })
     }
 
     /// Parses a table: `#` header lines, a column line, then `npa<TAB>state<TAB>zones<TAB>other`.
@@ -63,9 +65,13 @@ impl AreaCodeTable {
             }
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() < 3 {
-                return Err(format!("area-code table line {at}: expected npa, state, zones"));
+                return Err(format!(
+                    "area-code table line {at}: expected npa, state, zones"
+                ));
             }
-            let npa: u16 = cols[0].parse().map_err(|_| format!("area-code table line {at}: bad area code {:?}", cols[0]))?;
+            let npa: u16 = cols[0]
+                .parse()
+                .map_err(|_| format!("area-code table line {at}: bad area code {:?}", cols[0]))?;
             let state = (cols[1] != "-").then(|| cols[1].to_owned());
             let zones: Vec<String> = if cols[2] == "-" {
                 Vec::new()
@@ -79,7 +85,10 @@ impl AreaCodeTable {
             }
             by_npa.insert(npa, AreaCode { npa, state, zones });
         }
-        Ok(AreaCodeTable { by_npa, source: source.trim().to_owned() })
+        Ok(AreaCodeTable {
+            by_npa,
+            source: source.trim().to_owned(),
+        })
     }
 
     pub fn get(&self, npa: u16) -> Option<&AreaCode> {
@@ -106,7 +115,11 @@ impl AreaCodeTable {
 
     /// Every state (and territory) code in the table, sorted.
     pub fn states(&self) -> Vec<String> {
-        let set: BTreeSet<&String> = self.by_npa.values().filter_map(|a| a.state.as_ref()).collect();
+        let set: BTreeSet<&String> = self
+            .by_npa
+            .values()
+            .filter_map(|a| a.state.as_ref())
+            .collect();
         set.into_iter().cloned().collect()
     }
 
@@ -151,7 +164,11 @@ pub fn area_code_of(number: &str) -> Result<u16, String> {
         }
         (false, 10) => &digits[..],
         (false, 11) if digits.starts_with('1') => &digits[1..],
-        (false, n) => return Err(format!("expected a 10-digit NANP number, found {n} digits in {trimmed:?}")),
+        (false, n) => {
+            return Err(format!(
+                "expected a 10-digit NANP number, found {n} digits in {trimmed:?}"
+            ));
+        }
     };
     let b = national.as_bytes();
     if !(b'2'..=b'9').contains(&b[0]) || !(b'2'..=b'9').contains(&b[3]) {
@@ -193,19 +210,27 @@ pub struct Resolution {
 ///
 /// # Errors
 /// Every problem found, each a full sentence naming the zone, state or `file:line`.
-pub fn resolve(input: &RecipientInput<'_>, campaign_zone: &Zone, table: &AreaCodeTable) -> Result<Resolution, Vec<String>> {
+pub fn resolve(
+    input: &RecipientInput<'_>,
+    campaign_zone: &Zone,
+    table: &AreaCodeTable,
+) -> Result<Resolution, Vec<String>> {
     let mut errors = Vec::new();
     let mut presumptions = Vec::new();
     // (canonical zone, state) → (zone, bases)
     type Found = BTreeMap<(String, Option<String>), (Zone, Vec<String>)>;
     let mut found: Found = BTreeMap::new();
     fn add(found: &mut Found, z: Zone, state: Option<String>, basis: String) {
-        let e = found.entry((z.canonical.clone(), state)).or_insert_with(|| (z, Vec::new()));
+        let e = found
+            .entry((z.canonical.clone(), state))
+            .or_insert_with(|| (z, Vec::new()));
         if !e.1.contains(&basis) {
             e.1.push(basis);
         }
     }
-    let lookup = |name: &str| -> Result<Zone, String> { zone::resolve(name).map(|r| r.zone).map_err(|e| e.message) };
+    let lookup = |name: &str| -> Result<Zone, String> {
+        zone::resolve(name).map(|r| r.zone).map_err(|e| e.message)
+    };
 
     for z in input.zones {
         match lookup(z) {
@@ -230,7 +255,12 @@ pub fn resolve(input: &RecipientInput<'_>, campaign_zone: &Zone, table: &AreaCod
         }
         for z in zones {
             match lookup(&z) {
-                Ok(zone) => add(&mut found, zone, Some(code.clone()), format!("state {code}")),
+                Ok(zone) => add(
+                    &mut found,
+                    zone,
+                    Some(code.clone()),
+                    format!("state {code}"),
+                ),
                 Err(m) => errors.push(format!("zone {z:?} of state {code}: {m}")),
             }
         }
@@ -260,16 +290,25 @@ pub fn resolve(input: &RecipientInput<'_>, campaign_zone: &Zone, table: &AreaCod
             }
         }
         if per_npa.is_empty() && errors.is_empty() {
-            errors.push(format!("{file}: no phone numbers found (one number a line)"));
+            errors.push(format!(
+                "{file}: no phone numbers found (one number a line)"
+            ));
         }
         for (npa, count) in per_npa {
             let a = table.get(npa).expect("checked above");
             let state = a.state.clone().expect("checked above");
-            let basis = format!("area code {npa} ({count} number{})", if count == 1 { "" } else { "s" });
+            let basis = format!(
+                "area code {npa} ({count} number{})",
+                if count == 1 { "" } else { "s" }
+            );
             presumptions.push(format!(
                 "area code {npa} presumed to reach {state}, in {}{}",
                 a.zones.join(" or "),
-                if a.zones.len() > 1 { " (each is checked)" } else { "" }
+                if a.zones.len() > 1 {
+                    " (each is checked)"
+                } else {
+                    ""
+                }
             ));
             for z in &a.zones {
                 match lookup(z) {
@@ -287,13 +326,25 @@ pub fn resolve(input: &RecipientInput<'_>, campaign_zone: &Zone, table: &AreaCod
             "no recipients given: recipients presumed to be in the campaign's zone, {}, with no state (federal rules only)",
             campaign_zone.canonical
         ));
-        add(&mut found, campaign_zone.clone(), None, "campaign zone assumed".into());
+        add(
+            &mut found,
+            campaign_zone.clone(),
+            None,
+            "campaign zone assumed".into(),
+        );
     }
     let targets = found
         .into_iter()
-        .map(|((_, state), (zone, bases))| Target { zone, state, basis: bases.join("; ") })
+        .map(|((_, state), (zone, bases))| Target {
+            zone,
+            state,
+            basis: bases.join("; "),
+        })
         .collect();
-    Ok(Resolution { targets, presumptions })
+    Ok(Resolution {
+        targets,
+        presumptions,
+    })
 }
 
 #[cfg(test)]
@@ -312,15 +363,26 @@ mod tests {
         assert_eq!(a850.zones, ["America/Chicago", "America/New_York"]);
         assert_eq!(t.get(212).unwrap().zones, ["America/New_York"]);
         assert!(t.get(800).unwrap().state.is_none());
-        assert!(t.get(928).unwrap().zones.contains(&"America/Denver".to_string()));
+        assert!(
+            t.get(928)
+                .unwrap()
+                .zones
+                .contains(&"America/Denver".to_string())
+        );
         assert!(t.get(416).is_none(), "Toronto is not a US area code");
     }
 
     #[test]
     fn states_imply_every_zone_of_their_area_codes() {
         let t = AreaCodeTable::embedded();
-        assert_eq!(t.zones_of_state("TX"), ["America/Chicago", "America/Denver"]);
-        assert_eq!(t.zones_of_state("FL"), ["America/Chicago", "America/New_York"]);
+        assert_eq!(
+            t.zones_of_state("TX"),
+            ["America/Chicago", "America/Denver"]
+        );
+        assert_eq!(
+            t.zones_of_state("FL"),
+            ["America/Chicago", "America/New_York"]
+        );
         assert_eq!(t.zones_of_state("MS"), ["America/Chicago"]);
         assert!(t.zones_of_state("ZZ").is_empty());
     }
@@ -331,7 +393,14 @@ mod tests {
         assert_eq!(area_code_of("850-555-0123"), Ok(850));
         assert_eq!(area_code_of("(212) 555.0123"), Ok(212));
         assert_eq!(area_code_of("18505550123"), Ok(850));
-        for bad in ["+448505550123", "85055501", "0505550123", "8501550123", "850555012x", "+1 850"] {
+        for bad in [
+            "+448505550123",
+            "85055501",
+            "0505550123",
+            "8501550123",
+            "850555012x",
+            "+1 850",
+        ] {
             assert!(area_code_of(bad).is_err(), "{bad}");
         }
     }
@@ -340,23 +409,43 @@ mod tests {
     fn bad_lines_name_file_and_line() {
         let t = AreaCodeTable::embedded();
         let text = "+18505550123\n\n# comment\n8005550123\nnot a number\n";
-        let input = RecipientInput { phone_numbers: Some(("numbers.txt", text)), ..Default::default() };
+        let input = RecipientInput {
+            phone_numbers: Some(("numbers.txt", text)),
+            ..Default::default()
+        };
         let errs = resolve(&input, &ny(), t).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(errs[0].starts_with("numbers.txt:4: area code 800"), "{}", errs[0]);
-        assert!(errs[1].starts_with("numbers.txt:5: expected"), "{}", errs[1]);
+        assert!(
+            errs[0].starts_with("numbers.txt:4: area code 800"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            errs[1].starts_with("numbers.txt:5: expected"),
+            "{}",
+            errs[1]
+        );
     }
 
     #[test]
     fn an_850_number_reaches_both_florida_zones() {
         let t = AreaCodeTable::embedded();
-        let input = RecipientInput { phone_numbers: Some(("n.txt", "+18505550123\n+18505550124\n")), ..Default::default() };
+        let input = RecipientInput {
+            phone_numbers: Some(("n.txt", "+18505550123\n+18505550124\n")),
+            ..Default::default()
+        };
         let r = resolve(&input, &ny(), t).unwrap();
-        let got: Vec<(String, Option<String>)> =
-            r.targets.iter().map(|t| (t.zone.canonical.clone(), t.state.clone())).collect();
+        let got: Vec<(String, Option<String>)> = r
+            .targets
+            .iter()
+            .map(|t| (t.zone.canonical.clone(), t.state.clone()))
+            .collect();
         assert_eq!(
             got,
-            [("America/Chicago".into(), Some("FL".into())), ("America/New_York".into(), Some("FL".into()))]
+            [
+                ("America/Chicago".into(), Some("FL".into())),
+                ("America/New_York".into(), Some("FL".into()))
+            ]
         );
         assert_eq!(r.targets[0].basis, "area code 850 (2 numbers)");
         assert!(r.presumptions[0].contains("area code 850 presumed to reach FL"));

@@ -42,16 +42,34 @@ pub struct Finding {
 }
 
 /// Turns a report's compact findings into [`Finding`]s, in report order.
-pub fn findings(report: &Report, pack: &RulePack, schedule: &Schedule, targets: &[Target]) -> Vec<Finding> {
-    report.findings.iter().map(|f| finding(f, pack, schedule, targets)).collect()
+pub fn findings(
+    report: &Report,
+    pack: &RulePack,
+    schedule: &Schedule,
+    targets: &[Target],
+) -> Vec<Finding> {
+    report
+        .findings
+        .iter()
+        .map(|f| finding(f, pack, schedule, targets))
+        .collect()
 }
 
 fn hm(secs: i64) -> String {
-    format!("{:02}:{:02}", secs.div_euclid(3600), secs.rem_euclid(3600) / 60)
+    format!(
+        "{:02}:{:02}",
+        secs.div_euclid(3600),
+        secs.rem_euclid(3600) / 60
+    )
 }
 
 fn hms(secs: i64) -> String {
-    format!("{:02}:{:02}:{:02}", secs.div_euclid(3600), secs.rem_euclid(3600) / 60, secs.rem_euclid(60))
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs.div_euclid(3600),
+        secs.rem_euclid(3600) / 60,
+        secs.rem_euclid(60)
+    )
 }
 
 fn duration(secs: i64) -> String {
@@ -73,17 +91,31 @@ fn dates(f: &RawFinding) -> String {
     if f.first == f.last {
         format!("on {}", date_of(f.first))
     } else {
-        format!("on {} dates from {} to {}", f.occurrences, date_of(f.first), date_of(f.last))
+        format!(
+            "on {} dates from {} to {}",
+            f.occurrences,
+            date_of(f.first),
+            date_of(f.last)
+        )
     }
 }
 
 fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Target]) -> Finding {
     let rule = f.rule.map(|r| &pack.rules[r as usize]);
     let target = f.target.map(|t| &targets[t as usize]);
-    let window = f.window.map(|w| (w as usize, &schedule.windows[w as usize]));
+    let window = f
+        .window
+        .map(|w| (w as usize, &schedule.windows[w as usize]));
     let zone_name = &schedule.timezone.name;
     let wdesc = window
-        .map(|(i, w)| format!("window {i} ({} {}–{} {zone_name})", weekday_name(w.day), w.start, w.end))
+        .map(|(i, w)| {
+            format!(
+                "window {i} ({} {}–{} {zone_name})",
+                weekday_name(w.day),
+                w.start,
+                w.end
+            )
+        })
         .unwrap_or_default();
     let place = target
         .map(|t| match &t.state {
@@ -190,8 +222,14 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         ),
         Code::DirectiveIgnore => "businessHoursDirective is IGNORE: the dialer does not enforce these windows, so calls may be placed at any hour and the verdicts of this report hold only for calls inside the windows; use STRICT to enforce them".into(),
     };
-    let regulatory = matches!(f.code, Code::OutsideLegalHours | Code::ProhibitedDay | Code::Holiday);
-    let dst = matches!(f.code, Code::DstGap | Code::DstFold | Code::DstVoidOccurrence);
+    let regulatory = matches!(
+        f.code,
+        Code::OutsideLegalHours | Code::ProhibitedDay | Code::Holiday
+    );
+    let dst = matches!(
+        f.code,
+        Code::DstGap | Code::DstFold | Code::DstVoidOccurrence
+    );
     Finding {
         severity: f.severity.as_str(),
         code: f.code.as_str(),

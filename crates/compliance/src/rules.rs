@@ -147,7 +147,11 @@ impl RulePack {
 
     /// The states this pack has rules for.
     pub fn states(&self) -> Vec<&str> {
-        let mut s: Vec<&str> = self.rules.iter().filter_map(|r| r.state.as_deref()).collect();
+        let mut s: Vec<&str> = self
+            .rules
+            .iter()
+            .filter_map(|r| r.state.as_deref())
+            .collect();
         s.sort_unstable();
         s.dedup();
         s
@@ -159,8 +163,12 @@ impl RulePack {
     /// A [`RulePackError`] naming the rule or calendar and field that is wrong: TOML syntax,
     /// unknown fields, malformed hours, unknown weekdays, purposes or calendars, duplicate ids.
     pub fn parse(text: &str, source_name: &str) -> Result<RulePack, RulePackError> {
-        let err = |message: String| RulePackError { source_name: source_name.into(), message };
-        let raw: RawPack = toml::from_str(text).map_err(|e| err(format!("not a valid rule pack: {e}")))?;
+        let err = |message: String| RulePackError {
+            source_name: source_name.into(),
+            message,
+        };
+        let raw: RawPack =
+            toml::from_str(text).map_err(|e| err(format!("not a valid rule pack: {e}")))?;
 
         // Calendars first (rules refer to them), resolving `include`s one level deep.
         let mut ids: Vec<&String> = raw.calendars.keys().collect();
@@ -176,7 +184,10 @@ impl RulePack {
                     return Err(err(format!("{at}.include: unknown calendar {inc:?}")));
                 };
                 for (i, h) in other.holidays.iter().enumerate() {
-                    holidays.push(h.to_holiday(&format!("calendars.{inc}.holidays[{i}]")).map_err(&err)?);
+                    holidays.push(
+                        h.to_holiday(&format!("calendars.{inc}.holidays[{i}]"))
+                            .map_err(&err)?,
+                    );
                 }
             }
             for (i, h) in c.holidays.iter().enumerate() {
@@ -205,11 +216,15 @@ impl RulePack {
                 None => "US-FED".into(),
             };
             if !r.id.starts_with(&expected_prefix) {
-                return Err(err(format!("{at}.id: expected an id beginning {expected_prefix:?}")));
+                return Err(err(format!(
+                    "{at}.id: expected an id beginning {expected_prefix:?}"
+                )));
             }
             if let Some(s) = &r.state {
                 if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
-                    return Err(err(format!("{at}.state: expected a USPS code such as \"TX\", found {s:?}")));
+                    return Err(err(format!(
+                        "{at}.state: expected a USPS code such as \"TX\", found {s:?}"
+                    )));
                 }
             }
             let mut purposes = Vec::new();
@@ -220,11 +235,14 @@ impl RulePack {
                     ))
                 })?);
             }
-            let (open, close) = parse_hours(&r.hours).map_err(|m| err(format!("{at}.hours: {m}")))?;
+            let (open, close) =
+                parse_hours(&r.hours).map_err(|m| err(format!("{at}.hours: {m}")))?;
             let mut days = [DayRule::Allowed { open, close }; 7];
             for (day, hours) in &r.days {
-                let wd = parse_weekday(day).ok_or_else(|| err(format!("{at}.days: unknown weekday {day:?}")))?;
-                let (o, c) = parse_hours(hours).map_err(|m| err(format!("{at}.days.{day}: {m}")))?;
+                let wd = parse_weekday(day)
+                    .ok_or_else(|| err(format!("{at}.days: unknown weekday {day:?}")))?;
+                let (o, c) =
+                    parse_hours(hours).map_err(|m| err(format!("{at}.days.{day}: {m}")))?;
                 days[wd.to_monday_zero_offset() as usize] = DayRule::Allowed { open: o, close: c };
             }
             for day in &r.prohibited_days {
@@ -243,13 +261,21 @@ impl RulePack {
             let severity = match r.severity.as_deref() {
                 None | Some("error") => Severity::Error,
                 Some("warning") => Severity::Warning,
-                Some(other) => return Err(err(format!("{at}.severity: expected error or warning, found {other:?}"))),
+                Some(other) => {
+                    return Err(err(format!(
+                        "{at}.severity: expected error or warning, found {other:?}"
+                    )));
+                }
             };
             let confidence = match r.confidence.as_str() {
                 "H" => Confidence::High,
                 "M" => Confidence::Medium,
                 "L" => Confidence::Low,
-                other => return Err(err(format!("{at}.confidence: expected H, M or L, found {other:?}"))),
+                other => {
+                    return Err(err(format!(
+                        "{at}.confidence: expected H, M or L, found {other:?}"
+                    )));
+                }
             };
             rules.push(Rule {
                 id: r.id.clone(),
@@ -276,7 +302,8 @@ impl RulePack {
 
 /// Parses `HH:MM-HH:MM` (close may be `24:00`).
 fn parse_hours(text: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("expected hours as \"HH:MM-HH:MM\" such as \"08:00-21:00\", found {text:?}");
+    let bad =
+        || format!("expected hours as \"HH:MM-HH:MM\" such as \"08:00-21:00\", found {text:?}");
     let (a, b) = text.split_once('-').ok_or_else(bad)?;
     let clock = |s: &str| -> Option<u32> {
         let (h, m) = s.trim().split_once(':')?;
@@ -285,7 +312,9 @@ fn parse_hours(text: &str) -> Result<(u32, u32), String> {
     };
     let (open, close) = (clock(a).ok_or_else(bad)?, clock(b).ok_or_else(bad)?);
     if open >= close {
-        return Err(format!("expected the opening before the closing time, found {text:?}"));
+        return Err(format!(
+            "expected the opening before the closing time, found {text:?}"
+        ));
     }
     Ok((open, close))
 }
@@ -354,19 +383,28 @@ impl RawHoliday {
                     .split_once('-')
                     .and_then(|(m, d)| Some((m.parse::<i8>().ok()?, d.parse::<i8>().ok()?)))
                     .filter(|&(m, d)| jiff::civil::Date::new(2024, m, d).is_ok());
-                let (month, day) = parsed.ok_or_else(|| format!("{at}.date: expected \"MM-DD\", found {d:?}"))?;
+                let (month, day) =
+                    parsed.ok_or_else(|| format!("{at}.date: expected \"MM-DD\", found {d:?}"))?;
                 HolidayDate::Fixed { month, day }
             }
             (None, Some(offset), None, None, None) => HolidayDate::Easter { offset },
             (None, None, Some(month), Some(wd), Some(nth)) => {
-                let weekday = parse_weekday(wd).ok_or_else(|| format!("{at}.weekday: unknown weekday {wd:?}"))?;
+                let weekday = parse_weekday(wd)
+                    .ok_or_else(|| format!("{at}.weekday: unknown weekday {wd:?}"))?;
                 if !(1..=12).contains(&month) {
                     return Err(format!("{at}.month: expected 1..12, found {month}"));
                 }
                 if !(nth == -1 || (1..=5).contains(&nth)) {
-                    return Err(format!("{at}.nth: expected 1..5 or -1 (the last), found {nth}"));
+                    return Err(format!(
+                        "{at}.nth: expected 1..5 or -1 (the last), found {nth}"
+                    ));
                 }
-                HolidayDate::NthWeekday { month, weekday, nth, offset: self.offset.unwrap_or(0) }
+                HolidayDate::NthWeekday {
+                    month,
+                    weekday,
+                    nth,
+                    offset: self.offset.unwrap_or(0),
+                }
             }
             _ => {
                 return Err(format!(
@@ -379,7 +417,10 @@ impl RawHoliday {
         if self.offset.is_some() && !matches!(when, HolidayDate::NthWeekday { .. }) {
             return Err(format!("{at}.offset: only weekday rules take an offset"));
         }
-        Ok(Holiday { name: self.name.clone(), when })
+        Ok(Holiday {
+            name: self.name.clone(),
+            when,
+        })
     }
 }
 
@@ -410,9 +451,30 @@ mod tests {
     fn embedded_pack_parses_and_covers_the_research_table() {
         let pack = RulePack::embedded_us();
         for id in [
-            "US-FED-TCPA", "US-FED-REGF", "US-FED-INFO", "US-FL", "US-OK", "US-MD", "US-WA", "US-TX",
-            "US-LA", "US-AL", "US-MS", "US-UT", "US-CT", "US-MA", "US-MA-DEBT", "US-RI", "US-PA",
-            "US-KY", "US-SD", "US-NV", "US-MN", "US-MI", "US-IL", "US-NM",
+            "US-FED-TCPA",
+            "US-FED-REGF",
+            "US-FED-INFO",
+            "US-FL",
+            "US-OK",
+            "US-MD",
+            "US-WA",
+            "US-TX",
+            "US-LA",
+            "US-AL",
+            "US-MS",
+            "US-UT",
+            "US-CT",
+            "US-MA",
+            "US-MA-DEBT",
+            "US-RI",
+            "US-PA",
+            "US-KY",
+            "US-SD",
+            "US-NV",
+            "US-MN",
+            "US-MI",
+            "US-IL",
+            "US-NM",
         ] {
             assert!(pack.rules.iter().any(|r| r.id == id), "{id} missing");
         }
@@ -422,11 +484,29 @@ mod tests {
             assert!(pack.rules[federal[0]].id.starts_with("US-FED"));
         }
         let tx = pack.rules.iter().find(|r| r.id == "US-TX").unwrap();
-        assert_eq!(tx.day(Weekday::Sunday), DayRule::Allowed { open: 12 * 3600, close: 21 * 3600 });
-        assert_eq!(tx.day(Weekday::Monday), DayRule::Allowed { open: 9 * 3600, close: 21 * 3600 });
+        assert_eq!(
+            tx.day(Weekday::Sunday),
+            DayRule::Allowed {
+                open: 12 * 3600,
+                close: 21 * 3600
+            }
+        );
+        assert_eq!(
+            tx.day(Weekday::Monday),
+            DayRule::Allowed {
+                open: 9 * 3600,
+                close: 21 * 3600
+            }
+        );
         let ri = pack.rules.iter().find(|r| r.id == "US-RI").unwrap();
         assert_eq!(ri.day(Weekday::Sunday), DayRule::Prohibited);
-        assert_eq!(ri.day(Weekday::Saturday), DayRule::Allowed { open: 10 * 3600, close: 17 * 3600 });
+        assert_eq!(
+            ri.day(Weekday::Saturday),
+            DayRule::Allowed {
+                open: 10 * 3600,
+                close: 17 * 3600
+            }
+        );
         assert!(ri.holidays.is_some());
         let ma = pack.applicable(Purpose::DebtCollection, Some("MA"));
         let ids: Vec<&str> = ma.iter().map(|&i| pack.rules[i].id.as_str()).collect();
@@ -438,8 +518,13 @@ mod tests {
         let text = US_RULES_TOML.replacen("hours = \"08:00-20:00\"", "hours = \"8am-8pm\"", 1);
         let e = RulePack::parse(&text, "x.toml").unwrap_err().to_string();
         assert!(e.starts_with("x.toml: rules["), "{e}");
-        assert!(e.contains(".hours: expected hours as \"HH:MM-HH:MM\""), "{e}");
-        let e = RulePack::parse("[pack]\nname='x'\n", "y.toml").unwrap_err().to_string();
+        assert!(
+            e.contains(".hours: expected hours as \"HH:MM-HH:MM\""),
+            "{e}"
+        );
+        let e = RulePack::parse("[pack]\nname='x'\n", "y.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("missing field"), "{e}");
         let bad_cal = US_RULES_TOML.replacen("holidays = \"PA\"", "holidays = \"ZZ\"", 1);
         let e = RulePack::parse(&bad_cal, "z.toml").unwrap_err().to_string();

@@ -26,7 +26,10 @@ impl Timeline {
             .take_while(|t| t.timestamp().as_second() < end)
             .map(|t| (t.timestamp().as_second(), t.offset().seconds()))
             .collect();
-        Timeline { initial, transitions }
+        Timeline {
+            initial,
+            transitions,
+        }
     }
 
     /// The offset at instant `ts` (Unix seconds).
@@ -44,13 +47,23 @@ mod tests {
 
     #[test]
     fn new_york_2026_has_two_transitions() {
-        let tz = cxsched_core::zone::resolve("America/New_York").unwrap().zone.tz;
+        let tz = cxsched_core::zone::resolve("America/New_York")
+            .unwrap()
+            .zone
+            .tz;
         // 2026-01-01T00:00Z .. 2027-01-01T00:00Z
         let t = Timeline::new(&tz, 1_767_225_600, 1_798_761_600);
         assert_eq!(t.initial, -5 * 3600);
         assert_eq!(t.transitions.len(), 2);
         assert_eq!(t.offset_at(1_767_225_600 + 180 * 86_400), -4 * 3600);
-        let phoenix = cxsched_core::zone::resolve("America/Phoenix").unwrap().zone.tz;
-        assert!(Timeline::new(&phoenix, 1_767_225_600, 1_798_761_600).transitions.is_empty());
+        let phoenix = cxsched_core::zone::resolve("America/Phoenix")
+            .unwrap()
+            .zone
+            .tz;
+        assert!(
+            Timeline::new(&phoenix, 1_767_225_600, 1_798_761_600)
+                .transitions
+                .is_empty()
+        );
     }
 }

@@ -34,11 +34,22 @@ fn schedule(zone: &str, windows: &[(&str, u32, u32)]) -> Schedule {
 }
 
 /// (code, rule, window, target, date) for every offending occurrence, the slow way.
-fn naive(pack: &RulePack, s: &Schedule, purpose: Purpose, targets: &[cxsched_compliance::Target], from: Date, days: u32) -> BTreeSet<(Code, usize, usize, usize, Date)> {
+fn naive(
+    pack: &RulePack,
+    s: &Schedule,
+    purpose: Purpose,
+    targets: &[cxsched_compliance::Target],
+    from: Date,
+    days: u32,
+) -> BTreeSet<(Code, usize, usize, usize, Date)> {
     let mut out = BTreeSet::new();
     let first = day_number(from);
     let last = first + days as i32 - 1;
-    let holidays: Vec<Vec<_>> = pack.calendars.iter().map(|c| c.between(first - 1, last + 1)).collect();
+    let holidays: Vec<Vec<_>> = pack
+        .calendars
+        .iter()
+        .map(|c| c.between(first - 1, last + 1))
+        .collect();
     for o in occurrences(s, from, days) {
         if o.is_void() {
             continue;
@@ -52,13 +63,25 @@ fn naive(pack: &RulePack, s: &Schedule, purpose: Purpose, targets: &[cxsched_com
                 let mut prohibited = false;
                 let mut d = ls.date();
                 // Every local date the occurrence touches (end exclusive).
-                let end_date = if le.time() == jiff::civil::Time::midnight() { le.date().yesterday().unwrap() } else { le.date() };
+                let end_date = if le.time() == jiff::civil::Time::midnight() {
+                    le.date().yesterday().unwrap()
+                } else {
+                    le.date()
+                };
                 loop {
-                    let lo = if d == ls.date() { ls.time() } else { jiff::civil::Time::midnight() };
-                    let lo = i64::from(lo.hour()) * 3600 + i64::from(lo.minute()) * 60 + i64::from(lo.second());
+                    let lo = if d == ls.date() {
+                        ls.time()
+                    } else {
+                        jiff::civil::Time::midnight()
+                    };
+                    let lo = i64::from(lo.hour()) * 3600
+                        + i64::from(lo.minute()) * 60
+                        + i64::from(lo.second());
                     let hi = if d == le.date() {
                         let t = le.time();
-                        i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
+                        i64::from(t.hour()) * 3600
+                            + i64::from(t.minute()) * 60
+                            + i64::from(t.second())
                     } else {
                         86_400
                     };
@@ -92,7 +115,14 @@ fn naive(pack: &RulePack, s: &Schedule, purpose: Purpose, targets: &[cxsched_com
     out
 }
 
-fn engine(pack: &RulePack, s: &Schedule, purpose: Purpose, targets: &[cxsched_compliance::Target], from: Date, days: u32) -> BTreeSet<(Code, usize, usize, usize, Date)> {
+fn engine(
+    pack: &RulePack,
+    s: &Schedule,
+    purpose: Purpose,
+    targets: &[cxsched_compliance::Target],
+    from: Date,
+    days: u32,
+) -> BTreeSet<(Code, usize, usize, usize, Date)> {
     let h = Horizon::new(pack, from, days);
     let report = check(pack, &h, s, purpose, targets);
     let mut out = BTreeSet::new();
@@ -103,50 +133,122 @@ fn engine(pack: &RulePack, s: &Schedule, purpose: Purpose, targets: &[cxsched_co
         let mut d = f.first;
         let mut n = 0;
         while d <= f.last {
-            assert!(out.insert((f.code, ri, wi, ti as usize, date_of(d))), "overlapping findings at {}", date_of(d));
+            assert!(
+                out.insert((f.code, ri, wi, ti as usize, date_of(d))),
+                "overlapping findings at {}",
+                date_of(d)
+            );
             n += 1;
             d += 7;
         }
-        assert_eq!(n, f.occurrences, "a span's occurrences are its weekly dates");
+        assert_eq!(
+            n, f.occurrences,
+            "a span's occurrences are its weekly dates"
+        );
         assert!(seen.insert((f.code, ri, wi, ti, f.first)));
     }
     out
 }
 
-fn targets(zones: &[&str], states: &[&str], campaign: &Schedule) -> Vec<cxsched_compliance::Target> {
+fn targets(
+    zones: &[&str],
+    states: &[&str],
+    campaign: &Schedule,
+) -> Vec<cxsched_compliance::Target> {
     let zones: Vec<String> = zones.iter().map(|s| s.to_string()).collect();
     let states: Vec<String> = states.iter().map(|s| s.to_string()).collect();
-    let input = RecipientInput { zones: &zones, states: &states, phone_numbers: None };
-    resolve(&input, &campaign.timezone, AreaCodeTable::embedded()).unwrap().targets
+    let input = RecipientInput {
+        zones: &zones,
+        states: &states,
+        phone_numbers: None,
+    };
+    resolve(&input, &campaign.timezone, AreaCodeTable::embedded())
+        .unwrap()
+        .targets
 }
 
 #[test]
 fn engine_agrees_with_naive_on_worked_cases() {
     let pack = RulePack::embedded_us();
-    let cases: Vec<(&str, Vec<(&str, u32, u32)>, Vec<&str>, Vec<&str>)> = vec![
-        ("America/New_York", vec![("MONDAY", 480, 1260)], vec!["America/Phoenix"], vec![]),
-        ("Europe/London", vec![("TUESDAY", 0, 120)], vec!["America/New_York"], vec![]),
-        ("America/Chicago", vec![("SUNDAY", 600, 840), ("SATURDAY", 900, 1140)], vec![], vec!["TX", "RI", "UT", "LA", "AL", "MS", "PA"]),
-        ("Australia/Sydney", vec![("MONDAY", 0, 300), ("FRIDAY", 1200, 1439)], vec!["Pacific/Honolulu", "America/Santiago"], vec!["FL", "SD"]),
-        ("America/Santiago", vec![("SUNDAY", 0, 60), ("SATURDAY", 1380, 1439)], vec!["Europe/London"], vec!["AK"]),
+    type Case<'a> = (
+        &'a str,
+        Vec<(&'a str, u32, u32)>,
+        Vec<&'a str>,
+        Vec<&'a str>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "America/New_York",
+            vec![("MONDAY", 480, 1260)],
+            vec!["America/Phoenix"],
+            vec![],
+        ),
+        (
+            "Europe/London",
+            vec![("TUESDAY", 0, 120)],
+            vec!["America/New_York"],
+            vec![],
+        ),
+        (
+            "America/Chicago",
+            vec![("SUNDAY", 600, 840), ("SATURDAY", 900, 1140)],
+            vec![],
+            vec!["TX", "RI", "UT", "LA", "AL", "MS", "PA"],
+        ),
+        (
+            "Australia/Sydney",
+            vec![("MONDAY", 0, 300), ("FRIDAY", 1200, 1439)],
+            vec!["Pacific/Honolulu", "America/Santiago"],
+            vec!["FL", "SD"],
+        ),
+        (
+            "America/Santiago",
+            vec![("SUNDAY", 0, 60), ("SATURDAY", 1380, 1439)],
+            vec!["Europe/London"],
+            vec!["AK"],
+        ),
     ];
     for (zone, ws, zs, ss) in cases {
         let s = schedule(zone, &ws);
         let t = targets(&zs, &ss, &s);
         for purpose in Purpose::ALL {
             let from = date(2026, 1, 1);
-            assert_eq!(engine(&pack, &s, purpose, &t, from, 731), naive(&pack, &s, purpose, &t, from, 731), "{zone} {ws:?}");
+            assert_eq!(
+                engine(&pack, &s, purpose, &t, from, 731),
+                naive(&pack, &s, purpose, &t, from, 731),
+                "{zone} {ws:?}"
+            );
         }
     }
 }
 
 const ZONES: &[&str] = &[
-    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
-    "America/Anchorage", "Pacific/Honolulu", "Europe/London", "Europe/Berlin", "Australia/Sydney",
-    "America/Santiago", "Asia/Kolkata", "America/Puerto_Rico",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "Europe/London",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "America/Santiago",
+    "Asia/Kolkata",
+    "America/Puerto_Rico",
 ];
-const DAYS: &[&str] = &["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
-const STATES: &[&str] = &["TX", "FL", "RI", "PA", "UT", "LA", "AL", "SD", "KY", "MA", "NY", "AZ", "IN"];
+const DAYS: &[&str] = &[
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+    "SUNDAY",
+];
+const STATES: &[&str] = &[
+    "TX", "FL", "RI", "PA", "UT", "LA", "AL", "SD", "KY", "MA", "NY", "AZ", "IN",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]

@@ -17,7 +17,6 @@ use cxsched_compliance::report::Finding;
 use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
 use cxsched_core::{Date, Purpose, Schedule, Validation};
 use rayon::prelude::*;
-use serde_json::json;
 
 use super::{Globals, Outcome, UsageError, validate};
 use crate::input;
@@ -311,18 +310,46 @@ fn prepare(
     })
 }
 
+/// One document's JSON report (CONTRACT §2 fields first, then context).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonReport<'a> {
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    campaign_id: String,
+    status: &'a str,
+    findings: &'a [Finding],
+    timezone: &'a str,
+    purpose: &'a str,
+    from: String,
+    horizon_days: u32,
+    ruleset: String,
+    tzdb: &'a str,
+    recipients: Vec<JsonRecipient<'a>>,
+    assumptions: &'a [String],
+    warnings: &'a [cxsched_core::Issue],
+    disclaimer: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRecipient<'a> {
+    zone: &'a str,
+    state: Option<&'a str>,
+    basis: &'a str,
+}
+
 fn invalid(source: &str, line: Option<usize>, v: &Validation, mode: OutputMode) -> String {
     let text = validate::render(source, line, v, mode);
     match mode {
         OutputMode::Human => text,
         OutputMode::Json => {
-            let mut obj: serde_json::Value =
-                serde_json::from_str(&text).expect("validate renders JSON");
-            obj["status"] = "fail".into();
-            obj["findings"] = json!([]);
-            let mut s = obj.to_string();
-            s.push('\n');
-            s
+            // `validate` renders one JSON object and a newline: add the check's fields.
+            let body = text
+                .trim_end()
+                .strip_suffix('}')
+                .expect("validate renders a JSON object");
+            format!("{body},\"status\":\"fail\",\"findings\":[]}}\n")
         }
     }
 }
@@ -350,28 +377,33 @@ fn render(
     let h = &prepared.horizon;
     match mode {
         OutputMode::Json => {
-            let mut obj = json!({
-                "file": source,
-                "campaignId": schedule.campaign_id.to_string(),
-                "status": status,
-                "findings": list,
-                "timezone": schedule.timezone.name,
-                "purpose": prepared.purpose.as_str(),
-                "from": h.from.to_string(),
-                "horizonDays": h.days,
-                "ruleset": setup.pack.version_string(),
-                "tzdb": cxsched_core::tzdb_version(),
-                "recipients": prepared.resolution.targets.iter().map(|t| json!({
-                    "zone": t.zone.canonical, "state": t.state, "basis": t.basis,
-                })).collect::<Vec<_>>(),
-                "assumptions": prepared.resolution.presumptions,
-                "warnings": v.warnings,
-                "disclaimer": setup.pack.disclaimer,
-            });
-            if let Some(n) = line {
-                obj["line"] = n.into();
-            }
-            let mut s = obj.to_string();
+            let report = JsonReport {
+                file: source,
+                line,
+                campaign_id: schedule.campaign_id.to_string(),
+                status,
+                findings: list,
+                timezone: &schedule.timezone.name,
+                purpose: prepared.purpose.as_str(),
+                from: h.from.to_string(),
+                horizon_days: h.days,
+                ruleset: setup.pack.version_string(),
+                tzdb: cxsched_core::tzdb_version(),
+                recipients: prepared
+                    .resolution
+                    .targets
+                    .iter()
+                    .map(|t| JsonRecipient {
+                        zone: &t.zone.canonical,
+                        state: t.state.as_deref(),
+                        basis: &t.basis,
+                    })
+                    .collect(),
+                assumptions: &prepared.resolution.presumptions,
+                warnings: &v.warnings,
+                disclaimer: &setup.pack.disclaimer,
+            };
+            let mut s = serde_json::to_string(&report).expect("a report serializes");
             s.push('\n');
             s
         }

@@ -1,12 +1,12 @@
 //! `cxsched validate FILE…` and `cxsched validate --jsonl FILE`: the structure and field
 //! rules of the schedule document, every problem with its field path.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 
-use cxsched_core::Validation;
+use cxsched_core::{Issue, Validation};
 use rayon::prelude::*;
-use serde_json::json;
 
 use super::{Globals, Outcome, UsageError};
 use crate::input;
@@ -33,26 +33,29 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .collect();
-        // Each line is independent: validate and render in parallel, print in order.
-        let rendered: Vec<(bool, String)> = lines
-            .par_iter()
-            .map(|&(i, line)| {
-                let v = input::validate_line(line);
-                (
-                    v.is_valid(),
-                    render(
-                        &format!("{name}:{}", i + 1),
-                        Some(i + 1),
-                        &v,
-                        globals.output,
-                    ),
-                )
+        // Each line is independent: validate and render in parallel, in chunks (one buffer
+        // per chunk keeps allocations down), and print the chunks in order.
+        const CHUNK: usize = 256;
+        let rendered: Vec<(usize, Vec<u8>)> = lines
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut text = Vec::with_capacity(chunk.len() * 256);
+                let mut source = String::new();
+                let mut invalid = 0;
+                for &(i, line) in chunk {
+                    let v = input::validate_line(line);
+                    invalid += usize::from(!v.is_valid());
+                    source.clear();
+                    let _ = write!(source, "{name}:{}", i + 1);
+                    render_into(&mut text, &source, Some(i + 1), &v, globals.output);
+                }
+                (invalid, text)
             })
             .collect();
-        for (valid, text) in rendered {
-            total += 1;
-            invalid += usize::from(!valid);
-            out.write_all(text.as_bytes())?;
+        total = lines.len();
+        for (chunk_invalid, text) in rendered {
+            invalid += chunk_invalid;
+            out.write_all(&text)?;
         }
     } else {
         if args.files.is_empty() {
@@ -80,28 +83,51 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     Ok(Outcome::failed_if(invalid > 0))
 }
 
+/// The JSON report of one document (CONTRACT §2), fields in this order.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    file: &'a str,
+    #[serde(rename = "campaignId")]
+    campaign_id: Option<&'a str>,
+    valid: bool,
+    errors: &'a [Issue],
+    warnings: &'a [Issue],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+}
+
 /// One document's report, ending in a newline.
 pub fn render(source: &str, line: Option<usize>, v: &Validation, mode: OutputMode) -> String {
+    let mut out = Vec::new();
+    render_into(&mut out, source, line, v, mode);
+    String::from_utf8(out).expect("reports are UTF-8")
+}
+
+/// Appends one document's report, ending in a newline, to `out`.
+fn render_into(
+    out: &mut Vec<u8>,
+    source: &str,
+    line: Option<usize>,
+    v: &Validation,
+    mode: OutputMode,
+) {
+    // Writing to a Vec cannot fail.
     match mode {
         OutputMode::Json => {
-            let mut obj = json!({
-                "file": source,
-                "campaignId": v.campaign_id,
-                "valid": v.is_valid(),
-                "errors": v.errors,
-                "warnings": v.warnings,
-            });
-            if let Some(n) = line {
-                obj["line"] = n.into();
-            }
-            let mut s = obj.to_string();
-            s.push('\n');
-            s
+            let report = Report {
+                file: source,
+                campaign_id: v.campaign_id.as_deref(),
+                valid: v.is_valid(),
+                errors: &v.errors,
+                warnings: &v.warnings,
+                line,
+            };
+            serde_json::to_writer(&mut *out, &report).expect("a report always serializes");
+            out.push(b'\n');
         }
         OutputMode::Human => {
-            let mut s = String::new();
             let status = if v.is_valid() { "valid" } else { "invalid" };
-            s.push_str(&format!("{source}: {status}\n"));
+            let _ = writeln!(out, "{source}: {status}");
             for (kind, issues) in [("error", &v.errors), ("warning", &v.warnings)] {
                 for i in issues {
                     let at = if i.path.is_empty() {
@@ -109,10 +135,9 @@ pub fn render(source: &str, line: Option<usize>, v: &Validation, mode: OutputMod
                     } else {
                         &i.path
                     };
-                    s.push_str(&format!("  {kind}: {at}: {}\n", i.message));
+                    let _ = writeln!(out, "  {kind}: {at}: {}", i.message);
                 }
             }
-            s
         }
     }
 }

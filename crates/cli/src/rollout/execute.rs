@@ -2,6 +2,7 @@
 //! recorded in the audit log, a signed webhook queued in the outbox after each write, and a
 //! clean stop on Ctrl-C (no new writes start; those in flight finish and are reported).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -10,9 +11,9 @@ use cxsched_api::{Client, WriteOutcome};
 use cxsched_audit::{AuditEntry, AuditLog, payload_sha256};
 use cxsched_webhooks::{Event, Outbox};
 use indicatif::ProgressBar;
-use tokio::sync::Semaphore;
 
 use super::plan::{Entry, Status};
+use super::{Pool, in_order};
 
 /// How `apply` treats what the plan found.
 #[derive(Clone, Debug, Default)]
@@ -119,9 +120,10 @@ pub async fn execute(
     stop: Arc<AtomicBool>,
     progress: ProgressBar,
 ) -> Vec<CampaignResult> {
-    let semaphore = Arc::new(Semaphore::new(settings.concurrency.max(1)));
-    let mut results: Vec<Option<CampaignResult>> = Vec::with_capacity(entries.len());
-    let mut writes = tokio::task::JoinSet::new();
+    let mut ended: Vec<(usize, CampaignResult)> = Vec::with_capacity(entries.len());
+    let mut writes = Pool::new(settings.concurrency);
+    // Campaigns whose task failed internally, by index, to report them rather than lose them.
+    let mut who: HashMap<usize, (String, Option<String>)> = HashMap::new();
     for (i, entry) in entries.into_iter().enumerate() {
         match gate(&entry, &settings) {
             Gate::Done(decided) => {
@@ -130,38 +132,54 @@ pub async fn execute(
                     sinks.record(a, &settings);
                 }
                 progress.inc(1);
-                results.push(Some(result));
+                ended.push((i, result));
+            }
+            Gate::Write(_) if stop.load(Ordering::SeqCst) => {
+                progress.inc(1);
+                ended.push((i, not_started(&entry)));
             }
             Gate::Write(override_reason) => {
-                results.push(None);
-                let (client, semaphore, settings, sinks, stop, progress) = (
+                who.insert(i, (entry.source.clone(), entry.campaign_id.clone()));
+                let (client, settings, sinks, stop, progress) = (
                     Arc::clone(&client),
-                    Arc::clone(&semaphore),
                     Arc::clone(&settings),
                     Arc::clone(&sinks),
                     Arc::clone(&stop),
                     progress.clone(),
                 );
-                writes.spawn(async move {
-                    let _permit = semaphore.acquire_owned().await;
-                    let result = if stop.load(Ordering::SeqCst) {
-                        not_started(&entry)
-                    } else {
-                        write_one(&client, entry, override_reason, &settings, &sinks).await
-                    };
-                    progress.inc(1);
-                    (i, result)
-                });
+                writes
+                    .spawn(i, async move {
+                        // Ctrl-C may have come while this task waited for a place.
+                        let result = if stop.load(Ordering::SeqCst) {
+                            not_started(&entry)
+                        } else {
+                            write_one(&client, entry, override_reason, &settings, &sinks).await
+                        };
+                        progress.inc(1);
+                        result
+                    })
+                    .await;
             }
         }
     }
-    while let Some(joined) = writes.join_next().await {
-        match joined {
-            Ok((i, r)) => results[i] = Some(r),
-            Err(e) => tracing::error!("a write task failed: {e}"),
-        }
+    for (i, result) in writes.finish().await {
+        let result = result.unwrap_or_else(|e| {
+            let (source, campaign_id) = who.remove(&i).unwrap_or_default();
+            CampaignResult {
+                source,
+                campaign_id,
+                ending: Ending::Failed,
+                etag_before: None,
+                etag_after: None,
+                message: Some(e),
+                versions: None,
+                latency_ms: None,
+                webhook_id: None,
+            }
+        });
+        ended.push((i, result));
     }
-    results.into_iter().flatten().collect()
+    in_order(ended)
 }
 
 enum Gate {

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use cxsched_api::{ApiError, Client, Live};
+use cxsched_core::Schedule;
 use cxsched_core::compare::{Change, changes, changes_from_empty, same_schedule};
-use cxsched_core::{Schedule, validate::Profile, validate_value};
-use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::desired::Desired;
+use super::{Pool, in_order};
 
 /// What a plan decided for one campaign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +53,6 @@ pub struct Entry {
     pub status: Status,
     pub desired: Option<Schedule>,
     pub live: Option<Live>,
-    pub changes: Vec<Change>,
     /// Why the status is `Error` or `Conflict`, in a sentence.
     pub detail: Option<String>,
     /// Compliance errors that stop `apply` from writing without an override.
@@ -65,6 +64,20 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// What writing the desired schedule would change (computed when shown, not kept).
+    pub fn changes(&self) -> Vec<Change> {
+        if self.status == Status::Unchanged {
+            return Vec::new();
+        }
+        match (&self.desired, &self.live) {
+            (Some(d), Some(live)) => match &live.schedule {
+                Some(l) => changes(d, l),
+                None => changes_from_empty(d),
+            },
+            _ => Vec::new(),
+        }
+    }
+
     fn error(source: String, campaign_id: Option<String>, detail: String) -> Entry {
         Entry {
             source,
@@ -72,7 +85,6 @@ impl Entry {
             status: Status::Error,
             desired: None,
             live: None,
-            changes: Vec::new(),
             detail: Some(detail),
             compliance_errors: Vec::new(),
             last_written: None,
@@ -93,9 +105,8 @@ pub async fn plan(
     last_written: &HashMap<Uuid, Known>,
     gate: &(dyn Fn(&Desired) -> Vec<String> + Sync),
 ) -> Vec<Entry> {
-    let semaphore = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut reads = tokio::task::JoinSet::new();
-    let mut entries: Vec<Option<Entry>> = Vec::with_capacity(docs.len());
+    let mut decided: Vec<(usize, Entry)> = Vec::new();
+    let mut reads = Pool::new(concurrency);
     for (i, doc) in docs.into_iter().enumerate() {
         let v = doc.validation();
         let Some(desired) = v.schedule.clone() else {
@@ -111,32 +122,30 @@ pub async fn plan(
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            entries.push(Some(Entry::error(
+            let entry = Entry::error(
                 doc.source().to_owned(),
                 v.campaign_id.clone(),
                 format!("invalid document: {detail}"),
-            )));
+            );
+            decided.push((i, entry));
             continue;
         };
         let compliance_errors = gate(&doc);
-        entries.push(None);
         let client = Arc::clone(&client);
-        let semaphore = Arc::clone(&semaphore);
         let source = doc.source().to_owned();
         let last = last_written.get(&desired.campaign_id).cloned();
-        reads.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            let live = client.get_schedule(desired.campaign_id).await;
-            (i, decide(source, desired, live, compliance_errors, last))
-        });
+        reads
+            .spawn(i, async move {
+                let live = client.get_schedule(desired.campaign_id).await;
+                decide(source, desired, live, compliance_errors, last)
+            })
+            .await;
     }
-    while let Some(joined) = reads.join_next().await {
-        match joined {
-            Ok((i, entry)) => entries[i] = Some(entry),
-            Err(e) => tracing::error!("a plan task failed: {e}"),
-        }
+    for (i, entry) in reads.finish().await {
+        let entry = entry.unwrap_or_else(|e| Entry::error(String::new(), None, e));
+        decided.push((i, entry));
     }
-    entries.into_iter().flatten().collect()
+    in_order(decided)
 }
 
 fn decide(
@@ -160,54 +169,49 @@ fn decide(
             return entry;
         }
     };
-    let live_schedule = live
-        .schedule
-        .clone()
-        .or_else(|| validate_value(&live.body, Profile::Wire).schedule);
-    let (status, changes, detail) = match &live_schedule {
-        Some(l) if same_schedule(&desired, l) => (Status::Unchanged, Vec::new(), None),
-        Some(l) => {
-            let diff = changes(&desired, l);
-            match &last_written {
-                Some(known) if known.conflicted => (
-                    Status::Conflict,
-                    diff,
-                    Some(format!(
-                        "an earlier apply found this schedule changed by someone else (ETag {}) \
-                         and did not overwrite it{}. Reconcile the document with the live \
-                         schedule, or apply with --overwrite-drift REASON",
-                        known.etag,
-                        if known.etag == live.etag { "" } else { "; it has changed again since" }
-                    )),
-                ),
-                Some(known) if known.etag != live.etag => (
-                    Status::Conflict,
-                    diff,
-                    Some(format!(
-                        "the live schedule was changed outside cxsched since our last write \
-                         (we wrote ETag {}, live is {}); applying would overwrite that \
-                         change. Reconcile the document with the live schedule, or apply with \
-                         --overwrite-drift REASON",
-                        known.etag, live.etag
-                    )),
-                ),
-                _ => (Status::Changed, diff, None),
-            }
-        }
-        // A live schedule we cannot read as a schedule (new campaign, empty body): write it.
+    let (status, detail) = match &live.schedule {
+        Some(l) if same_schedule(&desired, l) => (Status::Unchanged, None),
+        Some(_) => match &last_written {
+            Some(known) if known.conflicted => (
+                Status::Conflict,
+                Some(format!(
+                    "an earlier apply found this schedule changed by someone else (ETag {}) \
+                     and did not overwrite it{}. Reconcile the document with the live \
+                     schedule, or apply with --overwrite-drift REASON",
+                    known.etag,
+                    if known.etag == live.etag { "" } else { "; it has changed again since" }
+                )),
+            ),
+            Some(known) if known.etag != live.etag => (
+                Status::Conflict,
+                Some(format!(
+                    "the live schedule was changed outside cxsched since our last write \
+                     (we wrote ETag {}, live is {}); applying would overwrite that \
+                     change. Reconcile the document with the live schedule, or apply with \
+                     --overwrite-drift REASON",
+                    known.etag, live.etag
+                )),
+            ),
+            _ => (Status::Changed, None),
+        },
+        // A live schedule that is not a schedule (a campaign never scheduled): write it.
         None => (
             Status::Changed,
-            changes_from_empty(&desired),
             Some("the live schedule is empty (or not a schedule): the whole document will be written".into()),
         ),
     };
+    let mut live = live;
+    if status == Status::Unchanged {
+        // Nothing will be written or shown of it but its ETag: keep memory flat for large runs.
+        live.body = serde_json::Value::Null;
+        live.schedule = None;
+    }
     Entry {
         source,
         campaign_id,
         status,
         desired: Some(desired),
         live: Some(live),
-        changes,
         detail,
         compliance_errors,
         last_written,

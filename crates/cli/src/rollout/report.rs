@@ -14,7 +14,7 @@ pub fn plan_json(e: &Entry) -> Value {
         "file": e.source,
         "campaignId": e.campaign_id,
         "status": e.status.as_str(),
-        "changes": e.changes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "changes": e.changes().iter().map(ToString::to_string).collect::<Vec<_>>(),
         "etag": e.live.as_ref().map(|l| l.etag.clone()),
         "lastKnownEtag": e.last_written.as_ref().map(|k| k.etag.clone()),
         "detail": e.detail,
@@ -36,7 +36,7 @@ pub fn plan_human(entries: &[Entry]) -> String {
             Status::Error => "x",
         };
         let _ = writeln!(s, "{mark} {id} ({}) {}", e.source, e.status.as_str());
-        for c in &e.changes {
+        for c in e.changes() {
             let _ = writeln!(s, "    {c}");
         }
         if let Some(d) = &e.detail {

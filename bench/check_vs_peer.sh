@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): `cxsched check --jsonl` against the TypeScript peer's
+# bench_validate on the peer's own 20,000 payloads, whole processes, in the same run.
+#
+#   bench/check_vs_peer.sh [RUNS]        (default 10 runs each, after 2 warm-ups)
+#
+# cxsched validates every payload and checks each valid one over a 366-day horizon with the
+# recipients in the campaign's own zone (nothing given: the contract's default), federal and
+# DST findings per date; the peer checks one clock comparison per window in the campaign zone
+# plus its (host-dependent) DST probe. Prints medians, payloads per second and the ratio.
+# Needs hyperfine, Node 20 + npm (for bench/peer.sh) and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS="${1:-10}"
+PEER_SRC="${CXSCHED_PEER:-../shared/peer/ts-seed}"
+PAYLOADS="$PEER_SRC/bench/payloads.jsonl"
+command -v hyperfine >/dev/null || { echo "hyperfine is not installed (apt-get install hyperfine)" >&2; exit 2; }
+
+(cd "$PEER_SRC/bench" && sha256sum --quiet -c SHA256SUMS) || { echo "bench data does not match SHA256SUMS" >&2; exit 1; }
+cargo build --release --quiet -p cxsched
+bench/peer.sh
+
+N="$(wc -l <"$PAYLOADS")"
+OURS="target/release/cxsched check --jsonl $PAYLOADS --output json --from 2026-11-27 --horizon-days 366"
+PEER="node target/peer/ts-seed/dist/bench_validate.js --input $PAYLOADS"
+RESULT="$(mktemp)"
+trap 'rm -f "$RESULT"' EXIT
+
+echo "payloads: $N ($PAYLOADS)"
+echo "cxsched:  $(target/release/cxsched --version)"
+echo "          $($OURS | python3 -c '
+import json, sys
+st = {}
+findings = 0
+for line in sys.stdin:
+    r = json.loads(line)
+    st[r["status"]] = st.get(r["status"], 0) + 1
+    findings += len(r.get("findings", []))
+print("statuses", st, "findings", findings)')"
+echo "peer:     node $(node --version); its own timing of the validation loop (parsing excluded):"
+echo "          $(TZ=UTC $PEER)"
+echo "CPUs:     $(nproc)"
+echo
+TZ=UTC hyperfine --style basic --warmup 2 --runs "$RUNS" -N --ignore-failure \
+  --export-json "$RESULT" \
+  -n cxsched "$OURS" \
+  -n peer "$PEER" >/dev/null
+
+python3 - "$RESULT" "$N" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+n = int(sys.argv[2])
+print(f"{'':10}{'median s':>10}{'min s':>10}{'max s':>10}{'payloads/s':>14}")
+for name in ("cxsched", "peer"):
+    r = results[name]
+    print(f"{name:10}{r['median']:>10.4f}{r['min']:>10.4f}{r['max']:>10.4f}{n / r['median']:>14,.0f}")
+ratio = results["peer"]["median"] / results["cxsched"]["median"]
+print(f"\nthroughput ratio (whole processes, medians): {ratio:.1f}x the peer")
+PY
