@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Oracle for crates/compliance/data/area_codes.tsv, using the `phonenumbers` package.
 
-For every US (and US territory) area code libphonenumber knows, and every exchange NXX
-200..999 in it (assigned or not: the prefix data is read as libphonenumber stores it): the zones `phonenumbers.timezone.time_zones_for_number` gives must all be in
+For every US (and US territory) area code libphonenumber knows, every 4th exchange NXX and
+one number under every zone-data prefix libphonenumber stores for it: the zones `phonenumbers.timezone.time_zones_for_number` gives must all be in
 our row's zones (ours may be a superset), and the state its geocoder names must be our row's
 state (or one of the row's other states). Area codes libphonenumber places in the US that
 our table lacks are reported too. An answer listing every zone of country code 1 means "no
@@ -48,6 +48,12 @@ def state_of(description, region):
     return region if region != "US" else None
 
 
+ZONE_PREFIXES = {}
+for _key in TIMEZONE_DATA:
+    if _key.startswith("1") and len(_key) >= 4:
+        ZONE_PREFIXES.setdefault(int(_key[1:4]), []).append(_key)
+
+
 def main():
     table = {}
     for line in open(sys.argv[1], encoding="utf-8"):
@@ -76,21 +82,26 @@ def main():
             problems.append("area code %d: libphonenumber places it in %s; the table lacks it" % (npa, region))
             continue
         state, zones, others = row
-        for nxx in range(200, 1000):
-            number = phonenumbers.parse("+1%03d%03d1234" % (npa, nxx))
+        # Every 4th exchange, plus one number under every zone-data prefix of the area
+        # code (so every distinct zone answer libphonenumber stores is asked for).
+        nationals = ["%03d%03d1234" % (npa, nxx) for nxx in range(200, 1000, 4)]
+        nationals += [(k[1:] + "2222222")[:10] for k in ZONE_PREFIXES.get(npa, ())]
+        for national in nationals:
+            nxx = national[3:6]
+            number = phonenumbers.parse("+1" + national)
             checked += 1
             found = timezone.time_zones_for_geographical_number(number)
             if frozenset(found) != NANP_FALLBACK:
                 missing = set(found) - zones - {timezone.UNKNOWN_TIMEZONE}
                 if missing:
-                    problems.append("%d-%d: phonenumbers gives %s, not in our zones %s" % (npa, nxx, sorted(missing), sorted(zones)))
+                    problems.append("%d-%s: phonenumbers gives %s, not in our zones %s" % (npa, nxx, sorted(missing), sorted(zones)))
             description = geocoder.description_for_valid_number(number, "en")
             if description:
                 theirs = state_of(description, region)
                 if theirs is None:
-                    problems.append("%d-%d: cannot read a state from %r" % (npa, nxx, description))
+                    problems.append("%d-%s: cannot read a state from %r" % (npa, nxx, description))
                 elif theirs != state and theirs not in others:
-                    problems.append("%d-%d: geocoder says %s (%r), our table says %s" % (npa, nxx, theirs, description, state))
+                    problems.append("%d-%s: geocoder says %s (%r), our table says %s" % (npa, nxx, theirs, description, state))
     print("phonenumbers %s: %d exchanges of %d area codes checked, %d disagreements"
           % (phonenumbers.__version__, checked, len(table), len(problems)))
     for p in problems[:200]:

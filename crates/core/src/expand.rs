@@ -87,7 +87,7 @@ pub fn resolve(tz: &TimeZone, date: Date, index: usize, window: &TimeWindow) -> 
         let before = tz.to_offset(start);
         dst = tz
             .following(start)
-            .take_while(|t| t.timestamp() < end)
+            .take_while(|t| t.timestamp() <= end)
             .find(|t| t.offset() != before)
             .map(|t| {
                 if t.offset() > before {

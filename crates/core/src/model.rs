@@ -41,8 +41,11 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 3] =
-        [Purpose::Telemarketing, Purpose::DebtCollection, Purpose::Informational];
+    pub const ALL: [Purpose; 3] = [
+        Purpose::Telemarketing,
+        Purpose::DebtCollection,
+        Purpose::Informational,
+    ];
 
     /// The document name (`telemarketing`, `debt_collection`, `informational`).
     pub fn as_str(self) -> &'static str {
@@ -168,8 +171,14 @@ impl Schedule {
             body.insert("scheduleId".into(), id.to_string().into());
         }
         body.insert("timezone".into(), self.timezone.name.clone().into());
-        body.insert("businessHoursDirective".into(), self.directive.as_str().into());
-        body.insert("maxConcurrentCalls".into(), self.max_concurrent_calls.into());
+        body.insert(
+            "businessHoursDirective".into(),
+            self.directive.as_str().into(),
+        );
+        body.insert(
+            "maxConcurrentCalls".into(),
+            self.max_concurrent_calls.into(),
+        );
         body.insert("timeWindows".into(), windows.into());
         serde_json::Value::Object(body)
     }

@@ -96,9 +96,23 @@ mod tests {
 
     #[test]
     fn rejects_malformed_times() {
-        for t in ["24:00:00", "9:00", "09:00", "9:00:00", "09:60:00", "09:00:60", "0900:00", "ab:cd:ef", "09:00:00 "] {
+        for t in [
+            "24:00:00",
+            "9:00",
+            "09:00",
+            "9:00:00",
+            "09:60:00",
+            "09:00:60",
+            "0900:00",
+            "ab:cd:ef",
+            "09:00:00 ",
+        ] {
             assert!(LocalTime::parse(t).is_err(), "{t} should be rejected");
         }
-        assert!(LocalTime::parse("24:00:00").unwrap_err().contains("23:59:59"));
+        assert!(
+            LocalTime::parse("24:00:00")
+                .unwrap_err()
+                .contains("23:59:59")
+        );
     }
 }

@@ -64,6 +64,10 @@ fn links() -> &'static HashMap<&'static str, &'static str> {
 
 /// Names that are abbreviations or rule names rather than places, with the zone to use.
 fn abbreviation_hint(name: &str) -> Option<&'static str> {
+    // Every abbreviation below is short and has no '/'; place names are skipped unchanged.
+    if name.len() > 8 || name.contains('/') {
+        return None;
+    }
     let upper = name.to_ascii_uppercase();
     Some(match upper.as_str() {
         "EST" | "EDT" | "ET" | "EST5EDT" => "America/New_York",
@@ -120,9 +124,11 @@ pub fn resolve(name: &str) -> Result<Resolved, ZoneError> {
         ));
     }
     let trimmed_etc = name.strip_prefix("Etc/").unwrap_or(name);
-    let is_fixed = ["GMT+", "GMT-", "UTC+", "UTC-"]
-        .iter()
-        .any(|p| trimmed_etc.to_ascii_uppercase().starts_with(p));
+    let is_fixed = ["GMT+", "GMT-", "UTC+", "UTC-"].iter().any(|p| {
+        trimmed_etc
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    });
     if is_fixed || name.starts_with('+') || name.starts_with('-') {
         return err(format!(
             "expected an IANA time zone named for a place, found {name:?}, a fixed offset \
@@ -185,8 +191,8 @@ fn closest_name(name: &str) -> Option<String> {
     let wanted = name.trim().replace(' ', "_");
     database()
         .available()
+        .find(|n| n.as_str().eq_ignore_ascii_case(&wanted))
         .map(|n| n.as_str().to_string())
-        .find(|n| n.eq_ignore_ascii_case(&wanted))
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@
 use std::sync::OnceLock;
 
 use cxsched_core::model::{Compliance, Directive};
-use cxsched_core::{Date, Dst, LocalTime, Occurrence, Schedule, TimeWindow, Weekday, Zone, occurrences};
+use cxsched_core::{
+    Date, Dst, LocalTime, Occurrence, Schedule, TimeWindow, Weekday, Zone, occurrences,
+};
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
@@ -47,7 +49,9 @@ const TRICKY: [&str; 12] = [
 ];
 
 fn resolve_zone(name: &str) -> Zone {
-    cxsched_core::zone::resolve(name).expect("generated zones are valid").zone
+    cxsched_core::zone::resolve(name)
+        .expect("generated zones are valid")
+        .zone
 }
 
 const WEEK: [Weekday; 7] = [
@@ -74,8 +78,11 @@ fn boundary() -> impl Strategy<Value = u32> {
 /// Windows of one day: sorted distinct boundaries, consecutive pairs chosen, so windows never
 /// overlap but may touch.
 fn day_windows(day: Weekday) -> impl Strategy<Value = Vec<TimeWindow>> {
-    (prop::collection::btree_set(boundary(), 0..6), prop::collection::vec(any::<bool>(), 6)).prop_map(
-        move |(points, keep)| {
+    (
+        prop::collection::btree_set(boundary(), 0..6),
+        prop::collection::vec(any::<bool>(), 6),
+    )
+        .prop_map(move |(points, keep)| {
             let points: Vec<u32> = points.into_iter().collect();
             points
                 .windows(2)
@@ -87,8 +94,7 @@ fn day_windows(day: Weekday) -> impl Strategy<Value = Vec<TimeWindow>> {
                     end: LocalTime::from_seconds(p[1]).unwrap(),
                 })
                 .collect()
-        },
-    )
+        })
 }
 
 fn schedule_windows() -> impl Strategy<Value = Vec<TimeWindow>> {
@@ -107,22 +113,38 @@ fn zone_name() -> impl Strategy<Value = String> {
 /// A zone and a first date: a few days before one of the zone's transitions (1950–2060),
 /// or any date in that span.
 fn zone_and_start() -> impl Strategy<Value = (String, Date)> {
-    (zone_name(), 1950i16..2060, 0u32..366, 0u32..8, any::<bool>()).prop_map(
-        |(zone, year, day_of_year, lead, near_transition)| {
+    (
+        zone_name(),
+        1950i16..2060,
+        0u32..366,
+        0u32..8,
+        any::<bool>(),
+    )
+        .prop_map(|(zone, year, day_of_year, lead, near_transition)| {
             let tz = resolve_zone(&zone).tz;
-            let start = Date::new(year, 1, 1).unwrap().checked_add(jiff::Span::new().days(day_of_year)).unwrap();
+            let start = Date::new(year, 1, 1)
+                .unwrap()
+                .checked_add(jiff::Span::new().days(day_of_year))
+                .unwrap();
             let from = if near_transition {
-                let at = start.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(tz.clone()).unwrap();
+                let at = start
+                    .to_datetime(jiff::civil::Time::midnight())
+                    .to_zoned_datetime(tz.clone())
+                    .unwrap();
                 tz.following(at.timestamp())
-                    .find(|t| tz.to_offset(t.timestamp() - SignedDuration::from_secs(1)) != t.offset())
+                    .find(|t| {
+                        tz.to_offset(t.timestamp() - SignedDuration::from_secs(1)) != t.offset()
+                    })
                     .map(|t| t.timestamp().to_zoned_datetime(tz.clone()).date())
                     .unwrap_or(start)
             } else {
                 start
             };
-            (zone, from.checked_sub(jiff::Span::new().days(lead)).unwrap())
-        },
-    )
+            (
+                zone,
+                from.checked_sub(jiff::Span::new().days(lead)).unwrap(),
+            )
+        })
 }
 
 fn schedule(zone: &str, windows: Vec<TimeWindow>) -> Schedule {
@@ -144,7 +166,9 @@ fn transitions_near(zone: &Zone, at: Timestamp) -> Vec<i32> {
         .following(from)
         .take_while(|t| t.timestamp() <= at + SignedDuration::from_hours(48))
         .map(|t| {
-            let before = zone.tz.to_offset(t.timestamp() - SignedDuration::from_secs(1));
+            let before = zone
+                .tz
+                .to_offset(t.timestamp() - SignedDuration::from_secs(1));
             t.offset().seconds() - before.seconds()
         })
         .filter(|change| *change != 0)
@@ -265,7 +289,11 @@ fn a_window_spanning_a_same_offset_transition_is_not_marked() {
             .tz
             .following(start)
             .take_while(|t| t.timestamp() < end)
-            .find(|t| zone.tz.to_offset(t.timestamp() - SignedDuration::from_secs(1)) == t.offset())
+            .find(|t| {
+                zone.tz
+                    .to_offset(t.timestamp() - SignedDuration::from_secs(1))
+                    == t.offset()
+            })
         else {
             continue;
         };
@@ -280,8 +308,15 @@ fn a_window_spanning_a_same_offset_transition_is_not_marked() {
         };
         let o = cxsched_core::expand::resolve(&zone.tz, local.date(), 0, &window);
         assert_eq!(o.seconds(), 7200, "{name} at {local}");
-        assert_eq!(o.dst, None, "{name}: no offset change at {local}, yet marked {:?}", o.dst);
+        assert_eq!(
+            o.dst, None,
+            "{name}: no offset change at {local}, yet marked {:?}",
+            o.dst
+        );
         checked += 1;
     }
-    assert!(checked > 0, "no zone with a same-offset transition was found");
+    assert!(
+        checked > 0,
+        "no zone with a same-offset transition was found"
+    );
 }

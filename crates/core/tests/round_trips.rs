@@ -81,15 +81,17 @@ fn schedule() -> impl Strategy<Value = Schedule> {
         1u16..=500,
         windows(),
     )
-        .prop_map(|(campaign, schedule_id, zone, directive, calls, windows)| Schedule {
-            campaign_id: uuid::Uuid::from_u128(campaign),
-            schedule_id: schedule_id.map(uuid::Uuid::from_u128),
-            timezone: cxsched_core::zone::resolve(zone).unwrap().zone,
-            directive,
-            max_concurrent_calls: calls,
-            windows,
-            compliance: Compliance::default(),
-        })
+        .prop_map(
+            |(campaign, schedule_id, zone, directive, calls, windows)| Schedule {
+                campaign_id: uuid::Uuid::from_u128(campaign),
+                schedule_id: schedule_id.map(uuid::Uuid::from_u128),
+                timezone: cxsched_core::zone::resolve(zone).unwrap().zone,
+                directive,
+                max_concurrent_calls: calls,
+                windows,
+                compliance: Compliance::default(),
+            },
+        )
 }
 
 /// Up to 8 non-overlapping windows on each of a few days, in shuffled order.
@@ -104,23 +106,27 @@ fn windows() -> impl Strategy<Value = Vec<TimeWindow>> {
         Weekday::Sunday,
     ];
     // Day indexes (0 = Monday) mapped to sorted window boundaries.
-    prop::collection::btree_map(0usize..7, prop::collection::btree_set(0u32..LocalTime::DAY, 2..17), 0..5)
-        .prop_map(|days| {
-            days.into_iter()
-                .flat_map(|(day, points)| {
-                    let points: Vec<u32> = points.into_iter().collect();
-                    points
-                        .chunks_exact(2)
-                        .map(|p| TimeWindow {
-                            day: WEEK[day],
-                            start: LocalTime::from_seconds(p[0]).unwrap(),
-                            end: LocalTime::from_seconds(p[1]).unwrap(),
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-        })
-        .prop_shuffle()
+    prop::collection::btree_map(
+        0usize..7,
+        prop::collection::btree_set(0u32..LocalTime::DAY, 2..17),
+        0..5,
+    )
+    .prop_map(|days| {
+        days.into_iter()
+            .flat_map(|(day, points)| {
+                let points: Vec<u32> = points.into_iter().collect();
+                points
+                    .chunks_exact(2)
+                    .map(|p| TimeWindow {
+                        day: WEEK[day],
+                        start: LocalTime::from_seconds(p[0]).unwrap(),
+                        end: LocalTime::from_seconds(p[1]).unwrap(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    })
+    .prop_shuffle()
 }
 
 fn toml_text(s: &Schedule) -> String {
