@@ -66,7 +66,7 @@ impl Session {
     ///
     /// # Errors
     /// A usage error for missing or bad configuration.
-    pub fn open(flags: &SessionFlags, _writes: bool) -> anyhow::Result<Session> {
+    pub fn open(flags: &SessionFlags) -> anyhow::Result<Session> {
         let settings = ApiSettings::from_sources(&flags.api)?;
         let mut config: ClientConfig = settings.client_config();
         config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);

@@ -328,3 +328,105 @@ fn apply_interrupted_reports_and_a_rerun_finishes() {
         not_started
     );
 }
+
+fn audit_entries(dir: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir.join("audit.jsonl")).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A campaign with compliance errors is not written; `--override REASON` writes it and the
+/// reason is in the audit log.
+#[test]
+fn compliance_errors_block_the_write_unless_overridden_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("schedules");
+    std::fs::create_dir_all(&docs).unwrap();
+    let sunday = document(
+        &id(1),
+        "America/Denver",
+        r#"{"dayOfWeek":"SUNDAY","startTime":"12:00:00","endTime":"15:00:00"}"#,
+    )
+    .replace(
+        r#""timeWindows""#,
+        r#""compliance":{"recipients":{"states":["UT"]}},"timeWindows""#,
+    );
+    std::fs::write(docs.join("sunday.json"), sunday).unwrap();
+    let emu = Emulator::start(&["--accept-any-campaign"]);
+
+    let refused = apply(&emu, tmp.path(), &[]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(statuses(&refused), [(id(1), "refused".to_owned())]);
+    assert_eq!(puts(&emu), 0);
+    let last = audit_entries(tmp.path()).pop().unwrap();
+    assert_eq!(
+        (last["action"].as_str(), last["outcome"].as_str()),
+        (Some("apply.refused"), Some("refused"))
+    );
+
+    let reason = "approved by counsel, ticket 42";
+    let forced = apply(&emu, tmp.path(), &["--override", reason]);
+    assert_ok(&forced);
+    assert_eq!(statuses(&forced), [(id(1), "written".to_owned())]);
+    let last = audit_entries(tmp.path()).pop().unwrap();
+    assert_eq!(last["action"], "apply.write");
+    assert_eq!(last["overrideReason"], reason);
+    verify_audit(&emu, tmp.path());
+}
+
+/// A schedule changed by someone else since our last write is not overwritten: the plan
+/// says conflict, apply refuses, and only `--overwrite-drift REASON` writes it.
+#[test]
+fn drift_is_refused_until_overwritten_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_docs(&tmp.path().join("schedules"), 1);
+    let emu = Emulator::start(&["--accept-any-campaign"]);
+    assert_ok(&apply(&emu, tmp.path(), &[]));
+
+    let theirs = document(
+        &id(0),
+        "America/New_York",
+        r#"{"dayOfWeek":"TUESDAY","startTime":"10:00:00","endTime":"11:00:00"}"#,
+    );
+    let path = format!("/_emulator/campaigns/{}/schedule", id(0));
+    assert_eq!(emu.request("PUT", &path, Some(&theirs)).0, 200);
+    let ours = tmp.path().join("schedules/c0.json");
+    let text = std::fs::read_to_string(&ours).unwrap();
+    std::fs::write(&ours, text.replace("16:00:00", "17:00:00")).unwrap();
+
+    let plan = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
+    assert_eq!(plan.status.code(), Some(1));
+    let entry = &json_lines(&plan.stdout)[0];
+    assert_eq!(entry["status"], "conflict", "{entry}");
+    assert!(
+        entry["live"].is_object() && entry["desired"].is_object(),
+        "{entry}"
+    );
+
+    let puts_before = puts(&emu);
+    let refused = apply(&emu, tmp.path(), &[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let r = &json_lines(&refused.stdout)[0];
+    assert_eq!(r["status"], "refused");
+    assert!(
+        r["conflict"]["live"].is_object() && r["conflict"]["desired"].is_object(),
+        "{r}"
+    );
+    assert_eq!(
+        puts(&emu),
+        puts_before,
+        "their change must not be overwritten"
+    );
+
+    let reason = "the UI change was a mistake; confirmed with the floor manager";
+    let forced = apply(&emu, tmp.path(), &["--overwrite-drift", reason]);
+    assert_ok(&forced);
+    assert_eq!(statuses(&forced), [(id(0), "written".to_owned())]);
+    assert_eq!(
+        audit_entries(tmp.path()).pop().unwrap()["overrideReason"],
+        reason
+    );
+    let again = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
+    assert_eq!(statuses(&again), [(id(0), "unchanged".to_owned())]);
+}

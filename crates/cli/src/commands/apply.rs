@@ -50,10 +50,20 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         )
         .into());
     }
-    let session = Session::open(&args.session, true)?;
+    let session = Session::open(&args.session)?;
     let docs = rollout::desired::load(&args.paths)?;
     let entries = session.plan(docs)?;
     if let Some(outcome) = session.remote_failure(&entries) {
+        // Nothing could be read: show why (the plan carries each error) and write nothing.
+        match globals.output {
+            OutputMode::Json => {
+                for e in &entries {
+                    print_json(&report::plan_json(e))?;
+                }
+            }
+            OutputMode::Human => print!("{}", report::plan_human(&entries)),
+        }
+        eprintln!("error: the API could not be reached or refused us; nothing was written");
         return Ok(outcome);
     }
     let to_write = entries

@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
-    let session = Session::open(&args.session, false)?;
+    let session = Session::open(&args.session)?;
     let docs = rollout::desired::load(&args.paths)?;
     let entries = session.plan(docs)?;
     match globals.output {
