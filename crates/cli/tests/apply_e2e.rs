@@ -430,3 +430,39 @@ fn drift_is_refused_until_overwritten_with_a_reason() {
     let again = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
     assert_eq!(statuses(&again), [(id(0), "unchanged".to_owned())]);
 }
+
+/// A webhook receiver that is down never undoes or hides a write: apply reports the writes,
+/// exits 0, and the events wait in the outbox, visible in `webhooks status`.
+#[test]
+fn a_webhook_receiver_that_is_down_leaves_the_writes_and_queues_the_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_docs(&tmp.path().join("schedules"), 3);
+    let emu = Emulator::start(&["--accept-any-campaign"]);
+    // A port nothing listens on: bind, note it, close.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let hooks = format!("http://{closed}/hooks");
+    let with_hooks = |args: &[&str]| {
+        cxsched(tmp.path())
+            .args(args)
+            .envs(emu.env())
+            .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
+            .env("WEBHOOK_URL", &hooks)
+            .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            .output()
+            .unwrap()
+    };
+    let out = with_hooks(&["apply", "schedules", "--yes", "--webhook-wait-secs", "1"]);
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 written"), "{text}");
+    assert!(text.contains("3 still pending"), "{text}");
+    assert!(!text.contains("MfKQ9r8"), "the webhook secret leaked");
+
+    let status = with_hooks(&["webhooks", "status", "--output", "json"]);
+    let report: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(report["pending"], 3, "{report}");
+    assert_eq!(puts(&emu), 3);
+}
