@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(short = 'o', long = "out", value_name = "OUT.ics")]
     pub out: PathBuf,
     /// First date of the span (YYYY-MM-DD, campaign-local) [default: today, UTC].
-    #[arg(long)]
+    #[arg(long, value_parser = super::supported_date)]
     pub from: Option<Date>,
     /// Number of dates in the span; events end with it.
     #[arg(long, default_value_t = 366, value_parser = clap::value_parser!(u32).range(1..=7320))]

@@ -18,7 +18,7 @@ pub struct Args {
     /// The schedule document.
     pub file: PathBuf,
     /// First date (YYYY-MM-DD, campaign-local).
-    #[arg(long)]
+    #[arg(long, value_parser = super::supported_date)]
     pub from: Date,
     /// Number of dates.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7320))]

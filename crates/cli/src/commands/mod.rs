@@ -66,3 +66,24 @@ pub fn error_code(err: &anyhow::Error) -> u8 {
         2
     }
 }
+
+/// The dates `--from` accepts: wide enough for any schedule's horizon (up to 7,320 days past
+/// the last), far from the ends of the calendar arithmetic.
+pub const DATES: std::ops::RangeInclusive<cxsched_core::Date> =
+    jiff::civil::date(1900, 1, 1)..=jiff::civil::date(2199, 12, 31);
+
+/// Parses a `--from` date (`YYYY-MM-DD`, within [`DATES`]).
+pub fn supported_date(s: &str) -> Result<cxsched_core::Date, String> {
+    let d: cxsched_core::Date = s
+        .parse()
+        .map_err(|_| format!("expected a date as YYYY-MM-DD, found {s:?}"))?;
+    if DATES.contains(&d) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "expected a date from {} to {}, found {d}",
+            DATES.start(),
+            DATES.end()
+        ))
+    }
+}
