@@ -299,6 +299,8 @@ fn usage_errors_exit_2() {
         vec!["expand", "--days", "7"],          // no --from
         vec!["expand", "--from", "2026-02-30", "--days", "7"], // no such date
         vec!["expand", "--from", "2026-06-01", "--days", "0"], // empty range
+        vec!["expand", "--from", "9999-12-27", "--days", "7"], // past the supported dates
+        vec!["expand", "--from", "1000-01-01", "--days", "7"], // before them
     ] {
         let out = cxsched().args(&args).arg(&path).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
