@@ -21,7 +21,7 @@ use crate::output::OutputMode;
 #[derive(Parser, Debug)]
 #[command(name = "cxsched", version = version_line(), propagate_version = true)]
 struct Cli {
-    /// Output format; human on a terminal, otherwise as chosen.
+    /// Output format: human (the default) or json (one JSON document per line).
     #[arg(long, global = true, value_enum)]
     output: Option<OutputMode>,
 

@@ -1,0 +1,40 @@
+//! The command-line surface, pinned: `--help` of the binary and of every command, as
+//! `insta` snapshots (`crates/cli/tests/snapshots/`). A change to a flag, a default or a
+//! description shows up here for review (`cargo insta review`, or `INSTA_UPDATE=always`).
+
+use std::process::Command;
+
+fn help(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+        .args(args)
+        .arg("--help")
+        .env("COLUMNS", "100")
+        .env_remove("CXSCHED_RATE_LIMIT")
+        .env_remove("CXSCHED_OUTBOX")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{args:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn help_of_every_command() {
+    for command in [
+        &[][..],
+        &["validate"],
+        &["check"],
+        &["expand"],
+        &["calendar"],
+        &["get"],
+        &["plan"],
+        &["apply"],
+        &["audit", "verify"],
+        &["webhooks", "flush"],
+        &["webhooks", "status"],
+        &["emulator"],
+        &["demo"],
+    ] {
+        let name = if command.is_empty() { "cxsched".to_owned() } else { command.join("_") };
+        insta::assert_snapshot!(name, help(command));
+    }
+}
