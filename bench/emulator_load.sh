@@ -14,18 +14,11 @@ CONNECTIONS="${CONNECTIONS:-64}"
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "emulator_load.sh: $tool is not installed" >&2; exit 2; }
 done
-if [ -z "${CXSCHED_BIN:-}" ]; then
-  cargo build --release --quiet -p cxsched
-  CXSCHED_BIN=target/release/cxsched
-fi
+. bench/lib.sh
+cxsched_bin
 
 work="$(mktemp -d)"
-emu_pid=""
-cleanup() {
-  [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_emulator; rm -rf "$work"' EXIT
 
 id=3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab
 cat >"$work/campaign.json" <<JSON
@@ -33,11 +26,8 @@ cat >"$work/campaign.json" <<JSON
  "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"12:00:00"},
                 {"dayOfWeek":"MONDAY","startTime":"13:00:00","endTime":"17:00:00"}]}
 JSON
-"$CXSCHED_BIN" emulator --listen 127.0.0.1:0 --campaigns "$work/campaign.json" >"$work/out" 2>"$work/err" &
-emu_pid=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$work/out" 2>/dev/null && break; sleep 0.05; done
-url="$(sed -n 's/^listening on //p' "$work/out" | head -1)"
-[ -n "$url" ] || { cat "$work/err" >&2; echo "emulator_load.sh: the emulator did not start" >&2; exit 1; }
+start_emulator "$work" --campaigns "$work/campaign.json"
+url="$EMU_URL"
 
 token="$(curl -sf -u demo-client:demo-secret -d grant_type=client_credentials "$url/api/v2/oauth/token" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"

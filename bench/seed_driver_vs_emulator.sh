@@ -11,26 +11,14 @@ cd "$(dirname "$0")/.."
 LIMIT="${LIMIT:-2000}"
 RATE="${RATE:-0}"
 bench/peer.sh
-if [ -z "${CXSCHED_BIN:-}" ]; then
-  cargo build --release --quiet -p cxsched
-  CXSCHED_BIN=target/release/cxsched
-fi
-CXSCHED_BIN="$(realpath "$CXSCHED_BIN")"
+. bench/lib.sh
+cxsched_bin
 
 work="$(mktemp -d)"
-emu_pid=""
-cleanup() {
-  [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_emulator; rm -rf "$work"' EXIT
 
-"$CXSCHED_BIN" emulator --listen 127.0.0.1:0 --accept-any-campaign --rate-limit "$RATE" \
-  --client seed-client:seed-secret >"$work/out" 2>"$work/err" &
-emu_pid=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$work/out" 2>/dev/null && break; sleep 0.05; done
-url="$(sed -n 's/^listening on //p' "$work/out" | head -1)"
-[ -n "$url" ] || { cat "$work/err" >&2; echo "seed_driver_vs_emulator.sh: the emulator did not start" >&2; exit 1; }
+start_emulator "$work" --accept-any-campaign --rate-limit "$RATE" --client seed-client:seed-secret
+url="$EMU_URL"
 
 cd target/peer/ts-seed
 BASE_URL="$url" CLIENT_ID=seed-client CLIENT_SECRET=seed-secret \
