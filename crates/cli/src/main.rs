@@ -17,6 +17,9 @@ use clap::{Parser, Subcommand};
 
 use crate::output::OutputMode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Build, validate, check and activate NICE CXone campaign time-window schedules.
 #[derive(Parser, Debug)]
 #[command(name = "cxsched", version = version_line(), propagate_version = true)]

@@ -1,4 +1,11 @@
-//! Output helpers shared by commands: the `--output` mode, JSON printing, broken pipes.
+//! Output helpers shared by commands: the `--output` mode, JSON printing, broken pipes, and
+//! a small JSON writer for the per-document reports of `validate` and `check`.
+//!
+//! The reports are written straight into a byte buffer (one buffer per chunk of documents)
+//! rather than through a tree or a `Serialize` derive: with tens of thousands of documents a
+//! run, rendering is a large share of the time. The writer produces exactly what
+//! `serde_json` produces for the same values (same escapes, `null` for a missing value), so
+//! the output does not depend on which path wrote it; the tests below hold it to that.
 
 use std::io::Write;
 
@@ -22,4 +29,302 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Chunks per wave: a wave is rendered in parallel, then written out in order.
+const WAVE: usize = 16;
+
+/// Renders `chunks` in parallel and writes the reports to `out` in the chunks' order.
+///
+/// `render` appends the reports of one chunk to a buffer and returns how many documents it
+/// reported and how many of them failed; the totals are returned. Work goes in waves of
+/// chunks whose buffers are written as soon as the wave is done and then reused, so memory
+/// stays small however long the input is.
+///
+/// # Errors
+/// Writing to `out` failed (a closed pipe included).
+pub fn render_in_order<T: Sync>(
+    chunks: &[T],
+    out: &mut impl Write,
+    render: impl Fn(&mut Vec<u8>, &T) -> (usize, usize) + Sync,
+) -> std::io::Result<(usize, usize)> {
+    use rayon::prelude::*;
+    let mut buffers: Vec<((usize, usize), Vec<u8>)> =
+        (0..WAVE).map(|_| ((0, 0), Vec::new())).collect();
+    let (mut documents, mut failed) = (0, 0);
+    for wave in chunks.chunks(WAVE) {
+        buffers
+            .par_iter_mut()
+            .zip(wave.par_iter())
+            .for_each(|((counts, buffer), chunk)| {
+                // Filled as a local: the buffers' headers share cache lines across threads.
+                let mut text = std::mem::take(buffer);
+                text.clear();
+                *counts = render(&mut text, chunk);
+                *buffer = text;
+            });
+        for ((chunk_documents, chunk_failed), text) in &buffers[..wave.len()] {
+            documents += chunk_documents;
+            failed += chunk_failed;
+            out.write_all(text)?;
+        }
+    }
+    Ok((documents, failed))
+}
+
+/// Standard output for large reports: written straight to the file descriptor (after
+/// anything already printed), without the line buffering of `std::io::Stdout`, which scans
+/// every buffer for its last newline.
+///
+/// # Errors
+/// The descriptor could not be duplicated.
+pub fn raw_stdout() -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+    use std::os::fd::AsFd;
+    std::io::stdout().flush()?;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned()?;
+    Ok(std::io::BufWriter::with_capacity(
+        256 * 1024,
+        std::fs::File::from(fd),
+    ))
+}
+
+/// Appends JSON text to a byte buffer. Each method writes one value; `key` writes `"name":`.
+/// Separators between members are the caller's (`raw(b",")`), which keeps the writer a plain
+/// list of appends.
+pub struct JsonOut<'a>(pub &'a mut Vec<u8>);
+
+impl JsonOut<'_> {
+    /// Raw bytes (punctuation, or JSON text made elsewhere).
+    pub fn raw(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(bytes);
+        self
+    }
+
+    /// `"name":` for a key that needs no escaping (the callers' keys are ASCII letters).
+    pub fn key(&mut self, name: &str) -> &mut Self {
+        self.0.push(b'"');
+        self.0.extend_from_slice(name.as_bytes());
+        self.0.extend_from_slice(b"\":");
+        self
+    }
+
+    /// A string, escaped as `serde_json` escapes it.
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        escape_into(self.0, s);
+        self
+    }
+
+    /// A string or `null`.
+    pub fn opt_str(&mut self, s: Option<&str>) -> &mut Self {
+        match s {
+            Some(s) => self.str(s),
+            None => self.raw(b"null"),
+        }
+    }
+
+    /// An unsigned integer in decimal.
+    pub fn uint(&mut self, n: u64) -> &mut Self {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.raw(&digits[i..])
+    }
+
+    /// An unsigned integer or `null`.
+    pub fn opt_uint(&mut self, n: Option<u64>) -> &mut Self {
+        match n {
+            Some(n) => self.uint(n),
+            None => self.raw(b"null"),
+        }
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self, b: bool) -> &mut Self {
+        self.raw(if b { b"true" } else { b"false" })
+    }
+
+    /// A list of strings.
+    pub fn str_list<S: AsRef<str>>(&mut self, items: &[S]) -> &mut Self {
+        self.0.push(b'[');
+        for (i, s) in items.iter().enumerate() {
+            if i > 0 {
+                self.0.push(b',');
+            }
+            self.str(s.as_ref());
+        }
+        self.raw(b"]")
+    }
+
+    /// A list of validation issues: `[{"path":…,"message":…}, …]`.
+    pub fn issues(&mut self, issues: &[cxsched_core::Issue]) -> &mut Self {
+        self.0.push(b'[');
+        for (i, issue) in issues.iter().enumerate() {
+            if i > 0 {
+                self.0.push(b',');
+            }
+            self.raw(b"{")
+                .key("path")
+                .str(&issue.path)
+                .raw(b",")
+                .key("message")
+                .str(&issue.message)
+                .raw(b"}");
+        }
+        self.raw(b"]")
+    }
+}
+
+/// What a byte becomes inside a JSON string: 0 = itself, `u` = `\u00XX`, else `\` + it.
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// True when any of the 8 bytes of `w` is a control character, `"` or `\`. Exact as a
+/// yes/no answer (the classic "has a byte less than n" and "has a zero byte" bit tricks).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let b = w ^ (ONES * u64::from(b'\\'));
+    let backslash = b.wrapping_sub(ONES) & !b;
+    (control | quote | backslash) & HIGH != 0
+}
+
+/// Appends `s` as a JSON string, with the escapes `serde_json` uses (`\"`, `\\`, `\b`, `\t`,
+/// `\n`, `\f`, `\r`, other control characters as `\u00xx`; everything else as is).
+pub fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip 8 plain bytes at a time; look closer only where something needs escaping.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if !needs_escape(w) {
+                i += 8;
+                continue;
+            }
+        }
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            let byte = bytes[i];
+            let escape = ESCAPE[byte as usize];
+            if escape != 0 {
+                out.extend_from_slice(&bytes[start..i]);
+                if escape == b'u' {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(&[
+                        b'\\',
+                        b'u',
+                        b'0',
+                        b'0',
+                        HEX[(byte >> 4) as usize],
+                        HEX[(byte & 0xf) as usize],
+                    ]);
+                } else {
+                    out.extend_from_slice(&[b'\\', escape]);
+                }
+                start = i + 1;
+            }
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(s: &str) -> String {
+        let mut out = Vec::new();
+        escape_into(&mut out, s);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut samples: Vec<String> = [
+            "",
+            "plain",
+            "exactly8",
+            "a \"quoted\" word and a back\\slash",
+            "tab\there, newline\nthere, and \r\u{8}\u{c}",
+            "control \u{1} \u{1f} \u{7f} and unicode – é 🙂 at any offset",
+            "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
+            "../shared/peer/ts-seed/bench/payloads.jsonl:20000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every byte that matters at every position of a longer string.
+        for c in (0u8..0x80).map(char::from).chain(['é', '–', '🙂']) {
+            for at in 0..17 {
+                let mut s: String = "x".repeat(at);
+                s.push(c);
+                s.push_str("yyyyyyyy");
+                samples.push(s);
+            }
+        }
+        for s in &samples {
+            assert_eq!(escaped(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_lists_match_serde_json() {
+        for n in [0u64, 7, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
+            let mut out = Vec::new();
+            JsonOut(&mut out).uint(n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        let issues = vec![
+            cxsched_core::Issue {
+                path: "timeWindows[0].endTime".into(),
+                message: "expected \"HH:MM:SS\"".into(),
+            },
+            cxsched_core::Issue {
+                path: String::new(),
+                message: "x".into(),
+            },
+        ];
+        let mut out = Vec::new();
+        JsonOut(&mut out).issues(&issues);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&issues).unwrap()
+        );
+        let mut out = Vec::new();
+        JsonOut(&mut out)
+            .str_list(&["a", "b\"c"])
+            .raw(b",")
+            .str_list::<&str>(&[]);
+        assert_eq!(String::from_utf8(out).unwrap(), r#"["a","b\"c"],[]"#);
+    }
 }

@@ -34,7 +34,11 @@ fn help_of_every_command() {
         &["emulator"],
         &["demo"],
     ] {
-        let name = if command.is_empty() { "cxsched".to_owned() } else { command.join("_") };
+        let name = if command.is_empty() {
+            "cxsched".to_owned()
+        } else {
+            command.join("_")
+        };
         insta::assert_snapshot!(name, help(command));
     }
 }

@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use cxsched_compliance::recipients::{RecipientInput, resolve};
 use cxsched_compliance::{AreaCodeTable, Horizon, RulePack, check};
-use cxsched_core::{Format, Purpose, Schedule, parse_document};
+use cxsched_core::validate::parse_json_document;
+use cxsched_core::{Purpose, Schedule};
 use jiff::civil::date;
 use rayon::prelude::*;
 
@@ -79,7 +80,7 @@ fn generate(rng: &mut Rng) -> Schedule {
         rng.below(1 << 40) + 1,
         windows.join(",")
     );
-    let v = parse_document(&text, Format::Json);
+    let v = parse_json_document(&text);
     v.schedule
         .unwrap_or_else(|| panic!("generated an invalid schedule: {:?}\n{text}", v.errors))
 }
@@ -132,17 +133,23 @@ fn main() {
     let sample = (arg("--render-sample", 100) as usize).min(schedules.len());
     let t2 = Instant::now();
     let mut bytes = 0usize;
+    // A digest of the rendered findings (FNV-1a), to compare runs of different builds.
+    let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
     for s in &schedules[..sample] {
         let r = check(&pack, &horizon, s, Purpose::Telemarketing, &targets);
         let list = cxsched_compliance::findings(&r, &pack, s, &targets);
-        bytes += serde_json::to_string(&list).expect("serializes").len();
+        let text = serde_json::to_string(&list).expect("serializes");
+        bytes += text.len();
+        for b in text.bytes() {
+            digest = (digest ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
     let rendered = t2.elapsed();
 
     println!(
         "{{\"schedules\":{n},\"windows\":{windows},\"targets\":{},\"states\":{},\"zones\":{},\"horizonDays\":{days},\
          \"threads\":{},\"findings\":{findings},\"failingSchedules\":{errors},\"generateSeconds\":{:.3},\
-         \"checkSeconds\":{:.3},\"schedulesPerSecond\":{:.0},\"renderSample\":{sample},\"renderSampleSeconds\":{:.3},\"renderSampleBytes\":{bytes}}}",
+         \"checkSeconds\":{:.3},\"schedulesPerSecond\":{:.0},\"renderSample\":{sample},\"renderSampleSeconds\":{:.3},\"renderSampleBytes\":{bytes},\"renderSampleDigest\":\"{digest:016x}\"}}",
         targets.len(),
         states.len(),
         zones.len(),

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use cxsched_core::expand::resolve;
-use cxsched_core::{Directive, Dst, Purpose, Schedule, Zone};
+use cxsched_core::{Directive, Dst, Purpose, Schedule, TimeWindow, Zone};
 use jiff::civil::Date;
 
 use crate::days::{DAY_SECONDS, DayNumber, date_of, day_number, next_on_or_after, weekday_index};
@@ -68,8 +68,11 @@ pub struct Horizon {
     last: DayNumber,
     /// Per calendar of the pack: holiday days in `[first - 1, last + 1]`.
     holidays: Vec<Vec<HolidayDay>>,
+    /// The pack's state rules by state (indices into the pack's rules), for every purpose.
+    state_rules: HashMap<String, Vec<u16>>,
     timelines: RwLock<HashMap<String, Arc<Timeline>>>,
-    plans: RwLock<HashMap<(String, String), Arc<PairPlan>>>,
+    /// Pair plans by campaign zone, then target zone (both canonical names).
+    plans: RwLock<HashMap<String, HashMap<String, Arc<PairPlan>>>>,
 }
 
 impl Horizon {
@@ -82,12 +85,19 @@ impl Horizon {
             .iter()
             .map(|c| c.between(first - 1, last + 1))
             .collect();
+        let mut state_rules: HashMap<String, Vec<u16>> = HashMap::new();
+        for (i, rule) in pack.rules.iter().enumerate() {
+            if let Some(state) = &rule.state {
+                state_rules.entry(state.clone()).or_default().push(i as u16);
+            }
+        }
         Horizon {
             from,
             days,
             first,
             last,
             holidays,
+            state_rules,
             timelines: RwLock::new(HashMap::new()),
             plans: RwLock::new(HashMap::new()),
         }
@@ -100,8 +110,13 @@ impl Horizon {
 
     /// The split of the horizon for a (campaign zone, target zone) pair, computed once.
     fn plan(&self, campaign: &Zone, recipient: &Zone) -> Arc<PairPlan> {
-        let key = (campaign.canonical.clone(), recipient.canonical.clone());
-        if let Some(p) = self.plans.read().expect("not poisoned").get(&key) {
+        if let Some(p) = self
+            .plans
+            .read()
+            .expect("not poisoned")
+            .get(&campaign.canonical)
+            .and_then(|of_campaign| of_campaign.get(&recipient.canonical))
+        {
             return Arc::clone(p);
         }
         let c = self.timeline(campaign);
@@ -111,7 +126,9 @@ impl Horizon {
         self.plans
             .write()
             .expect("not poisoned")
-            .entry(key)
+            .entry(campaign.canonical.clone())
+            .or_default()
+            .entry(recipient.canonical.clone())
             .or_insert(p)
             .clone()
     }
@@ -213,52 +230,81 @@ pub fn check(
     }
     let campaign = horizon.timeline(&schedule.timezone);
     let campaign_special = special_days(horizon, &campaign, &campaign);
-    let exact = campaign_side(schedule, &by_day, &campaign_special, &mut findings);
+    let exact = campaign_side(
+        schedule,
+        &campaign,
+        &by_day,
+        &campaign_special,
+        &mut findings,
+    );
 
     // The federal rules' verdicts do not depend on the state: computed once per target zone
     // (with the pair plan) and copied to each target in that zone.
-    let federal: Vec<(u16, &Rule)> = pack
+    let federal: Vec<ActiveRule> = pack
         .applicable(purpose, None)
         .into_iter()
-        .map(|i| (i as u16, &pack.rules[i]))
+        .map(|i| ActiveRule::new(i as u16, &pack.rules[i]))
         .collect();
     let mut spans = Spans::new(schedule.windows.len(), 0);
-    let mut per_zone: Vec<(&str, Arc<PairPlan>, Vec<RawFinding>)> = Vec::new();
+    // Per target zone: its pair plan, the occurrences on its special dates read in its local
+    // time (the same for every target in the zone, so resolved once), and its federal findings.
+    let mut per_zone: Vec<ZonePass<'_>> = Vec::new();
+    // Each target's index into `per_zone`.
+    let mut zone_of: Vec<usize> = Vec::with_capacity(targets.len());
+    let (mut keys, mut moved) = (Vec::new(), Vec::new());
     for target in targets {
         let name = target.zone.canonical.as_str();
-        if per_zone.iter().any(|(z, _, _)| *z == name) {
+        if let Some(zi) = per_zone.iter().position(|z| z.name == name) {
+            zone_of.push(zi);
             continue;
         }
+        zone_of.push(per_zone.len());
         let plan = horizon.plan(&schedule.timezone, &target.zone);
-        let mut shared = Vec::new();
-        let cx = TargetCx {
+        let mut cx = TargetCx {
             schedule,
             by_day: &by_day,
             plan: &plan,
             exact: &exact,
+            special: &[],
             rules: &federal,
         };
+        let special = cx.special_occurrences();
+        cx.special = &special;
+        let mut shared = Vec::new();
         cx.hours_and_days(horizon, &mut spans);
         cx.holidays(horizon, &mut spans);
         spans.finish(&mut shared);
-        shared.sort_unstable_by_key(|f| (f.rule, f.window, f.code, f.first));
-        per_zone.push((name, plan, shared));
+        sort_for_report(&mut shared, &mut keys, &mut moved);
+        per_zone.push(ZonePass {
+            name,
+            plan,
+            special,
+            shared,
+        });
     }
+    // Every target gets its zone's federal findings; state findings come on top.
+    let federal_total: usize = zone_of.iter().map(|&zi| per_zone[zi].shared.len()).sum();
+    findings.reserve(federal_total + federal_total / 4);
+    let mut state_rules: Vec<ActiveRule> = Vec::new();
     for (ti, target) in targets.iter().enumerate() {
-        let (_, plan, shared) = per_zone
-            .iter()
-            .find(|(z, _, _)| *z == target.zone.canonical)
-            .expect("every zone was planned");
-        findings.extend(shared.iter().map(|f| RawFinding {
+        let zone = &per_zone[zone_of[ti]];
+        findings.extend(zone.shared.iter().map(|f| RawFinding {
             target: Some(ti as u16),
             ..*f
         }));
-        let state_rules: Vec<(u16, &Rule)> = pack
-            .applicable(purpose, target.state.as_deref())
-            .into_iter()
-            .filter(|&i| pack.rules[i].state.is_some())
-            .map(|i| (i as u16, &pack.rules[i]))
-            .collect();
+        state_rules.clear();
+        if let Some(of_state) = target
+            .state
+            .as_deref()
+            .and_then(|st| horizon.state_rules.get(st))
+        {
+            state_rules.extend(
+                of_state
+                    .iter()
+                    .filter(|&&i| pack.rules[i as usize].covers(purpose))
+                    .map(|&i| ActiveRule::new(i, &pack.rules[i as usize])),
+            );
+        }
         if state_rules.is_empty() {
             continue;
         }
@@ -266,17 +312,60 @@ pub fn check(
         let cx = TargetCx {
             schedule,
             by_day: &by_day,
-            plan,
+            plan: &zone.plan,
             exact: &exact,
+            special: &zone.special,
             rules: &state_rules,
         };
         cx.hours_and_days(horizon, &mut spans);
         cx.holidays(horizon, &mut spans);
         let start = findings.len();
         spans.finish(&mut findings);
-        findings[start..].sort_unstable_by_key(|f| (f.rule, f.window, f.code, f.first));
+        sort_for_report(&mut findings[start..], &mut keys, &mut moved);
     }
     Report { findings }
+}
+
+/// The order of findings within a target's part of a report: by rule, window, code and
+/// first date (`None` before any rule or window), as one integer below 2^76.
+fn report_order(f: &RawFinding) -> u128 {
+    let index = |i: Option<u16>| i.map_or(0, |i| u128::from(i) + 1);
+    // `first` flipped at the sign bit sorts as an unsigned number in the same order.
+    index(f.rule) << 59
+        | index(f.window) << 42
+        | (f.code as u128) << 32
+        | u128::from((f.first as u32) ^ 0x8000_0000)
+}
+
+/// Puts `list` in [`report_order`]. The findings are large, so the sort moves small keys
+/// (order and position) and then each finding once; `keys` and `moved` are reused buffers.
+fn sort_for_report(list: &mut [RawFinding], keys: &mut Vec<u128>, moved: &mut Vec<RawFinding>) {
+    keys.clear();
+    keys.extend(
+        list.iter()
+            .enumerate()
+            .map(|(i, f)| report_order(f) << 32 | i as u128),
+    );
+    keys.sort_unstable();
+    moved.clear();
+    moved.extend(keys.iter().map(|&k| list[(k & 0xffff_ffff) as usize]));
+    list.copy_from_slice(moved);
+}
+
+/// One target zone's shared part of a check.
+struct ZonePass<'a> {
+    name: &'a str,
+    plan: Arc<PairPlan>,
+    special: Vec<SpecialOccurrence>,
+    /// Federal findings (target index still to be set).
+    shared: Vec<RawFinding>,
+}
+
+/// An occurrence on a date next to a transition, in the target zone's local time.
+struct SpecialOccurrence {
+    day: DayNumber,
+    window: usize,
+    local: Local,
 }
 
 /// Campaign dates within one day of a transition of `a` or `b` (read in `a`'s local date).
@@ -306,6 +395,7 @@ struct Exact {
 /// DST findings of the campaign zone, and the exact occurrences of its special dates.
 fn campaign_side(
     schedule: &Schedule,
+    timeline: &Timeline,
     by_day: &[Vec<usize>; 7],
     special: &[DayNumber],
     out: &mut Vec<RawFinding>,
@@ -315,7 +405,13 @@ fn campaign_side(
     for &d in special {
         let date = date_of(d);
         for &wi in &by_day[weekday_index(d) as usize] {
-            let occ = resolve(&schedule.timezone.tz, date, wi, &schedule.windows[wi]);
+            let w = &schedule.windows[wi];
+            if let Some(steady) = away_from_transitions(timeline, d, w) {
+                // No DST effect: nothing to report, only the instants to remember.
+                exact.push(((d, wi), steady));
+                continue;
+            }
+            let occ = resolve(&schedule.timezone.tz, date, wi, w);
             let (start, end) = (occ.start.as_second(), occ.end.as_second());
             exact.push(((d, wi), Exact { start, end }));
             let code = if occ.is_void() {
@@ -357,6 +453,39 @@ fn campaign_side(
     out[before..].sort_by_key(|f| (f.window, f.code, f.first));
     exact.sort_unstable_by_key(|e| e.0);
     exact
+}
+
+/// The occurrence of `window` on date `d` when its whole local span keeps clear of every
+/// transition of the zone; `None` when it comes near one (then `expand::resolve` decides).
+///
+/// A transition from offset `a` to `b` at instant `t` makes the local times between
+/// `t + min(a, b)` and `t + max(a, b)` skipped or repeated. When the window's local span,
+/// ends included, meets no such range, both ends read unambiguously with one and the same
+/// offset, no transition falls inside the real span, and `resolve` would give exactly these
+/// instants with no DST mark: this only saves reading the zone's rules again.
+fn away_from_transitions(timeline: &Timeline, d: DayNumber, window: &TimeWindow) -> Option<Exact> {
+    let base = i64::from(d) * DAY_SECONDS;
+    let (local_start, local_end) = (
+        base + i64::from(window.start.seconds()),
+        base + i64::from(window.end.seconds()),
+    );
+    let mut before = timeline.initial;
+    for &(t, after) in &timeline.transitions {
+        let (low, high) = (
+            t + i64::from(before.min(after)),
+            t + i64::from(before.max(after)),
+        );
+        if low <= local_end && local_start <= high {
+            return None;
+        }
+        before = after;
+    }
+    // The offset in force: the one that reads the start back to itself.
+    let guess = timeline.offset_at(local_start - i64::from(timeline.offset_at(base)));
+    let start = local_start - i64::from(guess);
+    let end = local_end - i64::from(guess);
+    let settled = timeline.offset_at(start) == guess && timeline.offset_at(end) == guess;
+    settled.then_some(Exact { start, end })
 }
 
 /// How one (campaign zone, target zone) pair splits the horizon.
@@ -403,6 +532,26 @@ impl PairPlan {
     }
 }
 
+/// What the check reads of a rule that applies, copied side by side for the hot loops.
+struct ActiveRule {
+    /// Index into the pack's rules.
+    index: u16,
+    severity: Severity,
+    days: [DayRule; 7],
+    holidays: Option<usize>,
+}
+
+impl ActiveRule {
+    fn new(index: u16, rule: &Rule) -> ActiveRule {
+        ActiveRule {
+            index,
+            severity: rule.severity,
+            days: rule.days,
+            holidays: rule.holidays,
+        }
+    }
+}
+
 /// A target's part of a check.
 struct TargetCx<'a> {
     schedule: &'a Schedule,
@@ -410,7 +559,9 @@ struct TargetCx<'a> {
     plan: &'a PairPlan,
     /// Sorted by (date, window).
     exact: &'a [((DayNumber, usize), Exact)],
-    rules: &'a [(u16, &'a Rule)],
+    /// The occurrences on the plan's special dates, in (date, window) order.
+    special: &'a [SpecialOccurrence],
+    rules: &'a [ActiveRule],
 }
 
 /// An occurrence in the target's local time: instants, offsets, and local seconds relative
@@ -456,15 +607,28 @@ impl TargetCx<'_> {
         })
     }
 
-    fn hours_and_days(&self, h: &Horizon, spans: &mut Spans) {
-        let mut special = self.plan.special.iter().peekable();
-        for &(a, b, oc, or) in &self.plan.runs {
-            while let Some(&&s) = special.peek() {
-                if s > a {
-                    break;
+    /// The occurrences on the plan's special dates that happen, in (date, window) order.
+    fn special_occurrences(&self) -> Vec<SpecialOccurrence> {
+        let mut out = Vec::new();
+        for &d in &self.plan.special {
+            for &wi in &self.by_day[weekday_index(d) as usize] {
+                if let Some(local) = self.local(d, wi) {
+                    out.push(SpecialOccurrence {
+                        day: d,
+                        window: wi,
+                        local,
+                    });
                 }
-                self.special_day(s, spans);
-                special.next();
+            }
+        }
+        out
+    }
+
+    fn hours_and_days(&self, h: &Horizon, spans: &mut Spans) {
+        let mut special = self.special.iter().peekable();
+        for &(a, b, oc, or) in &self.plan.runs {
+            while let Some(o) = special.next_if(|o| o.day <= a) {
+                self.judge(o.window, o.day, o.day, 1, &o.local, spans);
             }
             let delta = i64::from(or - oc);
             for (wi, w) in self.schedule.windows.iter().enumerate() {
@@ -487,17 +651,9 @@ impl TargetCx<'_> {
                 self.judge(wi, first, last, weeks as u32 + 1, &l, spans);
             }
         }
-        for &s in special {
-            if s <= h.last {
-                self.special_day(s, spans);
-            }
-        }
-    }
-
-    fn special_day(&self, d: DayNumber, spans: &mut Spans) {
-        for &wi in &self.by_day[weekday_index(d) as usize] {
-            if let Some(l) = self.local(d, wi) {
-                self.judge(wi, d, d, 1, &l, spans);
+        for o in special {
+            if o.day <= h.last {
+                self.judge(o.window, o.day, o.day, 1, &o.local, spans);
             }
         }
     }
@@ -525,7 +681,8 @@ impl TargetCx<'_> {
         };
         let sd = l.rs.div_euclid(DAY_SECONDS);
         let ed = (l.re - 1).div_euclid(DAY_SECONDS);
-        for &(ri, rule) in self.rules {
+        for rule in self.rules {
+            let ri = rule.index;
             let mut outside = false;
             let mut prohibited = None;
             for k in sd..=ed {
@@ -569,7 +726,8 @@ impl TargetCx<'_> {
     /// Holidays: each holiday date of each rule's calendar, against the occurrences that
     /// could reach it (campaign dates one day either side).
     fn holidays(&self, h: &Horizon, spans: &mut Spans) {
-        for &(ri, rule) in self.rules {
+        for rule in self.rules {
+            let ri = rule.index;
             let Some(cal) = rule.holidays else { continue };
             let days = &h.holidays[cal];
             // One HOLIDAY finding per occurrence and rule: remember what was reported.
@@ -710,5 +868,83 @@ impl Spans {
         for list in &mut self.open {
             out.extend(list.drain(..).map(|(_, f)| f));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cxsched_core::LocalTime;
+    use jiff::civil::{Weekday, date};
+
+    /// Wherever the shortcut answers, it answers what `expand::resolve` does, with no DST
+    /// effect; near transitions (gaps, folds, half-hour and odd historic offsets) it declines.
+    #[test]
+    fn the_steady_shortcut_agrees_with_resolve() {
+        let zones = [
+            "America/New_York",
+            "Europe/London",
+            "Australia/Lord_Howe",
+            "America/Santiago",
+            "Asia/Kolkata",
+            "America/St_Johns",
+            "Pacific/Apia",
+        ];
+        let mut times: Vec<u32> = (0..96)
+            .map(|q| q * 900)
+            .chain([1, 7199, 10_799, 86_399])
+            .collect();
+        times.sort_unstable();
+        times.dedup();
+        let mut declined = 0;
+        for name in zones {
+            let zone = cxsched_core::zone::resolve(name).unwrap().zone;
+            for (from, days) in [
+                (date(2026, 1, 1), 366),
+                (date(2011, 12, 20), 30),
+                (date(1994, 1, 1), 366),
+            ] {
+                let first = day_number(from);
+                let timeline = Timeline::new(
+                    &zone.tz,
+                    i64::from(first - 3) * DAY_SECONDS,
+                    i64::from(first + days + 4) * DAY_SECONDS,
+                );
+                let mut around: Vec<DayNumber> = timeline
+                    .transitions
+                    .iter()
+                    .flat_map(|&(t, _)| {
+                        let d = t.div_euclid(DAY_SECONDS) as DayNumber;
+                        d - 1..=d + 1
+                    })
+                    .filter(|d| (first..first + days).contains(d))
+                    .collect();
+                around.extend([first, first + days / 2]);
+                for d in around {
+                    for (i, &s) in times.iter().enumerate() {
+                        for &e in &times[i + 1..] {
+                            let window = TimeWindow {
+                                day: Weekday::Monday,
+                                start: LocalTime::from_seconds(s).unwrap(),
+                                end: LocalTime::from_seconds(e).unwrap(),
+                            };
+                            let occ = resolve(&zone.tz, date_of(d), 0, &window);
+                            match away_from_transitions(&timeline, d, &window) {
+                                Some(x) => {
+                                    assert_eq!(
+                                        (x.start, x.end, occ.dst),
+                                        (occ.start.as_second(), occ.end.as_second(), None),
+                                        "{name} {} {s}..{e}",
+                                        date_of(d)
+                                    );
+                                }
+                                None => declined += 1,
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(declined > 0, "the transitions' own days must be declined");
     }
 }

@@ -215,6 +215,10 @@ pub fn resolve(
     campaign_zone: &Zone,
     table: &AreaCodeTable,
 ) -> Result<Resolution, Vec<String>> {
+    if input.zones.is_empty() && input.states.is_empty() && input.phone_numbers.is_none() {
+        // The common case, answered without the bookkeeping below (same result).
+        return Ok(campaign_zone_assumed(campaign_zone));
+    }
     let mut errors = Vec::new();
     let mut presumptions = Vec::new();
     // (canonical zone, state) → (zone, bases)
@@ -322,16 +326,7 @@ pub fn resolve(
         return Err(errors);
     }
     if found.is_empty() {
-        presumptions.push(format!(
-            "no recipients given: recipients presumed to be in the campaign's zone, {}, with no state (federal rules only)",
-            campaign_zone.canonical
-        ));
-        add(
-            &mut found,
-            campaign_zone.clone(),
-            None,
-            "campaign zone assumed".into(),
-        );
+        return Ok(campaign_zone_assumed(campaign_zone));
     }
     let targets = found
         .into_iter()
@@ -345,6 +340,21 @@ pub fn resolve(
         targets,
         presumptions,
     })
+}
+
+/// With no recipients given: the campaign's own zone, no state, and the presumption said.
+fn campaign_zone_assumed(campaign_zone: &Zone) -> Resolution {
+    Resolution {
+        targets: vec![Target {
+            zone: campaign_zone.clone(),
+            state: None,
+            basis: "campaign zone assumed".into(),
+        }],
+        presumptions: vec![format!(
+            "no recipients given: recipients presumed to be in the campaign's zone, {}, with no state (federal rules only)",
+            campaign_zone.canonical
+        )],
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Findings as users read them: the JSON fields of CONTRACT §2 and a message that says what
 //! happens, where, on which dates, under which rule, and what to change.
 
+use std::fmt::Write as _;
+
 use cxsched_core::Schedule;
 use cxsched_core::model::weekday_name;
 use jiff::Timestamp;
@@ -55,21 +57,31 @@ pub fn findings(
         .collect()
 }
 
-fn hm(secs: i64) -> String {
-    format!(
-        "{:02}:{:02}",
-        secs.div_euclid(3600),
-        secs.rem_euclid(3600) / 60
-    )
+/// Appends `n` as at least two decimal digits (`{:02}`).
+fn push_two(out: &mut String, n: i64) {
+    if (0..100).contains(&n) {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    } else {
+        let _ = write!(out, "{n:02}");
+    }
 }
 
+/// `HH:MM` of seconds since a midnight (hours may exceed 23 past midnight).
+fn hm(secs: i64) -> String {
+    let mut out = String::with_capacity(5);
+    push_two(&mut out, secs.div_euclid(3600));
+    out.push(':');
+    push_two(&mut out, secs.rem_euclid(3600) / 60);
+    out
+}
+
+/// `HH:MM:SS` of seconds since a midnight.
 fn hms(secs: i64) -> String {
-    format!(
-        "{:02}:{:02}:{:02}",
-        secs.div_euclid(3600),
-        secs.rem_euclid(3600) / 60,
-        secs.rem_euclid(60)
-    )
+    let mut out = hm(secs);
+    out.push(':');
+    push_two(&mut out, secs.rem_euclid(60));
+    out
 }
 
 fn duration(secs: i64) -> String {
@@ -81,23 +93,65 @@ fn duration(secs: i64) -> String {
     }
 }
 
+/// Appends the date of day number `n` as `YYYY-MM-DD`, as jiff displays dates.
+fn push_date(out: &mut String, n: i32) {
+    let date = date_of(n);
+    let year = i64::from(date.year());
+    if (0..=9999).contains(&year) {
+        push_two(out, year / 100);
+        push_two(out, year % 100);
+        out.push('-');
+        push_two(out, i64::from(date.month()));
+        out.push('-');
+        push_two(out, i64::from(date.day()));
+    } else {
+        let _ = write!(out, "{date}");
+    }
+}
+
+/// The date of day number `n` as `YYYY-MM-DD`.
+fn date_string(n: i32) -> String {
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, n);
+    out
+}
+
+/// An instant in a zone's local time, RFC 3339 with the offset, as jiff displays it
+/// (`2026-03-08T03:00:00-04:00`). Written by hand for the common case (whole-minute offsets,
+/// years 0–9999): reports carry two of these per finding.
 fn local_string(ts: i64, offset: i32) -> String {
-    let t = Timestamp::from_second(ts).expect("in range");
-    let o = Offset::from_seconds(offset).expect("valid offset");
-    t.display_with_offset(o).to_string()
+    let local = ts + i64::from(offset);
+    let day = local.div_euclid(DAY_SECONDS);
+    let year = i64::from(date_of(day as i32).year());
+    if offset % 60 != 0 || !(0..=9999).contains(&year) {
+        let t = Timestamp::from_second(ts).expect("in range");
+        let o = Offset::from_seconds(offset).expect("valid offset");
+        return t.display_with_offset(o).to_string();
+    }
+    let mut out = String::with_capacity(25);
+    push_date(&mut out, day as i32);
+    out.push('T');
+    out.push_str(&hms(local.rem_euclid(DAY_SECONDS)));
+    out.push(if offset < 0 { '-' } else { '+' });
+    let o = i64::from(offset.abs());
+    push_two(&mut out, o / 3600);
+    out.push(':');
+    push_two(&mut out, o % 3600 / 60);
+    out
 }
 
 fn dates(f: &RawFinding) -> String {
+    let mut out = String::with_capacity(48);
     if f.first == f.last {
-        format!("on {}", date_of(f.first))
+        out.push_str("on ");
+        push_date(&mut out, f.first);
     } else {
-        format!(
-            "on {} dates from {} to {}",
-            f.occurrences,
-            date_of(f.first),
-            date_of(f.last)
-        )
+        let _ = write!(out, "on {} dates from ", f.occurrences);
+        push_date(&mut out, f.first);
+        out.push_str(" to ");
+        push_date(&mut out, f.last);
     }
+    out
 }
 
 fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Target]) -> Finding {
@@ -238,8 +292,8 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         day_of_week: window.map(|(_, w)| weekday_name(w.day)),
         recipient_zone: target.map(|t| t.zone.canonical.clone()),
         state: target.and_then(|t| t.state.clone()),
-        first_date: date_of(f.first).to_string(),
-        last_date: date_of(f.last).to_string(),
+        first_date: date_string(f.first),
+        last_date: date_string(f.last),
         occurrences: f.occurrences,
         local_start: (regulatory || dst).then(|| local_string(f.start_ts, f.start_offset)),
         local_end: (regulatory || dst).then(|| local_string(f.end_ts, f.end_offset)),
@@ -247,5 +301,51 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         citation: rule.map(|r| r.citation.clone()),
         confidence: rule.map(|r| r.confidence.as_str()),
         presumption: target.map(|t| t.basis.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_written_times_match_jiff() {
+        let offsets = [
+            0,
+            3600,
+            -3600,
+            -5 * 3600,
+            5 * 3600 + 1800,
+            -(3 * 3600 + 1800),
+            13 * 3600 + 2700,
+            -(4 * 3600 + 56 * 60 + 2),
+            14 * 3600,
+        ];
+        let mut ts = -62_135_596_800 + 86_400; // 0001-01-02
+        while ts < 253_402_214_400 {
+            for &o in &offsets {
+                let t = Timestamp::from_second(ts).unwrap();
+                let off = Offset::from_seconds(o).unwrap();
+                assert_eq!(
+                    local_string(ts, o),
+                    t.display_with_offset(off).to_string(),
+                    "{ts} {o}"
+                );
+            }
+            ts += 7_654_321;
+        }
+        for n in [-719_000, -1, 0, 1, 20_000, 2_932_896] {
+            assert_eq!(date_string(n), date_of(n).to_string(), "{n}");
+        }
+        for secs in [0, 59, 60, 3599, 3600, 86_399, 86_400, 90_000, -60] {
+            assert_eq!(
+                hm(secs),
+                format!(
+                    "{:02}:{:02}",
+                    secs.div_euclid(3600),
+                    secs.rem_euclid(3600) / 60
+                )
+            );
+        }
     }
 }

@@ -6,7 +6,9 @@
 //! names (`EST5EDT`) and fixed offsets (`Etc/GMT+5`), none of which follow a place's DST rules.
 //! Deprecated links (`US/Eastern`) still work and get a warning naming the canonical zone.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use jiff::tz::{TimeZone, TimeZoneDatabase};
@@ -95,12 +97,60 @@ fn abbreviation_hint(name: &str) -> Option<&'static str> {
     })
 }
 
+/// Most names each thread remembers; past that, names are resolved without remembering.
+const CACHE_LIMIT: usize = 1024;
+
 /// Resolves a zone name from a document.
+///
+/// Documents repeat a handful of names, and resolving one reads the database (and, for an
+/// unknown name, scans every name for a suggestion), so each thread remembers its answers.
 ///
 /// # Errors
 /// A [`ZoneError`] for empty names, abbreviations, POSIX-style names, fixed offsets, wrong
 /// spelling (including case) and names the database does not know.
 pub fn resolve(name: &str) -> Result<Resolved, ZoneError> {
+    type Cache = HashMap<Box<str>, Result<Resolved, ZoneError>, BuildHasherDefault<Fnv>>;
+    thread_local! {
+        static CACHE: RefCell<Cache> = RefCell::default();
+    }
+    CACHE.with(|cache| {
+        if let Some(known) = cache.borrow().get(name) {
+            return known.clone();
+        }
+        let answer = resolve_uncached(name);
+        let mut cache = cache.borrow_mut();
+        if cache.len() < CACHE_LIMIT {
+            cache.insert(name.into(), answer.clone());
+        }
+        answer
+    })
+}
+
+/// FNV-1a, for the per-thread cache of [`resolve`]: names are short, and the cache is small
+/// and bounded, so a fast hash is worth more than resistance to crafted collisions (which
+/// could cost time, never a wrong answer).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// [`resolve`], reading the database every time.
+fn resolve_uncached(name: &str) -> Result<Resolved, ZoneError> {
     let err = |message: String| Err(ZoneError { message });
     if name.is_empty() {
         return err(
@@ -210,6 +260,28 @@ mod tests {
         let r = resolve("US/Eastern").unwrap();
         assert_eq!(r.zone.canonical, "America/New_York");
         assert!(r.warning.unwrap().contains("America/New_York"));
+    }
+
+    #[test]
+    fn remembered_answers_are_the_answers() {
+        for name in [
+            "America/Chicago",
+            "US/Pacific",
+            "CST",
+            "Mars/Olympus",
+            "UTC",
+            "",
+        ] {
+            for _ in 0..2 {
+                let (cached, fresh) = (resolve(name), resolve_uncached(name));
+                assert_eq!(
+                    cached.as_ref().map(|r| (&r.zone, &r.zone.name, &r.warning)),
+                    fresh.as_ref().map(|r| (&r.zone, &r.zone.name, &r.warning)),
+                    "{name}"
+                );
+                assert_eq!(cached.err(), fresh.err(), "{name}");
+            }
+        }
     }
 
     #[test]

@@ -16,11 +16,10 @@ use anyhow::Context;
 use cxsched_compliance::report::Finding;
 use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
 use cxsched_core::{Date, Purpose, Schedule, Validation};
-use rayon::prelude::*;
 
 use super::{Globals, Outcome, UsageError, validate};
 use crate::input;
-use crate::output::OutputMode;
+use crate::output::{self, JsonOut, OutputMode};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -61,6 +60,8 @@ fn parse_purpose(s: &str) -> Result<Purpose, String> {
 /// What every document of one run shares.
 struct Setup {
     pack: RulePack,
+    /// The pack's name and version, as reports show it.
+    ruleset: String,
     /// True when the pack came from `--rules` (then any `ruleset` name is accepted).
     custom_pack: bool,
     table: &'static AreaCodeTable,
@@ -76,6 +77,18 @@ impl Setup {
         map.entry((from, days))
             .or_insert_with(|| Arc::new(Horizon::new(&self.pack, from, days)))
             .clone()
+    }
+}
+
+/// The horizons one thread has used: documents sharing one reach it without a lock.
+#[derive(Default)]
+struct Horizons(HashMap<(Date, u32), Arc<Horizon>>);
+
+impl Horizons {
+    fn get(&mut self, setup: &Setup, from: Date, days: u32) -> &Horizon {
+        self.0
+            .entry((from, days))
+            .or_insert_with(|| setup.horizon(from, days))
     }
 }
 
@@ -107,78 +120,110 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         None => None,
     };
     let setup = Setup {
+        ruleset: pack.version_string(),
         pack,
         custom_pack,
         table: AreaCodeTable::embedded(),
         horizons: Mutex::new(HashMap::new()),
         flag_numbers,
     };
+    if let Some(path) = &args.jsonl {
+        return run_jsonl(path, &args, &setup, globals);
+    }
+    if args.files.is_empty() {
+        return Err(UsageError("nothing to check: give FILE… or --jsonl FILE".into()).into());
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0usize;
     let mut total = 0usize;
-    if let Some(path) = &args.jsonl {
-        let text = input::read_jsonl(path)?;
-        let name = path.display().to_string();
-        let lines: Vec<(usize, &str)> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .collect();
-        let cwd = PathBuf::from(".");
-        let rendered: Vec<(bool, String)> = lines
-            .par_iter()
-            .map(|&(i, line)| {
-                let v = input::validate_line(line);
-                let source = format!("{name}:{}", i + 1);
-                one(
-                    &setup,
-                    &args,
-                    &source,
-                    Some(i + 1),
-                    &cwd,
-                    &v,
-                    globals.output,
-                )
-            })
-            .collect();
-        for (ok, text) in rendered {
-            total += 1;
-            failed += usize::from(!ok);
-            out.write_all(text.as_bytes())?;
-        }
-    } else {
-        if args.files.is_empty() {
-            return Err(UsageError("nothing to check: give FILE… or --jsonl FILE".into()).into());
-        }
-        for path in input::document_paths(&args.files)? {
-            let loaded = input::load(&path);
-            total += 1;
-            let (ok, text) = one(
-                &setup,
-                &args,
-                &loaded.source,
-                None,
-                &loaded.base_dir,
-                &loaded.validation,
+    let mut horizons = Horizons::default();
+    for path in input::document_paths(&args.files)? {
+        let loaded = input::load(&path);
+        total += 1;
+        let mut text = Vec::new();
+        let ok = one(
+            &mut text,
+            &mut horizons,
+            &setup,
+            &args,
+            &loaded.source,
+            None,
+            &loaded.base_dir,
+            &loaded.validation,
+            globals.output,
+        );
+        failed += usize::from(!ok);
+        out.write_all(&text)?;
+    }
+    summary(&mut out, globals.output, total, failed)?;
+    out.flush().context("writing the report")?;
+    Ok(Outcome::failed_if(failed > 0))
+}
+
+/// `check --jsonl FILE`: every line is a document, reported in line order.
+fn run_jsonl(
+    path: &Path,
+    args: &Args,
+    setup: &Setup,
+    globals: &Globals,
+) -> anyhow::Result<Outcome> {
+    let text = input::read_jsonl(path)?;
+    let pieces = input::jsonl_pieces(path, &text)?;
+    let name = path.display().to_string();
+    let cwd = PathBuf::from(".");
+    let mut out = output::raw_stdout()?;
+    // Each line is independent: checked and rendered in parallel, printed in order.
+    let (total, failed) = output::render_in_order(&pieces, &mut out, |text, piece| {
+        let mut source = String::new();
+        let mut horizons = Horizons::default();
+        let (mut documents, mut failed) = (0, 0);
+        for (line, doc) in piece.lines() {
+            let v = input::validate_line(doc);
+            documents += 1;
+            input::set_line_source(&mut source, &name, line);
+            let ok = one(
+                text,
+                &mut horizons,
+                setup,
+                args,
+                &source,
+                Some(line),
+                &cwd,
+                &v,
                 globals.output,
             );
             failed += usize::from(!ok);
-            out.write_all(text.as_bytes())?;
         }
-    }
-    if globals.output == OutputMode::Human && total > 1 {
+        (documents, failed)
+    })?;
+    summary(&mut out, globals.output, total, failed)?;
+    out.flush().context("writing the report")?;
+    Ok(Outcome::failed_if(failed > 0))
+}
+
+/// The closing line of a human report on several documents.
+fn summary(
+    out: &mut impl Write,
+    mode: OutputMode,
+    total: usize,
+    failed: usize,
+) -> std::io::Result<()> {
+    if mode == OutputMode::Human && total > 1 {
         writeln!(
             out,
             "{total} documents: {} pass or warn, {failed} fail",
             total - failed
         )?;
     }
-    out.flush().context("writing the report")?;
-    Ok(Outcome::failed_if(failed > 0))
+    Ok(())
 }
 
-/// Checks one document; returns whether it passed (no errors) and its rendered report.
+/// Checks one document and appends its report to `out`; returns whether it passed (no
+/// errors).
+#[allow(clippy::too_many_arguments)]
 fn one(
+    out: &mut Vec<u8>,
+    horizons: &mut Horizons,
     setup: &Setup,
     args: &Args,
     source: &str,
@@ -186,11 +231,12 @@ fn one(
     base_dir: &Path,
     v: &Validation,
     mode: OutputMode,
-) -> (bool, String) {
+) -> bool {
     let Some(schedule) = &v.schedule else {
-        return (false, invalid(source, line, v, mode));
+        invalid(out, source, line, v, mode);
+        return false;
     };
-    match prepare(setup, args, base_dir, schedule) {
+    match prepare(setup, horizons, args, base_dir, schedule) {
         Err(problems) => {
             let mut v = v.clone();
             v.schedule = None;
@@ -199,39 +245,40 @@ fn one(
                     .into_iter()
                     .map(|(path, message)| cxsched_core::Issue { path, message }),
             );
-            (false, invalid(source, line, &v, mode))
+            invalid(out, source, line, &v, mode);
+            false
         }
         Ok(prepared) => {
             let report = check(
                 &setup.pack,
-                &prepared.horizon,
+                prepared.horizon,
                 schedule,
                 prepared.purpose,
                 &prepared.resolution.targets,
             );
             let list = findings(&report, &setup.pack, schedule, &prepared.resolution.targets);
-            let ok = !report.has_errors();
-            (
-                ok,
-                render(setup, source, line, schedule, v, &prepared, &list, mode),
-            )
+            render(
+                out, setup, source, line, schedule, v, &prepared, &list, mode,
+            );
+            !report.has_errors()
         }
     }
 }
 
-struct Prepared {
-    horizon: Arc<Horizon>,
+struct Prepared<'h> {
+    horizon: &'h Horizon,
     purpose: Purpose,
     resolution: cxsched_compliance::Resolution,
 }
 
 /// Settles purpose, horizon and recipients for one document (flags over the document).
-fn prepare(
+fn prepare<'h>(
     setup: &Setup,
+    horizons: &'h mut Horizons,
     args: &Args,
     base_dir: &Path,
     schedule: &Schedule,
-) -> Result<Prepared, Vec<(String, String)>> {
+) -> Result<Prepared<'h>, Vec<(String, String)>> {
     let c = &schedule.compliance;
     if !setup.custom_pack && c.ruleset != setup.pack.name {
         return Err(vec![(
@@ -304,67 +351,90 @@ fn prepare(
             },
         )?;
     Ok(Prepared {
-        horizon: setup.horizon(from, days),
+        horizon: horizons.get(setup, from, days),
         purpose,
         resolution,
     })
 }
 
-/// One document's JSON report (CONTRACT §2 fields first, then context).
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsonReport<'a> {
-    file: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    campaign_id: String,
-    status: &'a str,
-    findings: &'a [Finding],
-    timezone: &'a str,
-    purpose: &'a str,
-    from: String,
-    horizon_days: u32,
-    ruleset: String,
-    tzdb: &'a str,
-    recipients: Vec<JsonRecipient<'a>>,
-    assumptions: &'a [String],
-    warnings: &'a [cxsched_core::Issue],
-    disclaimer: &'a str,
-}
-
-#[derive(serde::Serialize)]
-struct JsonRecipient<'a> {
-    zone: &'a str,
-    state: Option<&'a str>,
-    basis: &'a str,
-}
-
-fn invalid(source: &str, line: Option<usize>, v: &Validation, mode: OutputMode) -> String {
-    let text = validate::render(source, line, v, mode);
+/// The report of an invalid document: as `validate` reports it, plus the check's fields.
+fn invalid(out: &mut Vec<u8>, source: &str, line: Option<usize>, v: &Validation, mode: OutputMode) {
     match mode {
-        OutputMode::Human => text,
+        OutputMode::Human => validate::render_into(out, source, line, v, mode),
         OutputMode::Json => {
-            // `validate` renders one JSON object and a newline: add the check's fields.
-            let body = text
-                .trim_end()
-                .strip_suffix('}')
-                .expect("validate renders a JSON object");
-            format!("{body},\"status\":\"fail\",\"findings\":[]}}\n")
+            validate::json_fields_into(out, source, line, v);
+            out.extend_from_slice(b",\"status\":\"fail\",\"findings\":[]}\n");
         }
     }
 }
 
+/// One finding as a JSON object (CONTRACT §2 names; every field, `null` when absent).
+fn finding_json(json: &mut JsonOut<'_>, f: &Finding) {
+    json.raw(b"{")
+        .key("severity")
+        .str(f.severity)
+        .raw(b",")
+        .key("code")
+        .str(f.code)
+        .raw(b",")
+        .key("rule")
+        .opt_str(f.rule.as_deref())
+        .raw(b",")
+        .key("window")
+        .opt_uint(f.window.map(|w| w as u64))
+        .raw(b",")
+        .key("dayOfWeek")
+        .opt_str(f.day_of_week)
+        .raw(b",")
+        .key("recipientZone")
+        .opt_str(f.recipient_zone.as_deref())
+        .raw(b",")
+        .key("state")
+        .opt_str(f.state.as_deref())
+        .raw(b",")
+        .key("firstDate")
+        .str(&f.first_date)
+        .raw(b",")
+        .key("lastDate")
+        .str(&f.last_date)
+        .raw(b",")
+        .key("occurrences")
+        .uint(u64::from(f.occurrences))
+        .raw(b",")
+        .key("localStart")
+        .opt_str(f.local_start.as_deref())
+        .raw(b",")
+        .key("localEnd")
+        .opt_str(f.local_end.as_deref())
+        .raw(b",")
+        .key("message")
+        .str(&f.message)
+        .raw(b",")
+        .key("citation")
+        .opt_str(f.citation.as_deref())
+        .raw(b",")
+        .key("confidence")
+        .opt_str(f.confidence)
+        .raw(b",")
+        .key("presumption")
+        .opt_str(f.presumption.as_deref())
+        .raw(b"}");
+}
+
+/// Appends the report of a checked document: JSON (CONTRACT §2 fields first, then context)
+/// or human.
 #[allow(clippy::too_many_arguments)]
 fn render(
+    out: &mut Vec<u8>,
     setup: &Setup,
     source: &str,
     line: Option<usize>,
     schedule: &Schedule,
     v: &Validation,
-    prepared: &Prepared,
+    prepared: &Prepared<'_>,
     list: &[Finding],
     mode: OutputMode,
-) -> String {
+) {
     let errors = list.iter().filter(|f| f.severity == "error").count();
     let warnings = list.len() - errors;
     let status = if errors > 0 {
@@ -374,38 +444,76 @@ fn render(
     } else {
         "pass"
     };
-    let h = &prepared.horizon;
+    let h = prepared.horizon;
     match mode {
         OutputMode::Json => {
-            let report = JsonReport {
-                file: source,
-                line,
-                campaign_id: schedule.campaign_id.to_string(),
-                status,
-                findings: list,
-                timezone: &schedule.timezone.name,
-                purpose: prepared.purpose.as_str(),
-                from: h.from.to_string(),
-                horizon_days: h.days,
-                ruleset: setup.pack.version_string(),
-                tzdb: cxsched_core::tzdb_version(),
-                recipients: prepared
-                    .resolution
-                    .targets
-                    .iter()
-                    .map(|t| JsonRecipient {
-                        zone: &t.zone.canonical,
-                        state: t.state.as_deref(),
-                        basis: &t.basis,
-                    })
-                    .collect(),
-                assumptions: &prepared.resolution.presumptions,
-                warnings: &v.warnings,
-                disclaimer: &setup.pack.disclaimer,
-            };
-            let mut s = serde_json::to_string(&report).expect("a report serializes");
-            s.push('\n');
-            s
+            let mut json = JsonOut(out);
+            json.raw(b"{").key("file").str(source);
+            if let Some(line) = line {
+                json.raw(b",").key("line").uint(line as u64);
+            }
+            let mut id = uuid::Uuid::encode_buffer();
+            json.raw(b",")
+                .key("campaignId")
+                .str(schedule.campaign_id.hyphenated().encode_lower(&mut id))
+                .raw(b",")
+                .key("status")
+                .str(status)
+                .raw(b",")
+                .key("findings")
+                .raw(b"[");
+            for (i, f) in list.iter().enumerate() {
+                if i > 0 {
+                    json.raw(b",");
+                }
+                finding_json(&mut json, f);
+            }
+            json.raw(b"],")
+                .key("timezone")
+                .str(&schedule.timezone.name)
+                .raw(b",")
+                .key("purpose")
+                .str(prepared.purpose.as_str())
+                .raw(b",")
+                .key("from");
+            let _ = write!(json.0, "\"{}\"", h.from);
+            json.raw(b",")
+                .key("horizonDays")
+                .uint(u64::from(h.days))
+                .raw(b",")
+                .key("ruleset")
+                .str(&setup.ruleset)
+                .raw(b",")
+                .key("tzdb")
+                .str(cxsched_core::tzdb_version())
+                .raw(b",")
+                .key("recipients")
+                .raw(b"[");
+            for (i, t) in prepared.resolution.targets.iter().enumerate() {
+                if i > 0 {
+                    json.raw(b",");
+                }
+                json.raw(b"{")
+                    .key("zone")
+                    .str(&t.zone.canonical)
+                    .raw(b",")
+                    .key("state")
+                    .opt_str(t.state.as_deref())
+                    .raw(b",")
+                    .key("basis")
+                    .str(&t.basis)
+                    .raw(b"}");
+            }
+            json.raw(b"],")
+                .key("assumptions")
+                .str_list(&prepared.resolution.presumptions)
+                .raw(b",")
+                .key("warnings")
+                .issues(&v.warnings)
+                .raw(b",")
+                .key("disclaimer")
+                .str(&setup.pack.disclaimer)
+                .raw(b"}\n");
         }
         OutputMode::Human => {
             let mut s = String::new();
@@ -422,7 +530,7 @@ fn render(
                 h.from,
                 h.last_date(),
                 h.days,
-                setup.pack.version_string(),
+                setup.ruleset,
             ));
             let places: Vec<String> = prepared
                 .resolution
@@ -466,7 +574,7 @@ fn render(
                 s.push_str(&format!("  presumption: {p}\n"));
             }
             s.push_str(&format!("  {}\n", setup.pack.disclaimer));
-            s
+            out.extend_from_slice(s.as_bytes());
         }
     }
 }

@@ -1,16 +1,14 @@
 //! `cxsched validate FILE…` and `cxsched validate --jsonl FILE`: the structure and field
 //! rules of the schedule document, every problem with its field path.
 
-use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use cxsched_core::{Issue, Validation};
-use rayon::prelude::*;
+use cxsched_core::Validation;
 
 use super::{Globals, Outcome, UsageError};
 use crate::input;
-use crate::output::OutputMode;
+use crate::output::{self, JsonOut, OutputMode};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -22,78 +20,65 @@ pub struct Args {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.jsonl {
+        return run_jsonl(path, globals);
+    }
+    if args.files.is_empty() {
+        return Err(UsageError("nothing to validate: give FILE… or --jsonl FILE".into()).into());
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut invalid = 0usize;
     let mut total = 0usize;
-    if let Some(path) = &args.jsonl {
-        let text = input::read_jsonl(path)?;
-        let name = path.display().to_string();
-        let lines: Vec<(usize, &str)> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .collect();
-        // Each line is independent: validate and render in parallel, in chunks (one buffer
-        // per chunk keeps allocations down), and print the chunks in order.
-        const CHUNK: usize = 256;
-        let rendered: Vec<(usize, Vec<u8>)> = lines
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut text = Vec::with_capacity(chunk.len() * 256);
-                let mut source = String::new();
-                let mut invalid = 0;
-                for &(i, line) in chunk {
-                    let v = input::validate_line(line);
-                    invalid += usize::from(!v.is_valid());
-                    source.clear();
-                    let _ = write!(source, "{name}:{}", i + 1);
-                    render_into(&mut text, &source, Some(i + 1), &v, globals.output);
-                }
-                (invalid, text)
-            })
-            .collect();
-        total = lines.len();
-        for (chunk_invalid, text) in rendered {
-            invalid += chunk_invalid;
-            out.write_all(&text)?;
-        }
-    } else {
-        if args.files.is_empty() {
-            return Err(
-                UsageError("nothing to validate: give FILE… or --jsonl FILE".into()).into(),
-            );
-        }
-        for path in input::document_paths(&args.files)? {
-            let loaded = input::load(&path);
-            total += 1;
-            invalid += usize::from(!loaded.validation.is_valid());
-            out.write_all(
-                render(&loaded.source, None, &loaded.validation, globals.output).as_bytes(),
-            )?;
-        }
+    for path in input::document_paths(&args.files)? {
+        let loaded = input::load(&path);
+        total += 1;
+        invalid += usize::from(!loaded.validation.is_valid());
+        out.write_all(render(&loaded.source, None, &loaded.validation, globals.output).as_bytes())?;
     }
-    if globals.output == OutputMode::Human && total > 1 {
+    summary(&mut out, globals.output, total, invalid)?;
+    out.flush()?;
+    Ok(Outcome::failed_if(invalid > 0))
+}
+
+/// `validate --jsonl FILE`: every line is a document, reported in line order.
+fn run_jsonl(path: &Path, globals: &Globals) -> anyhow::Result<Outcome> {
+    let text = input::read_jsonl(path)?;
+    let pieces = input::jsonl_pieces(path, &text)?;
+    let name = path.display().to_string();
+    let mut out = output::raw_stdout()?;
+    // Each line is independent: validated and rendered in parallel, printed in order.
+    let (total, invalid) = output::render_in_order(&pieces, &mut out, |text, piece| {
+        let mut source = String::new();
+        let (mut documents, mut invalid) = (0, 0);
+        for (line, doc) in piece.lines() {
+            let v = input::validate_line(doc);
+            documents += 1;
+            invalid += usize::from(!v.is_valid());
+            input::set_line_source(&mut source, &name, line);
+            render_into(text, &source, Some(line), &v, globals.output);
+        }
+        (documents, invalid)
+    })?;
+    summary(&mut out, globals.output, total, invalid)?;
+    out.flush()?;
+    Ok(Outcome::failed_if(invalid > 0))
+}
+
+/// The closing line of a human report on several documents.
+fn summary(
+    out: &mut impl Write,
+    mode: OutputMode,
+    total: usize,
+    invalid: usize,
+) -> std::io::Result<()> {
+    if mode == OutputMode::Human && total > 1 {
         writeln!(
             out,
             "{total} documents: {} valid, {invalid} invalid",
             total - invalid
         )?;
     }
-    out.flush()?;
-    Ok(Outcome::failed_if(invalid > 0))
-}
-
-/// The JSON report of one document (CONTRACT §2), fields in this order.
-#[derive(serde::Serialize)]
-struct Report<'a> {
-    file: &'a str,
-    #[serde(rename = "campaignId")]
-    campaign_id: Option<&'a str>,
-    valid: bool,
-    errors: &'a [Issue],
-    warnings: &'a [Issue],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
+    Ok(())
 }
 
 /// One document's report, ending in a newline.
@@ -103,8 +88,33 @@ pub fn render(source: &str, line: Option<usize>, v: &Validation, mode: OutputMod
     String::from_utf8(out).expect("reports are UTF-8")
 }
 
+/// Appends the JSON report of one document (CONTRACT §2: `file`, `campaignId`, `valid`,
+/// `errors`, `warnings`, then `line` for JSON Lines) without its closing brace, so that
+/// `check` can add its fields to it.
+pub fn json_fields_into(out: &mut Vec<u8>, source: &str, line: Option<usize>, v: &Validation) {
+    let mut json = JsonOut(out);
+    json.raw(b"{")
+        .key("file")
+        .str(source)
+        .raw(b",")
+        .key("campaignId")
+        .opt_str(v.campaign_id.as_deref())
+        .raw(b",")
+        .key("valid")
+        .bool(v.is_valid())
+        .raw(b",")
+        .key("errors")
+        .issues(&v.errors)
+        .raw(b",")
+        .key("warnings")
+        .issues(&v.warnings);
+    if let Some(line) = line {
+        json.raw(b",").key("line").uint(line as u64);
+    }
+}
+
 /// Appends one document's report, ending in a newline, to `out`.
-fn render_into(
+pub fn render_into(
     out: &mut Vec<u8>,
     source: &str,
     line: Option<usize>,
@@ -114,16 +124,8 @@ fn render_into(
     // Writing to a Vec cannot fail.
     match mode {
         OutputMode::Json => {
-            let report = Report {
-                file: source,
-                campaign_id: v.campaign_id.as_deref(),
-                valid: v.is_valid(),
-                errors: &v.errors,
-                warnings: &v.warnings,
-                line,
-            };
-            serde_json::to_writer(&mut *out, &report).expect("a report always serializes");
-            out.push(b'\n');
+            json_fields_into(out, source, line, v);
+            out.extend_from_slice(b"}\n");
         }
         OutputMode::Human => {
             let status = if v.is_valid() { "valid" } else { "invalid" };
