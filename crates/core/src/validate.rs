@@ -398,10 +398,15 @@ impl Checker {
                     ),
                 );
             }
-            // Compare each window with every earlier-starting one; report it once.
-            for b in 1..of_day.len() {
-                let (ib, wb) = of_day[b];
-                let Some(&(ia, wa)) = of_day[..b].iter().find(|(_, wa)| wb.start < wa.end) else {
+            // Sorted by start, a window overlaps an earlier-starting one exactly when it starts
+            // before the latest end so far: one pass, whatever the number of windows.
+            let mut latest: Option<(usize, TimeWindow)> = None;
+            for &(ib, wb) in of_day {
+                let overlapped = latest.filter(|(_, wa)| wb.start < wa.end);
+                if latest.is_none_or(|(_, wa)| wb.end > wa.end) {
+                    latest = Some((ib, wb));
+                }
+                let Some((ia, wa)) = overlapped else {
                     continue;
                 };
                 let (first, second) = if ia < ib { (ia, ib) } else { (ib, ia) };
