@@ -698,3 +698,23 @@ fn jsonl_reports_each_line_in_order() {
         ]
     );
 }
+
+#[test]
+fn a_from_date_outside_the_supported_range_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schedule.json");
+    let document = doc("America/New_York", &[("MONDAY", "09:00:00", "17:00:00")]);
+    std::fs::write(&file, document.to_string()).unwrap();
+    for from in ["9999-12-01", "0001-01-01", "2026-02-30"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+            .args(["check", "--from", from])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{from}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--from"),
+            "{from}"
+        );
+    }
+}

@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE", conflicts_with = "files")]
     pub jsonl: Option<PathBuf>,
     /// First date to check (YYYY-MM-DD); default: today in each campaign's zone.
-    #[arg(long)]
+    #[arg(long, value_parser = super::supported_date)]
     pub from: Option<Date>,
     /// Number of dates to check (default: the document's horizonDays, else 366).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7320))]
