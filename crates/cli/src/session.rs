@@ -71,7 +71,11 @@ impl Session {
         let mut config: ClientConfig = settings.client_config();
         config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);
         let client = Client::new(config).map_err(|e| UsageError(e.to_string()))?;
+        // The work is waiting on the network, not computing: a couple of workers and a small
+        // blocking pool (name resolution, file appends) keep the memory of large runs flat.
         let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .max_blocking_threads(8)
             .enable_all()
             .build()
             .context("starting the async runtime")?;
