@@ -105,7 +105,7 @@ pub async fn plan(
     last_written: &HashMap<Uuid, Known>,
     gate: &(dyn Fn(&Desired) -> Vec<String> + Sync),
 ) -> Vec<Entry> {
-    let mut decided: Vec<(usize, Entry)> = Vec::new();
+    let mut decided: Vec<(usize, Entry)> = Vec::with_capacity(docs.len());
     let mut reads = Pool::new(concurrency);
     for (i, doc) in docs.into_iter().enumerate() {
         let v = doc.validation();
