@@ -300,12 +300,17 @@ impl Client {
             };
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
+                // Named after what kept failing (a server that kept dropping connections is
+                // unavailable, not slow); a timeout when nothing failed before.
+                let kind = last
+                    .as_ref()
+                    .map_or(ErrorKind::Timeout, |(t, _, _)| t.error_kind());
                 return Err(self.give_up(
                     doing,
                     attempts,
                     started,
                     last,
-                    ErrorKind::Timeout,
+                    kind,
                     "the deadline passed",
                 ));
             }
@@ -392,11 +397,7 @@ impl Client {
                 self.inner.limiter.pause(*after);
             }
             let wait = retry::wait_before(attempts, config.backoff, &transient, &mut rand::rng());
-            let kind = match transient {
-                Transient::RateLimited { .. } => ErrorKind::RateLimited,
-                Transient::Timeout => ErrorKind::Timeout,
-                _ => ErrorKind::Unavailable,
-            };
+            let kind = transient.error_kind();
             if attempts >= config.max_attempts {
                 let why = format!("{attempts} attempts made (the most allowed)");
                 return Err(self.give_up(doing, attempts, started, last, kind, &why));

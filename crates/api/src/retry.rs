@@ -38,6 +38,17 @@ pub enum Transient {
 }
 
 impl Transient {
+    /// The kind of error to report when retrying this failure ran out of time or attempts.
+    pub fn error_kind(&self) -> crate::ErrorKind {
+        match self {
+            Transient::RateLimited { .. } => crate::ErrorKind::RateLimited,
+            Transient::Timeout => crate::ErrorKind::Timeout,
+            Transient::ServerError { .. } | Transient::Connection { .. } => {
+                crate::ErrorKind::Unavailable
+            }
+        }
+    }
+
     /// A short account for the final error.
     pub fn describe(&self) -> String {
         match self {
