@@ -276,7 +276,7 @@ impl Client {
     ) -> Result<Answer, ApiError> {
         let config = &self.inner.config;
         let mut attempts = 0u32;
-        let mut refreshed = false;
+        let mut refreshes = 0u32;
         let mut last: Option<(Transient, Option<u16>, String)> = None;
         loop {
             if let Err(wait) = self.inner.limiter.acquire(deadline).await {
@@ -338,10 +338,16 @@ impl Client {
                         Err(e) => Transient::Connection {
                             detail: describe(&e),
                         },
-                        Ok(body) if status == 401 && auth == Auth::Bearer && !refreshed => {
+                        Ok(body)
+                            if status == 401
+                                && auth == Auth::Bearer
+                                && refreshes < MAX_REFRESHES =>
+                        {
                             // The token expired or was revoked: forget it, get a new one, retry
-                            // at once (this does not count as a failure to back off from).
-                            refreshed = true;
+                            // at once (this does not count as a failure to back off from). Each
+                            // 401 refreshes once; revocations can repeat during a long run, so
+                            // an operation may do this a few times, never in a loop.
+                            refreshes += 1;
                             if let Some(t) = &token {
                                 self.inner.tokens.invalidate(t).await;
                             }
@@ -443,6 +449,9 @@ impl Client {
         err
     }
 }
+
+/// Most token refreshes one operation makes after 401s before reporting the 401.
+const MAX_REFRESHES: u32 = 3;
 
 /// A transport error with its causes (the URL is kept; headers never are).
 fn describe(e: &reqwest::Error) -> String {

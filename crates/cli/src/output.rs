@@ -203,6 +203,11 @@ const ESCAPE: [u8; 256] = {
 /// True when any of the 8 bytes of `w` is a control character, `"` or `\`. Exact as a
 /// yes/no answer (the classic "has a byte less than n" and "has a zero byte" bit tricks).
 fn needs_escape(w: u64) -> bool {
+    escape_bits(w) != 0
+}
+
+/// The high bit of each byte of `w` that may need escaping (nonzero exactly when one does).
+fn escape_bits(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let control = w.wrapping_sub(ONES * 0x20) & !w;
@@ -210,7 +215,14 @@ fn needs_escape(w: u64) -> bool {
     let quote = q.wrapping_sub(ONES) & !q;
     let b = w ^ (ONES * u64::from(b'\\'));
     let backslash = b.wrapping_sub(ONES) & !b;
-    (control | quote | backslash) & HIGH != 0
+    (control | quote | backslash) & HIGH
+}
+
+/// True when none of the 16 bytes of `chunk` needs escaping: two words tested at once.
+fn plain16(chunk: &[u8]) -> bool {
+    let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+    let hi = u64::from_le_bytes(chunk[8..16].try_into().expect("8 bytes"));
+    escape_bits(lo) | escape_bits(hi) == 0
 }
 
 /// Appends `s` as a JSON string, with the escapes `serde_json` uses (`\"`, `\\`, `\b`, `\t`,
@@ -222,7 +234,14 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Skip 8 plain bytes at a time; look closer only where something needs escaping.
+        // Skip 16, then 8 plain bytes at a time; look closer only where something needs
+        // escaping.
+        if let Some(chunk) = bytes.get(i..i + 16)
+            && plain16(chunk)
+        {
+            i += 16;
+            continue;
+        }
         if let Some(chunk) = bytes.get(i..i + 8) {
             let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
             if !needs_escape(w) {

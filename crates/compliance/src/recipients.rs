@@ -350,10 +350,14 @@ fn campaign_zone_assumed(campaign_zone: &Zone) -> Resolution {
             state: None,
             basis: "campaign zone assumed".into(),
         }],
-        presumptions: vec![format!(
-            "no recipients given: recipients presumed to be in the campaign's zone, {}, with no state (federal rules only)",
-            campaign_zone.canonical
-        )],
+        presumptions: vec![
+            [
+                "no recipients given: recipients presumed to be in the campaign's zone, ",
+                campaign_zone.canonical.as_str(),
+                ", with no state (federal rules only)",
+            ]
+            .concat(),
+        ],
     }
 }
 

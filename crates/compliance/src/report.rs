@@ -67,30 +67,41 @@ fn push_two(out: &mut String, n: i64) {
     }
 }
 
-/// `HH:MM` of seconds since a midnight (hours may exceed 23 past midnight).
+/// Appends `HH:MM` of seconds since a midnight (hours may exceed 23 past midnight).
+fn push_hm(out: &mut String, secs: i64) {
+    push_two(out, secs.div_euclid(3600));
+    out.push(':');
+    push_two(out, secs.rem_euclid(3600) / 60);
+}
+
+/// `HH:MM` of seconds since a midnight.
 fn hm(secs: i64) -> String {
     let mut out = String::with_capacity(5);
-    push_two(&mut out, secs.div_euclid(3600));
-    out.push(':');
-    push_two(&mut out, secs.rem_euclid(3600) / 60);
+    push_hm(&mut out, secs);
     out
 }
 
-/// `HH:MM:SS` of seconds since a midnight.
-fn hms(secs: i64) -> String {
-    let mut out = hm(secs);
+/// Appends `HH:MM:SS` of seconds since a midnight.
+fn push_hms(out: &mut String, secs: i64) {
+    push_hm(out, secs);
     out.push(':');
-    push_two(&mut out, secs.rem_euclid(60));
-    out
+    push_two(out, secs.rem_euclid(60));
+}
+
+/// Appends a length of time: `45 min`, `2 h`, `1 h 05 min`.
+fn push_duration(out: &mut String, secs: i64) {
+    let (h, m) = (secs / 3600, (secs % 3600) / 60);
+    let _ = match (h, m) {
+        (0, m) => write!(out, "{m} min"),
+        (h, 0) => write!(out, "{h} h"),
+        (h, m) => write!(out, "{h} h {m:02} min"),
+    };
 }
 
 fn duration(secs: i64) -> String {
-    let (h, m) = (secs / 3600, (secs % 3600) / 60);
-    match (h, m) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02} min"),
-    }
+    let mut out = String::with_capacity(12);
+    push_duration(&mut out, secs);
+    out
 }
 
 /// Appends the date of day number `n` as `YYYY-MM-DD`, as jiff displays dates.
@@ -131,7 +142,7 @@ fn local_string(ts: i64, offset: i32) -> String {
     let mut out = String::with_capacity(25);
     push_date(&mut out, day as i32);
     out.push('T');
-    out.push_str(&hms(local.rem_euclid(DAY_SECONDS)));
+    push_hms(&mut out, local.rem_euclid(DAY_SECONDS));
     out.push(if offset < 0 { '-' } else { '+' });
     let o = i64::from(offset.abs());
     push_two(&mut out, o / 3600);
@@ -140,17 +151,22 @@ fn local_string(ts: i64, offset: i32) -> String {
     out
 }
 
-fn dates(f: &RawFinding) -> String {
-    let mut out = String::with_capacity(48);
+/// Appends the dates of a finding: `on 2026-12-02`, `on 52 dates from … to …`.
+fn push_dates(out: &mut String, f: &RawFinding) {
     if f.first == f.last {
         out.push_str("on ");
-        push_date(&mut out, f.first);
+        push_date(out, f.first);
     } else {
         let _ = write!(out, "on {} dates from ", f.occurrences);
-        push_date(&mut out, f.first);
+        push_date(out, f.first);
         out.push_str(" to ");
-        push_date(&mut out, f.last);
+        push_date(out, f.last);
     }
+}
+
+fn dates(f: &RawFinding) -> String {
+    let mut out = String::with_capacity(48);
+    push_dates(&mut out, f);
     out
 }
 
@@ -161,22 +177,28 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         .window
         .map(|w| (w as usize, &schedule.windows[w as usize]));
     let zone_name = &schedule.timezone.name;
-    let wdesc = window
-        .map(|(i, w)| {
-            format!(
-                "window {i} ({} {}–{} {zone_name})",
-                weekday_name(w.day),
-                w.start,
-                w.end
-            )
-        })
-        .unwrap_or_default();
-    let place = target
-        .map(|t| match &t.state {
-            Some(s) => format!("{} ({s})", t.zone.canonical),
-            None => t.zone.canonical.clone(),
-        })
-        .unwrap_or_default();
+    let mut wdesc = String::new();
+    if let Some((i, w)) = window {
+        wdesc.reserve(40 + zone_name.len());
+        let _ = write!(wdesc, "window {i} (");
+        wdesc.push_str(weekday_name(w.day));
+        wdesc.push(' ');
+        push_hms(&mut wdesc, i64::from(w.start.seconds()));
+        wdesc.push('–');
+        push_hms(&mut wdesc, i64::from(w.end.seconds()));
+        wdesc.push(' ');
+        wdesc.push_str(zone_name);
+        wdesc.push(')');
+    }
+    let mut place = String::new();
+    if let Some(t) = target {
+        place.push_str(&t.zone.canonical);
+        if let Some(s) = &t.state {
+            place.push_str(" (");
+            place.push_str(s);
+            place.push(')');
+        }
+    }
     // Local times of the first occurrence, relative to its campaign date.
     let base = i64::from(f.first) * DAY_SECONDS;
     let rs = f.start_ts + i64::from(f.start_offset) - base;
@@ -184,7 +206,10 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
     let shift = rs.div_euclid(DAY_SECONDS);
     let (ls, le) = (rs - shift * DAY_SECONDS, re - shift * DAY_SECONDS);
     let local_day = weekday(f.first + shift as i32);
-    let span = format!("{}–{}", hm(ls), hm(le.min(DAY_SECONDS)));
+    let mut span = String::with_capacity(13);
+    push_hm(&mut span, ls);
+    span.push('–');
+    push_hm(&mut span, le.min(DAY_SECONDS));
 
     let message = match f.code {
         Code::OutsideLegalHours => {
@@ -194,38 +219,63 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
                 DayRule::Allowed { open, close } => (i64::from(open), i64::from(close)),
                 DayRule::Prohibited => (0, 0),
             };
-            let mut how = Vec::new();
             let early = (open - ls).max(0);
             let late = (le - close).max(0);
+            let mut m = String::with_capacity(wdesc.len() + place.len() + 320);
+            m.push_str(&wdesc);
+            m.push_str(" reaches ");
+            m.push_str(&place);
+            m.push_str(" at ");
+            m.push_str(&span);
+            m.push_str(" local on ");
+            for c in weekday_name(local_day).chars() {
+                m.push(c.to_ascii_lowercase());
+            }
+            m.push_str("s, ");
             if early > 0 {
-                how.push(format!("{} before the {} opening", duration(early), hm(open)));
+                push_duration(&mut m, early);
+                m.push_str(" before the ");
+                push_hm(&mut m, open);
+                m.push_str(" opening");
             }
             if late > 0 {
-                how.push(format!("{} past the {} closing", duration(late), hm(close)));
-            }
-            let (s, e) = (i64::from(w.start.seconds()), i64::from(w.end.seconds()));
-            let fix = if s + early < e - late {
-                let mut parts = Vec::new();
                 if early > 0 {
-                    parts.push(format!("move the start to {} or later", hms(s + early)));
+                    m.push_str(" and ");
+                }
+                push_duration(&mut m, late);
+                m.push_str(" past the ");
+                push_hm(&mut m, close);
+                m.push_str(" closing");
+            }
+            m.push_str("; ");
+            m.push_str(&rule.id);
+            m.push_str(" allows ");
+            push_hm(&mut m, open);
+            m.push('–');
+            push_hm(&mut m, close);
+            m.push_str(" (");
+            m.push_str(&rule.citation);
+            m.push_str(") ");
+            push_dates(&mut m, f);
+            m.push_str(": ");
+            let (s, e) = (i64::from(w.start.seconds()), i64::from(w.end.seconds()));
+            if s + early < e - late {
+                if early > 0 {
+                    m.push_str("move the start to ");
+                    push_hms(&mut m, s + early);
+                    m.push_str(" or later");
                 }
                 if late > 0 {
-                    parts.push(format!("end it by {}", hms(e - late)));
+                    if early > 0 {
+                        m.push_str(" and ");
+                    }
+                    m.push_str("end it by ");
+                    push_hms(&mut m, e - late);
                 }
-                parts.join(" and ")
             } else {
-                "no part of it is within the allowed hours there: remove the window or leave these recipients out of it".into()
-            };
-            format!(
-                "{wdesc} reaches {place} at {span} local on {}s, {}; {} allows {}–{} ({}) {}: {fix}",
-                weekday_name(local_day).to_lowercase(),
-                how.join(" and "),
-                rule.id,
-                hm(open),
-                hm(close),
-                rule.citation,
-                dates(f),
-            )
+                m.push_str("no part of it is within the allowed hours there: remove the window or leave these recipients out of it");
+            }
+            m
         }
         Code::ProhibitedDay => {
             let rule = rule.expect("regulatory");

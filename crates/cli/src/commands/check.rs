@@ -69,6 +69,10 @@ struct Setup {
     horizons: Mutex<HashMap<(Date, u32), Arc<Horizon>>>,
     /// The flag phone-number file, read once: (name, text).
     flag_numbers: Option<(String, String)>,
+    /// `"ruleset":…,"tzdb":…,` as JSON, the same for every report of the run.
+    ruleset_json: Vec<u8>,
+    /// `"disclaimer":…}` and the line end, the same for every report of the run.
+    disclaimer_json: Vec<u8>,
 }
 
 impl Setup {
@@ -119,8 +123,24 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         )),
         None => None,
     };
+    let ruleset = pack.version_string();
+    let mut ruleset_json = Vec::new();
+    JsonOut(&mut ruleset_json)
+        .key("ruleset")
+        .str(&ruleset)
+        .raw(b",")
+        .key("tzdb")
+        .str(cxsched_core::tzdb_version())
+        .raw(b",");
+    let mut disclaimer_json = Vec::new();
+    JsonOut(&mut disclaimer_json)
+        .key("disclaimer")
+        .str(&pack.disclaimer)
+        .raw(b"}\n");
     let setup = Setup {
-        ruleset: pack.version_string(),
+        ruleset,
+        ruleset_json,
+        disclaimer_json,
         pack,
         custom_pack,
         table: AreaCodeTable::embedded(),
@@ -481,12 +501,7 @@ fn render(
                 .key("horizonDays")
                 .uint(u64::from(h.days))
                 .raw(b",")
-                .key("ruleset")
-                .str(&setup.ruleset)
-                .raw(b",")
-                .key("tzdb")
-                .str(cxsched_core::tzdb_version())
-                .raw(b",")
+                .raw(&setup.ruleset_json)
                 .key("recipients")
                 .raw(b"[");
             for (i, t) in prepared.resolution.targets.iter().enumerate() {
@@ -511,9 +526,7 @@ fn render(
                 .key("warnings")
                 .issues(&v.warnings)
                 .raw(b",")
-                .key("disclaimer")
-                .str(&setup.pack.disclaimer)
-                .raw(b"}\n");
+                .raw(&setup.disclaimer_json);
         }
         OutputMode::Human => {
             let mut s = String::new();
