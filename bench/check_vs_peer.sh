@@ -11,6 +11,7 @@
 # Needs hyperfine, Node 20 + npm (for bench/peer.sh) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 RUNS="${1:-10}"
 PEER_SRC="${CXSCHED_PEER:-../shared/peer/ts-seed}"
@@ -24,8 +25,6 @@ bench/peer.sh
 N="$(wc -l <"$PAYLOADS")"
 OURS="target/release/cxsched check --jsonl $PAYLOADS --output json --from 2026-11-27 --horizon-days 366"
 PEER="node target/peer/ts-seed/dist/bench_validate.js --input $PAYLOADS"
-RESULT="$(mktemp)"
-trap 'rm -f "$RESULT"' EXIT
 
 echo "payloads: $N ($PAYLOADS)"
 echo "cxsched:  $(target/release/cxsched --version)"
@@ -42,19 +41,4 @@ echo "peer:     node $(node --version); its own timing of the validation loop (p
 echo "          $(TZ=UTC $PEER)"
 echo "CPUs:     $(nproc)"
 echo
-TZ=UTC hyperfine --style basic --warmup 2 --runs "$RUNS" -N --ignore-failure \
-  --export-json "$RESULT" \
-  -n cxsched "$OURS" \
-  -n peer "$PEER" >/dev/null
-
-python3 - "$RESULT" "$N" <<'PY'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-n = int(sys.argv[2])
-print(f"{'':10}{'median s':>10}{'min s':>10}{'max s':>10}{'payloads/s':>14}")
-for name in ("cxsched", "peer"):
-    r = results[name]
-    print(f"{name:10}{r['median']:>10.4f}{r['min']:>10.4f}{r['max']:>10.4f}{n / r['median']:>14,.0f}")
-ratio = results["peer"]["median"] / results["cxsched"]["median"]
-print(f"\nthroughput ratio (whole processes, medians): {ratio:.1f}x the peer")
-PY
+race_peer "$N" "$RUNS" "$OURS" "$PEER"

@@ -30,3 +30,24 @@ stop_emulator() {
     EMU_PID=""
   fi
 }
+
+# race_peer N RUNS OURS PEER: times both whole commands in one hyperfine run (TZ=UTC, as the
+# peer's verdicts are pinned) and prints medians, payloads/s and the throughput ratio.
+race_peer() {
+  local n="$1" runs="$2" ours="$3" peer="$4" result
+  result="$(mktemp)"
+  TZ=UTC hyperfine --style basic --warmup 2 --runs "$runs" -N --ignore-failure \
+    --export-json "$result" -n cxsched "$ours" -n peer "$peer" >/dev/null
+  python3 - "$result" "$n" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+n = int(sys.argv[2])
+print(f"{'':10}{'median s':>10}{'min s':>10}{'max s':>10}{'payloads/s':>14}")
+for name in ("cxsched", "peer"):
+    r = results[name]
+    print(f"{name:10}{r['median']:>10.4f}{r['min']:>10.4f}{r['max']:>10.4f}{n / r['median']:>14,.0f}")
+ratio = results["peer"]["median"] / results["cxsched"]["median"]
+print(f"\nthroughput ratio (whole processes, medians): {ratio:.1f}x the peer")
+PY
+  rm -f "$result"
+}
