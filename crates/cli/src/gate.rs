@@ -46,20 +46,12 @@ pub fn compliance_errors(doc: &Desired, now: Timestamp) -> Vec<String> {
             c.ruleset, pack.name
         )];
     }
-    let numbers = match &c.recipients.phone_numbers_file {
-        Some(file) => {
-            let path = doc.loaded.base_dir.join(file);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => Some((path.display().to_string(), text)),
-                Err(e) => {
-                    return vec![format!(
-                        "cannot read the phone numbers file {}: {e}",
-                        path.display()
-                    )];
-                }
-            }
-        }
-        None => None,
+    let numbers = match crate::input::phone_numbers(
+        &doc.loaded.base_dir,
+        c.recipients.phone_numbers_file.as_deref(),
+    ) {
+        Ok(n) => n,
+        Err(message) => return vec![message],
     };
     let input = RecipientInput {
         zones: &c.recipients.zones,

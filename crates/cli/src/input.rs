@@ -220,3 +220,19 @@ fn failed(message: String) -> Validation {
         ..Validation::default()
     }
 }
+
+/// Reads a document's `compliance.recipients.phoneNumbersFile` (relative to the document's
+/// folder): its display name and text, or `None` when the document names none.
+///
+/// # Errors
+/// A message naming the file, when it cannot be read.
+pub fn phone_numbers(
+    base_dir: &Path,
+    file: Option<&str>,
+) -> Result<Option<(String, String)>, String> {
+    let Some(file) = file else { return Ok(None) };
+    let path = base_dir.join(file);
+    std::fs::read_to_string(&path)
+        .map(|text| Some((path.display().to_string(), text)))
+        .map_err(|e| format!("cannot read the phone numbers file {}: {e}", path.display()))
+}

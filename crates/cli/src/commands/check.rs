@@ -331,21 +331,8 @@ fn prepare<'h>(
         )
     } else {
         let r = &c.recipients;
-        doc_numbers = match &r.phone_numbers_file {
-            Some(file) => {
-                let path = base_dir.join(file);
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => Some((path.display().to_string(), text)),
-                    Err(e) => {
-                        return Err(vec![(
-                            "compliance.recipients.phoneNumbersFile".into(),
-                            format!("cannot read {}: {e}", path.display()),
-                        )]);
-                    }
-                }
-            }
-            None => None,
-        };
+        doc_numbers = input::phone_numbers(base_dir, r.phone_numbers_file.as_deref())
+            .map_err(|m| vec![("compliance.recipients.phoneNumbersFile".to_owned(), m)])?;
         (
             &r.zones,
             &r.states,
