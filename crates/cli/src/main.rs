@@ -10,6 +10,7 @@ mod input;
 mod output;
 mod rollout;
 mod session;
+mod signals;
 
 use std::process::ExitCode;
 

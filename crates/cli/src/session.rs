@@ -20,6 +20,7 @@ use crate::config::{ApiFlags, ApiSettings};
 use crate::rollout::desired::Desired;
 use crate::rollout::execute::{self, CampaignResult, Settings, Sinks};
 use crate::rollout::plan::{self, Entry};
+use crate::signals::StopSignal;
 
 /// Flags of commands that talk to the API with the audit log and outbox.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -173,13 +174,21 @@ impl Session {
             let client = Arc::clone(&self.client);
             let progress = progress.clone();
             async move {
+                let mut signal = StopSignal::install();
                 let watcher = tokio::spawn({
                     let stop = Arc::clone(&stop);
                     async move {
-                        if tokio::signal::ctrl_c().await.is_ok() {
-                            stop.store(true, Ordering::SeqCst);
-                            eprintln!("\ninterrupted: finishing the writes in flight, starting no new ones");
-                        }
+                        signal.wait().await;
+                        stop.store(true, Ordering::SeqCst);
+                        eprintln!(
+                            "\ninterrupted: finishing the writes in flight, starting no new ones \
+                             (interrupt again to stop at once)"
+                        );
+                        signal.wait().await;
+                        // Every write already reported is in the audit log (synced before it
+                        // counts as done); the ones in flight are re-read by the next run.
+                        eprintln!("interrupted again: stopping now; run the same command again to converge");
+                        std::process::exit(1);
                     }
                 });
                 let results = execute::execute(client, entries, settings, sinks, stop, progress).await;

@@ -75,6 +75,7 @@ fn apply_until_audited(emu: &Emulator, dir: &Path, lines: usize) -> std::process
         .envs(emu.env())
         .env("CXSCHED_AUDIT_LOG", dir.join("audit.jsonl"))
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let audit = dir.join("audit.jsonl");
@@ -327,6 +328,59 @@ fn apply_interrupted_reports_and_a_rerun_finishes() {
         st.iter().filter(|(_, s)| s == "written").count(),
         not_started
     );
+}
+
+/// A second Ctrl-C stops at once instead of waiting for the writes in flight; nothing that
+/// was recorded is lost and the next run converges.
+#[test]
+fn a_second_interrupt_stops_at_once_and_a_rerun_converges() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_docs(&tmp.path().join("schedules"), 12);
+    let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "1500"]);
+    let child = apply_until_audited(&emu, tmp.path(), 1);
+    let pid = child.id().to_string();
+    let interrupt = || {
+        assert!(
+            std::process::Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        )
+    };
+    interrupt();
+    std::thread::sleep(Duration::from_millis(200));
+    interrupt();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("interrupted again: stopping now"), "{err}");
+    let recorded = audit_entries(tmp.path()).len();
+    assert!(recorded >= 1);
+
+    let rerun = apply(&emu, tmp.path(), &[]);
+    assert_ok(&rerun);
+    let st = statuses(&rerun);
+    assert_eq!(st.len(), 12);
+    assert!(
+        st.iter().all(|(_, s)| s == "written" || s == "unchanged"),
+        "{st:?}"
+    );
+    // No campaign written twice: a write cut off by the second interrupt either reached the
+    // server (the rerun finds it unchanged) or did not (the rerun writes it).
+    let mut writes: Vec<String> = audit_entries(tmp.path())
+        .iter()
+        .filter(|e| e["action"] == "apply.write" && e["outcome"] == "ok")
+        .map(|e| e["campaignId"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let total = writes.len();
+    writes.sort();
+    writes.dedup();
+    assert_eq!(writes.len(), total, "a campaign was written twice");
+    let again = apply(&emu, tmp.path(), &[]);
+    assert_ok(&again);
+    assert!(statuses(&again).iter().all(|(_, s)| s == "unchanged"));
+    verify_audit(&emu, tmp.path());
 }
 
 fn audit_entries(dir: &Path) -> Vec<Value> {

@@ -12,6 +12,7 @@ use cxsched_emulator::{
 };
 
 use super::{Globals, Outcome, UsageError};
+use crate::signals::StopSignal;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -111,6 +112,9 @@ pub fn run(args: Args, _globals: &Globals) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
+        // Handlers go in before the `listening on` line: whoever reads that line and then
+        // sends SIGTERM must get a clean stop, not the default action (death by signal).
+        let mut stop = StopSignal::install();
         let emulator = cxsched_emulator::spawn(config).await.map_err(|e| UsageError(e.to_string()))?;
         {
             let mut out = std::io::stdout().lock();
@@ -132,32 +136,9 @@ pub fn run(args: Args, _globals: &Globals) -> anyhow::Result<Outcome> {
         if !emulator.addr().ip().is_loopback() {
             eprintln!("warning: listening on a non-loopback address; /_emulator/ still answers loopback clients only");
         }
-        wait_for_stop().await;
+        stop.wait().await;
         emulator.shutdown().await;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(Outcome::Ok)
-}
-
-/// Waits for Ctrl-C or (on Unix) SIGTERM.
-async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
