@@ -115,6 +115,11 @@ fn statuses(out: &Output) -> Vec<(String, String)> {
 }
 
 fn puts(emu: &Emulator) -> usize {
+    api_requests(emu, "PUT")
+}
+
+/// How many `/api/` requests with this method the emulator has answered.
+fn api_requests(emu: &Emulator, method: &str) -> usize {
     let (_, log) = emu.request("GET", "/_emulator/requests", None);
     let log: Value = serde_json::from_str(&log).unwrap();
     let entries = log
@@ -125,7 +130,7 @@ fn puts(emu: &Emulator) -> usize {
     entries
         .iter()
         .filter(|e| {
-            e["method"] == "PUT" && e["path"].as_str().is_some_and(|p| p.starts_with("/api/"))
+            e["method"] == method && e["path"].as_str().is_some_and(|p| p.starts_with("/api/"))
         })
         .count()
 }
@@ -331,13 +336,33 @@ fn apply_interrupted_reports_and_a_rerun_finishes() {
 }
 
 /// A second Ctrl-C stops at once instead of waiting for the writes in flight; nothing that
-/// was recorded is lost and the next run converges.
+/// was recorded is lost and the next run converges. Sequenced on what the processes show
+/// (the emulator's request log, apply's stderr), not on sleeps: each PUT takes 2 s, so the
+/// writes are in flight across both interrupts.
 #[test]
 fn a_second_interrupt_stops_at_once_and_a_rerun_converges() {
+    use std::io::BufRead;
     let tmp = tempfile::tempdir().unwrap();
     write_docs(&tmp.path().join("schedules"), 12);
-    let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "1500"]);
-    let child = apply_until_audited(&emu, tmp.path(), 1);
+    let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "2000"]);
+    let mut child = cxsched(tmp.path())
+        .args(["apply", "schedules", "--yes", "--output", "json"])
+        .envs(emu.env())
+        .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The plan has read all twelve; the writes start right after.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while api_requests(&emu, "GET") < 12 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the plan never finished"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(300));
     let pid = child.id().to_string();
     let interrupt = || {
         assert!(
@@ -349,14 +374,17 @@ fn a_second_interrupt_stops_at_once_and_a_rerun_converges() {
         )
     };
     interrupt();
-    std::thread::sleep(Duration::from_millis(200));
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("interrupted:") {
+        assert!(stderr.read_line(&mut seen).unwrap() > 0, "{seen}");
+    }
     interrupt();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("interrupted again: stopping now"), "{err}");
-    let recorded = audit_entries(tmp.path()).len();
-    assert!(recorded >= 1);
+    std::io::Read::read_to_string(&mut stderr, &mut seen).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{seen}");
+    assert!(seen.contains("interrupted again: stopping now"), "{seen}");
+    assert!(out.stdout.is_empty(), "no report after a hard stop");
 
     let rerun = apply(&emu, tmp.path(), &[]);
     assert_ok(&rerun);
