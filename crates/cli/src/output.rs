@@ -8,6 +8,8 @@
 //! the output does not depend on which path wrote it; the tests below hold it to that.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// `--output human|json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -31,45 +33,135 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Chunks per wave: a wave is rendered in parallel, then written out in order.
-const WAVE: usize = 16;
-
 /// Renders `chunks` in parallel and writes the reports to `out` in the chunks' order.
 ///
 /// `render` appends the reports of one chunk to a buffer and returns how many documents it
-/// reported and how many of them failed; the totals are returned. Work goes in waves of
-/// chunks whose buffers are written as soon as the wave is done and then reused, so memory
-/// stays small however long the input is.
+/// reported and how many of them failed; the totals are returned.
+///
+/// One worker per CPU (the calling thread is one) claims chunks in order; a finished buffer
+/// is handed to whichever worker is writing, or the worker that finished it starts writing
+/// every buffer that is next in order. No worker waits for a slower one's chunk unless the
+/// buffers held back for order reach a small bound (a slow reader of the output), so memory
+/// stays small however long the input is, and the CPUs stay busy while output is written.
 ///
 /// # Errors
-/// Writing to `out` failed (a closed pipe included).
-pub fn render_in_order<T: Sync>(
+/// Writing to `out` failed (a closed pipe included); work stops soon after.
+pub fn render_in_order<T: Sync, W: Write + Send>(
     chunks: &[T],
-    out: &mut impl Write,
+    out: &mut W,
     render: impl Fn(&mut Vec<u8>, &T) -> (usize, usize) + Sync,
 ) -> std::io::Result<(usize, usize)> {
-    use rayon::prelude::*;
-    let mut buffers: Vec<((usize, usize), Vec<u8>)> =
-        (0..WAVE).map(|_| ((0, 0), Vec::new())).collect();
-    let (mut documents, mut failed) = (0, 0);
-    for wave in chunks.chunks(WAVE) {
-        buffers
-            .par_iter_mut()
-            .zip(wave.par_iter())
-            .for_each(|((counts, buffer), chunk)| {
-                // Filled as a local: the buffers' headers share cache lines across threads.
-                let mut text = std::mem::take(buffer);
-                text.clear();
-                *counts = render(&mut text, chunk);
-                *buffer = text;
-            });
-        for ((chunk_documents, chunk_failed), text) in &buffers[..wave.len()] {
-            documents += chunk_documents;
-            failed += chunk_failed;
-            out.write_all(text)?;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, chunks.len().max(1));
+    let order = InOrder {
+        claimed: AtomicUsize::new(0),
+        state: Mutex::new(OrderState::default()),
+        room: Condvar::new(),
+        out: Mutex::new(out),
+        held_back_limit: 4 * workers,
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(|| order.work(chunks, &render));
+        }
+        order.work(chunks, &render);
+    });
+    let state = order.state.into_inner().unwrap_or_else(|p| p.into_inner());
+    match state.error {
+        Some(e) => Err(e),
+        None => Ok((state.documents, state.failed)),
+    }
+}
+
+/// The shared state of [`render_in_order`].
+struct InOrder<'w, W> {
+    /// How many chunks have been claimed (the next one to claim).
+    claimed: AtomicUsize,
+    state: Mutex<OrderState>,
+    /// Signalled when a buffer has been written (room to render more) or work has stopped.
+    room: Condvar,
+    /// Only ever locked by the one worker whose turn it is to write.
+    out: Mutex<&'w mut W>,
+    held_back_limit: usize,
+}
+
+#[derive(Default)]
+struct OrderState {
+    /// The chunk whose buffer is written next.
+    next_to_write: usize,
+    /// Rendered buffers waiting for their turn, by chunk index.
+    ready: std::collections::BTreeMap<usize, Vec<u8>>,
+    /// Written buffers, for reuse.
+    spare: Vec<Vec<u8>>,
+    /// A worker is writing; the others only hand over their buffers.
+    writing: bool,
+    documents: usize,
+    failed: usize,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> InOrder<'_, W> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, OrderState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn work<T>(&self, chunks: &[T], render: &(impl Fn(&mut Vec<u8>, &T) -> (usize, usize) + Sync)) {
+        loop {
+            let mut buffer = {
+                let mut st = self.lock();
+                // Hold back while too many finished buffers wait for an earlier one: the
+                // writer (or the worker with that earlier chunk) makes room.
+                while st.error.is_none() && st.ready.len() >= self.held_back_limit {
+                    st = self.room.wait(st).unwrap_or_else(|p| p.into_inner());
+                }
+                if st.error.is_some() {
+                    return;
+                }
+                st.spare.pop().unwrap_or_default()
+            };
+            // Claimed in order, so the chunk next to write is always claimed already.
+            let index = self.claimed.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(index) else {
+                return;
+            };
+            buffer.clear();
+            let (documents, failed) = render(&mut buffer, chunk);
+            let mut st = self.lock();
+            st.documents += documents;
+            st.failed += failed;
+            st.ready.insert(index, buffer);
+            if st.writing {
+                continue;
+            }
+            st.writing = true;
+            loop {
+                let next = st.next_to_write;
+                let Some(text) = st.ready.remove(&next) else {
+                    break;
+                };
+                st.next_to_write += 1;
+                drop(st);
+                let written = self
+                    .out
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .write_all(&text);
+                st = self.lock();
+                st.spare.push(text);
+                if let Err(e) = written {
+                    st.error = Some(e);
+                    break;
+                }
+                self.room.notify_all();
+            }
+            st.writing = false;
+            if st.error.is_some() {
+                self.room.notify_all();
+                return;
+            }
         }
     }
-    Ok((documents, failed))
 }
 
 /// Standard output for large reports: written straight to the file descriptor (after
@@ -82,8 +174,10 @@ pub fn raw_stdout() -> std::io::Result<std::io::BufWriter<std::fs::File>> {
     use std::os::fd::AsFd;
     std::io::stdout().flush()?;
     let fd = std::io::stdout().as_fd().try_clone_to_owned()?;
+    // Small: the reports come in buffers of tens of kilobytes, which a buffer smaller than
+    // they are passes straight to the descriptor instead of copying.
     Ok(std::io::BufWriter::with_capacity(
-        256 * 1024,
+        16 * 1024,
         std::fs::File::from(fd),
     ))
 }
@@ -345,5 +439,60 @@ mod tests {
             .raw(b",")
             .str_list::<&str>(&[]);
         assert_eq!(String::from_utf8(out).unwrap(), r#"["a","b\"c"],[]"#);
+    }
+
+    /// Chunks that take very different times still come out in order, every one once.
+    #[test]
+    fn reports_come_out_in_chunk_order_whatever_the_render_times() {
+        let chunks: Vec<usize> = (0..500).collect();
+        let mut out = Vec::new();
+        let (documents, failed) = render_in_order(&chunks, &mut out, |buf, &i| {
+            // Uneven work: every seventh chunk is slow.
+            if i % 7 == 0 {
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+            buf.extend_from_slice(format!("{i}\n").as_bytes());
+            (2, usize::from(i % 3 == 0))
+        })
+        .unwrap();
+        let expected: String = (0..500).map(|i| format!("{i}\n")).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        assert_eq!((documents, failed), (1000, 167));
+    }
+
+    /// A writer that fails (a closed pipe) ends the run with its error; no worker hangs.
+    #[test]
+    fn a_failing_writer_stops_the_work_with_its_error() {
+        struct Closed(usize);
+        impl Write for Closed {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(std::io::ErrorKind::BrokenPipe.into());
+                }
+                self.0 -= 1;
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let chunks: Vec<usize> = (0..10_000).collect();
+        let rendered = AtomicUsize::new(0);
+        let err = render_in_order(&chunks, &mut Closed(5), |buf, _| {
+            rendered.fetch_add(1, Ordering::Relaxed);
+            buf.push(b'x');
+            (1, 0)
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+        assert!(rendered.load(Ordering::Relaxed) < 10_000, "work went on");
+    }
+
+    #[test]
+    fn no_chunks_no_output() {
+        let mut out = Vec::new();
+        let counts = render_in_order(&[] as &[u8], &mut out, |_, _| (1, 1)).unwrap();
+        assert_eq!(counts, (0, 0));
+        assert!(out.is_empty());
     }
 }
