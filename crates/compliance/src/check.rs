@@ -21,6 +21,9 @@
 //! same code, rule, window, zone and state never overlap in dates.
 
 use std::collections::HashMap;
+
+/// Maps keyed by zone and state names, looked up for every document checked: a fast hash.
+type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 use std::sync::{Arc, RwLock};
 
 use cxsched_core::expand::resolve;
@@ -69,10 +72,10 @@ pub struct Horizon {
     /// Per calendar of the pack: holiday days in `[first - 1, last + 1]`.
     holidays: Vec<Vec<HolidayDay>>,
     /// The pack's state rules by state (indices into the pack's rules), for every purpose.
-    state_rules: HashMap<String, Vec<u16>>,
-    timelines: RwLock<HashMap<String, Arc<Timeline>>>,
+    state_rules: NameMap<Vec<u16>>,
+    timelines: RwLock<NameMap<Arc<Timeline>>>,
     /// Pair plans by campaign zone, then target zone (both canonical names).
-    plans: RwLock<HashMap<String, HashMap<String, Arc<PairPlan>>>>,
+    plans: RwLock<NameMap<NameMap<Arc<PairPlan>>>>,
 }
 
 impl Horizon {
@@ -85,7 +88,7 @@ impl Horizon {
             .iter()
             .map(|c| c.between(first - 1, last + 1))
             .collect();
-        let mut state_rules: HashMap<String, Vec<u16>> = HashMap::new();
+        let mut state_rules: NameMap<Vec<u16>> = NameMap::default();
         for (i, rule) in pack.rules.iter().enumerate() {
             if let Some(state) = &rule.state {
                 state_rules.entry(state.clone()).or_default().push(i as u16);
@@ -98,8 +101,8 @@ impl Horizon {
             last,
             holidays,
             state_rules,
-            timelines: RwLock::new(HashMap::new()),
-            plans: RwLock::new(HashMap::new()),
+            timelines: RwLock::default(),
+            plans: RwLock::default(),
         }
     }
 

@@ -8,7 +8,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use jiff::tz::{TimeZone, TimeZoneDatabase};
@@ -109,7 +108,9 @@ const CACHE_LIMIT: usize = 1024;
 /// A [`ZoneError`] for empty names, abbreviations, POSIX-style names, fixed offsets, wrong
 /// spelling (including case) and names the database does not know.
 pub fn resolve(name: &str) -> Result<Resolved, ZoneError> {
-    type Cache = HashMap<Box<str>, Result<Resolved, ZoneError>, BuildHasherDefault<Fnv>>;
+    // A fast hash: names are short, and the cache is small and bounded, so speed is worth
+    // more than resistance to crafted collisions (which could cost time, never a wrong answer).
+    type Cache = HashMap<Box<str>, Result<Resolved, ZoneError>, foldhash::fast::FixedState>;
     thread_local! {
         static CACHE: RefCell<Cache> = RefCell::default();
     }
@@ -124,29 +125,6 @@ pub fn resolve(name: &str) -> Result<Resolved, ZoneError> {
         }
         answer
     })
-}
-
-/// FNV-1a, for the per-thread cache of [`resolve`]: names are short, and the cache is small
-/// and bounded, so a fast hash is worth more than resistance to crafted collisions (which
-/// could cost time, never a wrong answer).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 /// [`resolve`], reading the database every time.

@@ -104,17 +104,42 @@ impl<'a> Scanner<'a> {
         (digits > 0 && !leading_zero && !fraction).then_some(n)
     }
 
+    /// A key, after white space: `usual` (the key usually found here) is recognised by a
+    /// comparison of bytes, any other key is scanned as a string.
+    fn key(&mut self, usual: Option<&'static str>) -> Option<&'a str> {
+        self.skip_space();
+        if let Some(usual) = usual {
+            let rest = &self.text.as_bytes()[self.at..];
+            let n = usual.len();
+            if rest.len() > n + 1
+                && rest[0] == b'"'
+                && rest[n + 1] == b'"'
+                && &rest[1..=n] == usual.as_bytes()
+            {
+                self.at += n + 2;
+                return Some(usual);
+            }
+        }
+        self.string()
+    }
+
     /// The members of an object: calls `member` with each key, after the `:`; the object's
     /// `{` must come next. An empty object is fine here (missing fields are the caller's).
-    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    /// `usual` lists the keys in the order documents usually give them, which makes reading
+    /// those cheaper; any order is read alike.
+    fn object(
+        &mut self,
+        usual: &[&'static str],
+        mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
+    ) -> Option<()> {
         self.expect(b'{')?;
         self.skip_space();
         if self.peek()? == b'}' {
             self.at += 1;
             return Some(());
         }
-        loop {
-            let key = self.string()?;
+        for position in 0.. {
+            let key = self.key(usual.get(position).copied())?;
             self.expect(b':')?;
             member(self, key)?;
             self.skip_space();
@@ -127,11 +152,12 @@ impl<'a> Scanner<'a> {
                 _ => return None,
             }
         }
+        None
     }
 
     fn window(&mut self) -> Option<Window<'a>> {
         let (mut day, mut start, mut end) = (None, None, None);
-        self.object(|s, key| {
+        self.object(&["dayOfWeek", "startTime", "endTime"], |s, key| {
             let slot = match key {
                 "dayOfWeek" => &mut day,
                 "startTime" => &mut start,
@@ -172,15 +198,24 @@ impl<'a> Scanner<'a> {
     fn document(&mut self) -> Option<Document<'a>> {
         let (mut campaign_id, mut schedule_id, mut timezone) = (None, None, None);
         let (mut directive, mut max_calls, mut windows) = (None, None, None);
-        self.object(|s, key| match key {
-            "campaignId" => set_once(&mut campaign_id, s.string()?),
-            "scheduleId" => set_once(&mut schedule_id, s.string()?),
-            "timezone" => set_once(&mut timezone, s.string()?),
-            "businessHoursDirective" => set_once(&mut directive, s.string()?),
-            "maxConcurrentCalls" => set_once(&mut max_calls, s.unsigned()?),
-            "timeWindows" => set_once(&mut windows, s.windows()?),
-            _ => None,
-        })?;
+        self.object(
+            &[
+                "campaignId",
+                "timezone",
+                "businessHoursDirective",
+                "maxConcurrentCalls",
+                "timeWindows",
+            ],
+            |s, key| match key {
+                "campaignId" => set_once(&mut campaign_id, s.string()?),
+                "scheduleId" => set_once(&mut schedule_id, s.string()?),
+                "timezone" => set_once(&mut timezone, s.string()?),
+                "businessHoursDirective" => set_once(&mut directive, s.string()?),
+                "maxConcurrentCalls" => set_once(&mut max_calls, s.unsigned()?),
+                "timeWindows" => set_once(&mut windows, s.windows()?),
+                _ => None,
+            },
+        )?;
         self.skip_space();
         if self.at != self.text.len() {
             return None;
