@@ -74,6 +74,8 @@ pub struct Horizon {
     /// The pack's state rules by state (indices into the pack's rules), for every purpose.
     state_rules: NameMap<Vec<u16>>,
     timelines: RwLock<NameMap<Arc<Timeline>>>,
+    /// Per campaign zone: the dates next to its own transitions ([`special_days`]).
+    special: RwLock<NameMap<Arc<[DayNumber]>>>,
     /// Pair plans by campaign zone, then target zone (both canonical names).
     plans: RwLock<NameMap<NameMap<Arc<PairPlan>>>>,
 }
@@ -102,6 +104,7 @@ impl Horizon {
             holidays,
             state_rules,
             timelines: RwLock::default(),
+            special: RwLock::default(),
             plans: RwLock::default(),
         }
     }
@@ -124,7 +127,7 @@ impl Horizon {
         }
         let c = self.timeline(campaign);
         let r = self.timeline(recipient);
-        let cs = special_days(self, &c, &c);
+        let cs = self.campaign_special(campaign, &c);
         let p = Arc::new(PairPlan::new(self, &c, &r, &cs));
         self.plans
             .write()
@@ -133,6 +136,25 @@ impl Horizon {
             .or_default()
             .entry(recipient.canonical.clone())
             .or_insert(p)
+            .clone()
+    }
+
+    /// [`special_days`] of a campaign zone with itself, computed once.
+    fn campaign_special(&self, zone: &Zone, timeline: &Timeline) -> Arc<[DayNumber]> {
+        if let Some(days) = self
+            .special
+            .read()
+            .expect("not poisoned")
+            .get(&zone.canonical)
+        {
+            return Arc::clone(days);
+        }
+        let days: Arc<[DayNumber]> = special_days(self, timeline, timeline).into();
+        self.special
+            .write()
+            .expect("not poisoned")
+            .entry(zone.canonical.clone())
+            .or_insert(days)
             .clone()
     }
 
@@ -232,7 +254,7 @@ pub fn check(
         by_day[w.day.to_monday_zero_offset() as usize].push(i);
     }
     let campaign = horizon.timeline(&schedule.timezone);
-    let campaign_special = special_days(horizon, &campaign, &campaign);
+    let campaign_special = horizon.campaign_special(&schedule.timezone, &campaign);
     let exact = campaign_side(
         schedule,
         &campaign,
@@ -406,7 +428,6 @@ fn campaign_side(
     let mut exact = Vec::new();
     let mut spans = Spans::new(schedule.windows.len(), u16::MAX);
     for &d in special {
-        let date = date_of(d);
         for &wi in &by_day[weekday_index(d) as usize] {
             let w = &schedule.windows[wi];
             if let Some(steady) = away_from_transitions(timeline, d, w) {
@@ -414,7 +435,7 @@ fn campaign_side(
                 exact.push(((d, wi), steady));
                 continue;
             }
-            let occ = resolve(&schedule.timezone.tz, date, wi, w);
+            let occ = resolve(&schedule.timezone.tz, date_of(d), wi, w);
             let (start, end) = (occ.start.as_second(), occ.end.as_second());
             exact.push(((d, wi), Exact { start, end }));
             let code = if occ.is_void() {
