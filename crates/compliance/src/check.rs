@@ -141,42 +141,31 @@ impl Horizon {
 
     /// [`special_days`] of a campaign zone with itself, computed once.
     fn campaign_special(&self, zone: &Zone, timeline: &Timeline) -> Arc<[DayNumber]> {
-        if let Some(days) = self
-            .special
-            .read()
-            .expect("not poisoned")
-            .get(&zone.canonical)
-        {
-            return Arc::clone(days);
-        }
-        let days: Arc<[DayNumber]> = special_days(self, timeline, timeline).into();
-        self.special
-            .write()
-            .expect("not poisoned")
-            .entry(zone.canonical.clone())
-            .or_insert(days)
-            .clone()
+        cached(&self.special, &zone.canonical, || {
+            special_days(self, timeline, timeline).into()
+        })
     }
 
     fn timeline(&self, zone: &Zone) -> Arc<Timeline> {
-        if let Some(t) = self
-            .timelines
-            .read()
-            .expect("not poisoned")
-            .get(&zone.canonical)
-        {
-            return Arc::clone(t);
-        }
-        let start = i64::from(self.first - 3) * DAY_SECONDS;
-        let end = i64::from(self.last + 4) * DAY_SECONDS;
-        let t = Arc::new(Timeline::new(&zone.tz, start, end));
-        self.timelines
-            .write()
-            .expect("not poisoned")
-            .entry(zone.canonical.clone())
-            .or_insert(t)
-            .clone()
+        cached(&self.timelines, &zone.canonical, || {
+            let start = i64::from(self.first - 3) * DAY_SECONDS;
+            let end = i64::from(self.last + 4) * DAY_SECONDS;
+            Arc::new(Timeline::new(&zone.tz, start, end))
+        })
     }
+}
+
+/// The value under `name`, made by `make` and kept the first time it is asked for.
+fn cached<V: Clone>(map: &RwLock<NameMap<V>>, name: &str, make: impl FnOnce() -> V) -> V {
+    if let Some(v) = map.read().expect("not poisoned").get(name) {
+        return v.clone();
+    }
+    let v = make();
+    map.write()
+        .expect("not poisoned")
+        .entry(name.to_owned())
+        .or_insert(v)
+        .clone()
 }
 
 /// One finding in compact form (indices into the schedule, the targets and the pack);
