@@ -22,6 +22,18 @@ use crate::zone::{self, Zone};
 /// What a UUID field expects, as error messages say it.
 const UUID_EXPECTED: &str = "a UUID as 8-4-4-4-12 hexadecimal digits";
 
+/// What each required field expects, as "missing required field" errors say it (shared by
+/// the generic reader and the fast one, so both say the same).
+mod expect {
+    pub const CAMPAIGN_ID: &str = "a UUID";
+    pub const TIMEZONE: &str = "an IANA time zone such as \"America/New_York\"";
+    pub const DIRECTIVE: &str = "STRICT, FLEXIBLE or IGNORE";
+    pub const MAX_CALLS: &str = "an integer from 1 to 500";
+    pub const WINDOWS: &str = "a list of time windows (it may be empty)";
+    pub const DAY: &str = "MONDAY..SUNDAY";
+    pub const TIME: &str = "a time as HH:MM:SS";
+}
+
 /// Most windows a single day may have.
 pub const MAX_WINDOWS_PER_DAY: usize = 8;
 
@@ -206,12 +218,20 @@ impl Checker {
     ) -> Option<&'v Value> {
         let v = obj.get(key);
         if v.is_none() {
-            self.error(
-                join(path, key),
-                format!("missing required field; expected {expected}"),
-            );
+            self.missing(join(path, key), expected);
         }
         v
+    }
+
+    /// A required field is not there.
+    fn missing(&mut self, path: String, expected: &str) {
+        self.error(path, format!("missing required field; expected {expected}"));
+    }
+
+    /// [`Checker::missing`] for the fast reader, which has no value to give back.
+    fn missing_field<T>(&mut self, path: &str, expected: &str) -> Option<T> {
+        self.missing(path.to_owned(), expected);
+        None
     }
 
     fn string<'v>(&mut self, v: &'v Value, path: &str, expected: &str) -> Option<&'v str> {
@@ -295,41 +315,26 @@ impl Checker {
         let obj = self.object(value, "", "a schedule document", known)?;
 
         let campaign_id = self
-            .required(obj, "", "campaignId", "a UUID")
+            .required(obj, "", "campaignId", expect::CAMPAIGN_ID)
             .and_then(|v| self.uuid(v, "campaignId"));
         let schedule_id = obj
             .get("scheduleId")
             .and_then(|v| self.uuid(v, "scheduleId"));
         let timezone = self
-            .required(
-                obj,
-                "",
-                "timezone",
-                "an IANA time zone such as \"America/New_York\"",
-            )
+            .required(obj, "", "timezone", expect::TIMEZONE)
             .and_then(|v| self.string(v, "timezone", "an IANA time zone name"))
             .and_then(|name| self.zone_text(name));
         let directive = self
-            .required(
-                obj,
-                "",
-                "businessHoursDirective",
-                "STRICT, FLEXIBLE or IGNORE",
-            )
+            .required(obj, "", "businessHoursDirective", expect::DIRECTIVE)
             .and_then(|v| {
                 let s = self.string(v, "businessHoursDirective", "STRICT, FLEXIBLE or IGNORE")?;
                 self.directive_text(s)
             });
         let max_calls = self
-            .required(obj, "", "maxConcurrentCalls", "an integer from 1 to 500")
+            .required(obj, "", "maxConcurrentCalls", expect::MAX_CALLS)
             .and_then(|v| self.integer(v, "maxConcurrentCalls", 1, 500));
         let windows = self
-            .required(
-                obj,
-                "",
-                "timeWindows",
-                "a list of time windows (it may be empty)",
-            )
+            .required(obj, "", "timeWindows", expect::WINDOWS)
             .and_then(|v| self.windows(v));
         let compliance = match obj.get("compliance") {
             Some(v) => self.compliance(v),
@@ -433,17 +438,17 @@ impl Checker {
             &["dayOfWeek", "startTime", "endTime"],
         )?;
         let day = self
-            .required(obj, path, "dayOfWeek", "MONDAY..SUNDAY")
+            .required(obj, path, "dayOfWeek", expect::DAY)
             .and_then(|v| {
                 let at = join(path, "dayOfWeek");
                 let s = self.string(v, &at, "a day MONDAY..SUNDAY")?;
                 self.day_text(s, &|| at.clone())
             });
         let start = self
-            .required(obj, path, "startTime", "a time as HH:MM:SS")
+            .required(obj, path, "startTime", expect::TIME)
             .and_then(|v| self.time(v, &join(path, "startTime")));
         let end = self
-            .required(obj, path, "endTime", "a time as HH:MM:SS")
+            .required(obj, path, "endTime", expect::TIME)
             .and_then(|v| self.time(v, &join(path, "endTime")));
         self.window_parts(&|| path.to_owned(), day, start, end)
     }

@@ -38,6 +38,14 @@ const ZONES: &[&str] = &[
 const DIRECTIVES: &[&str] = &[r#""STRICT""#, r#""IGNORE""#, r#""strict""#, "1", "null"];
 const CALLS: &[&str] = &[
     "10",
+    "-0",
+    "1E2",
+    "5e-1",
+    "true",
+    "false",
+    r#""""#,
+    r#""ten""#,
+    "0.0",
     "1",
     "500",
     "0",
@@ -78,6 +86,9 @@ fn window() -> impl Strategy<Value = String> {
         1 => format!(r#"{{"dayOfWeek":{d},"startTime":{s},"endTime":{e},"note":1}}"#),
         2 => format!(r#"{{"dayOfWeek":{d},"startTime":{s},"endTime":{e},"endTime":{e}}}"#),
         3 => "\"MONDAY 09:00-17:00\"".to_owned(),
+        4 => format!(r#"{{"startTime":{s},"endTime":{e}}}"#),
+        5 => format!(r#"{{"dayOfWeek":{d},"endTime":{e}}}"#),
+        6 => "{}".to_owned(),
         _ => format!(r#"{{"endTime":{e},"dayOfWeek":{d},"startTime":{s}}}"#),
     })
 }
@@ -90,7 +101,7 @@ fn document() -> impl Strategy<Value = String> {
         value(DIRECTIVES),
         value(CALLS),
         prop::collection::vec(window(), 0..12),
-        0u8..24,
+        0u8..28,
     )
         .prop_map(
             |(campaign, schedule, zone, directive, calls, windows, shape)| {
@@ -112,6 +123,12 @@ fn document() -> impl Strategy<Value = String> {
                     }
                     3 => fields.push(r#""timezone":"Europe/London""#.into()),
                     4 => fields.reverse(),
+                    // Each field left out in turn (the fast reader takes missing fields).
+                    7..=11 => {
+                        let at = usize::from(shape - 7).min(fields.len() - 1);
+                        fields.remove(at);
+                    }
+                    12 => fields.clear(),
                     5 => return format!("[{{{}}}]", fields.join(",")),
                     6 => return format!("{{{}", fields.join(",")),
                     _ => {}

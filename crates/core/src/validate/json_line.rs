@@ -1,33 +1,41 @@
-//! A fast reader for JSON documents of the common shape: exactly the wire fields, each of the
-//! expected JSON type, strings without escapes. Such a document is read straight into
-//! borrowed fields (no tree, no copies) and checked by the same rules as the generic path.
-//! Anything else (a wrong type, an unknown, duplicate or missing field, `null`, a
-//! `compliance` table, an escaped string, bad JSON) is not this reader's business: it says
-//! so and the caller reads the document through the generic tree, which reports every
-//! problem. Both paths therefore give the same issues; `validate --jsonl` and `check --jsonl`
+//! A fast reader for JSON documents of the common shape: the wire fields (any of them may be
+//! missing), strings without escapes, `maxConcurrentCalls` any JSON scalar. Such a document
+//! is read straight into borrowed fields (no tree, no copies) and checked by the same rules,
+//! in the same order, as the generic path. Anything else (a wrong type elsewhere, an unknown
+//! or duplicate field, `null`, a `compliance` table, an escaped string, bad JSON) is not
+//! this reader's business: it says so and the caller reads the document through the
+//! generic tree, which reports every problem. Both paths therefore give the same issues; `validate --jsonl` and `check --jsonl`
 //! use this one for throughput.
 //!
 //! The reader is a small scanner rather than a serde derive: it accepts a subset of what
 //! `serde_json` accepts (compact or spaced JSON of exactly this shape) and refuses everything
 //! else, so whatever it reads, it reads as `serde_json` would, and refusing costs only time.
 
-use super::{Checker, Validation, join};
+use serde_json::Value;
+
+use super::{Checker, Validation, expect, join};
 use crate::model::{Compliance, Schedule};
 
 /// A document of the common shape, its fields borrowed from the text.
 struct Document<'a> {
-    campaign_id: &'a str,
+    campaign_id: Option<&'a str>,
     schedule_id: Option<&'a str>,
-    timezone: &'a str,
-    business_hours_directive: &'a str,
-    max_concurrent_calls: u64,
-    time_windows: Vec<Window<'a>>,
+    timezone: Option<&'a str>,
+    business_hours_directive: Option<&'a str>,
+    max_concurrent_calls: Option<Calls>,
+    time_windows: Option<Vec<Window<'a>>>,
+}
+
+/// `maxConcurrentCalls`: usually a plain count, else whatever scalar was written.
+enum Calls {
+    Count(u64),
+    Other(Value),
 }
 
 struct Window<'a> {
-    day_of_week: &'a str,
-    start_time: &'a str,
-    end_time: &'a str,
+    day_of_week: Option<&'a str>,
+    start_time: Option<&'a str>,
+    end_time: Option<&'a str>,
 }
 
 /// A cursor over the document's bytes. Every method returns `None` for anything outside the
@@ -114,13 +122,40 @@ impl<'a> Scanner<'a> {
             if rest.len() > n + 1
                 && rest[0] == b'"'
                 && rest[n + 1] == b'"'
-                && &rest[1..=n] == usual.as_bytes()
+                && same_bytes(&rest[1..=n], usual.as_bytes())
             {
                 self.at += n + 2;
                 return Some(usual);
             }
         }
         self.string()
+    }
+
+    /// `maxConcurrentCalls`: a count, or any other scalar (a string without escapes, a
+    /// number of any form, `true`, `false`, `null`) read as `serde_json` reads it, for the
+    /// generic check to judge.
+    fn calls(&mut self) -> Option<Calls> {
+        self.skip_space();
+        let start = self.at;
+        if let Some(n) = self.unsigned() {
+            return Some(Calls::Count(n));
+        }
+        self.at = start;
+        if self.peek()? == b'"' {
+            return Some(Calls::Other(Value::String(self.string()?.to_owned())));
+        }
+        let bytes = self.text.as_bytes();
+        while bytes
+            .get(self.at)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))
+        {
+            self.at += 1;
+        }
+        let token = &self.text[start..self.at];
+        match serde_json::from_str::<Value>(token).ok()? {
+            v @ (Value::Number(_) | Value::Bool(_) | Value::Null) => Some(Calls::Other(v)),
+            _ => None,
+        }
     }
 
     /// The members of an object: calls `member` with each key, after the `:`; the object's
@@ -167,9 +202,9 @@ impl<'a> Scanner<'a> {
             set_once(slot, s.string()?)
         })?;
         Some(Window {
-            day_of_week: day?,
-            start_time: start?,
-            end_time: end?,
+            day_of_week: day,
+            start_time: start,
+            end_time: end,
         })
     }
 
@@ -211,7 +246,7 @@ impl<'a> Scanner<'a> {
                 "scheduleId" => set_once(&mut schedule_id, s.string()?),
                 "timezone" => set_once(&mut timezone, s.string()?),
                 "businessHoursDirective" => set_once(&mut directive, s.string()?),
-                "maxConcurrentCalls" => set_once(&mut max_calls, s.unsigned()?),
+                "maxConcurrentCalls" => set_once(&mut max_calls, s.calls()?),
                 "timeWindows" => set_once(&mut windows, s.windows()?),
                 _ => None,
             },
@@ -221,12 +256,12 @@ impl<'a> Scanner<'a> {
             return None;
         }
         Some(Document {
-            campaign_id: campaign_id?,
+            campaign_id,
             schedule_id,
-            timezone: timezone?,
-            business_hours_directive: directive?,
-            max_concurrent_calls: max_calls?,
-            time_windows: windows?,
+            timezone,
+            business_hours_directive: directive,
+            max_concurrent_calls: max_calls,
+            time_windows: windows,
         })
     }
 }
@@ -250,6 +285,27 @@ fn special_bytes(w: u64) -> u64 {
     (control | quote | backslash) & HIGH
 }
 
+/// `a == b` for short slices of equal length, eight bytes at a time (the last eight
+/// overlapping), without the call to `memcmp` a slice comparison makes.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// Fills a field seen for the first time; a second occurrence is not the common shape.
 fn set_once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     slot.is_none().then(|| *slot = Some(value))
@@ -260,30 +316,28 @@ pub(super) fn validate(text: &str) -> Option<Validation> {
     let doc = Scanner { text, at: 0 }.document()?;
     let mut cx = Checker::default();
     // The same checks in the same order as `Checker::document`, so issues come out alike.
-    let campaign_id = cx.uuid_text(doc.campaign_id, "campaignId");
+    let campaign_id = match doc.campaign_id {
+        Some(s) => cx.uuid_text(s, "campaignId"),
+        None => cx.missing_field("campaignId", expect::CAMPAIGN_ID),
+    };
     let schedule_id = doc.schedule_id.and_then(|s| cx.uuid_text(s, "scheduleId"));
-    let timezone = cx.zone_text(doc.timezone);
-    let directive = cx.directive_text(doc.business_hours_directive);
-    let max_calls = cx.in_range(doc.max_concurrent_calls, "maxConcurrentCalls", 1, 500);
-    if doc.time_windows.is_empty() {
-        cx.empty_windows_warning();
-    }
-    let errors_before = cx.errors.len();
-    let parsed: Vec<_> = doc
-        .time_windows
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let at = || format!("timeWindows[{i}]");
-            let day = cx.day_text(w.day_of_week, &|| join(&at(), "dayOfWeek"));
-            let start = cx.time_text(w.start_time, &|| join(&at(), "startTime"));
-            let end = cx.time_text(w.end_time, &|| join(&at(), "endTime"));
-            cx.window_parts(&at, day, start, end)
-        })
-        .collect();
-    cx.day_rules(&parsed);
-    let windows =
-        (cx.errors.len() == errors_before).then(|| parsed.into_iter().flatten().collect());
+    let timezone = match doc.timezone {
+        Some(s) => cx.zone_text(s),
+        None => cx.missing_field("timezone", expect::TIMEZONE),
+    };
+    let directive = match doc.business_hours_directive {
+        Some(s) => cx.directive_text(s),
+        None => cx.missing_field("businessHoursDirective", expect::DIRECTIVE),
+    };
+    let max_calls = match doc.max_concurrent_calls {
+        Some(Calls::Count(n)) => cx.in_range(n, "maxConcurrentCalls", 1, 500),
+        Some(Calls::Other(v)) => cx.integer(&v, "maxConcurrentCalls", 1, 500),
+        None => cx.missing_field("maxConcurrentCalls", expect::MAX_CALLS),
+    };
+    let windows = match &doc.time_windows {
+        Some(list) => window_list(&mut cx, list),
+        None => cx.missing_field("timeWindows", expect::WINDOWS),
+    };
     let schedule = (|| {
         Some(Schedule {
             campaign_id: campaign_id?,
@@ -297,10 +351,40 @@ pub(super) fn validate(text: &str) -> Option<Validation> {
     })();
     Some(Validation {
         schedule: if cx.errors.is_empty() { schedule } else { None },
-        campaign_id: Some(doc.campaign_id.to_owned()),
+        campaign_id: doc.campaign_id.map(str::to_owned),
         errors: cx.errors,
         warnings: cx.warnings,
     })
+}
+
+/// The windows, checked as `Checker::windows` checks them.
+fn window_list(cx: &mut Checker, list: &[Window<'_>]) -> Option<Vec<crate::model::TimeWindow>> {
+    if list.is_empty() {
+        cx.empty_windows_warning();
+    }
+    let errors_before = cx.errors.len();
+    let parsed: Vec<_> = list
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let at = || format!("timeWindows[{i}]");
+            let day = match w.day_of_week {
+                Some(s) => cx.day_text(s, &|| join(&at(), "dayOfWeek")),
+                None => cx.missing_field(&join(&at(), "dayOfWeek"), expect::DAY),
+            };
+            let start = match w.start_time {
+                Some(s) => cx.time_text(s, &|| join(&at(), "startTime")),
+                None => cx.missing_field(&join(&at(), "startTime"), expect::TIME),
+            };
+            let end = match w.end_time {
+                Some(s) => cx.time_text(s, &|| join(&at(), "endTime")),
+                None => cx.missing_field(&join(&at(), "endTime"), expect::TIME),
+            };
+            cx.window_parts(&at, day, start, end)
+        })
+        .collect();
+    cx.day_rules(&parsed);
+    (cx.errors.len() == errors_before).then(|| parsed.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
@@ -327,6 +411,69 @@ mod tests {
         for &b in &plain {
             assert_eq!(special_bytes(u64::from_le_bytes([b; 8])), 0, "{b}");
         }
+    }
+
+    /// Missing fields and odd counts stay on the fast path (the equivalence tests hold it
+    /// to the generic reader's issues).
+    #[test]
+    fn missing_fields_and_any_scalar_count_are_read_fast() {
+        let docs = [
+            r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"UTC","maxConcurrentCalls":10,"timeWindows":[]}"#,
+            r#"{"timezone":"UTC","businessHoursDirective":"STRICT","maxConcurrentCalls":-5,"timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00"}]}"#,
+            r#"{"maxConcurrentCalls":12.5}"#,
+            r#"{"maxConcurrentCalls":"12"}"#,
+            r#"{"maxConcurrentCalls":null}"#,
+            "{}",
+        ];
+        for doc in docs {
+            let v = validate(doc).unwrap_or_else(|| panic!("not read fast: {doc}"));
+            assert!(!v.errors.is_empty(), "{doc}");
+        }
+        let missing = validate(docs[5]).unwrap();
+        let paths: Vec<&str> = missing.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "campaignId",
+                "timezone",
+                "businessHoursDirective",
+                "maxConcurrentCalls",
+                "timeWindows"
+            ]
+        );
+        for refused in [
+            r#"{"maxConcurrentCalls":01}"#,
+            r#"{"maxConcurrentCalls":[1]}"#,
+            r#"{"x":1}"#,
+        ] {
+            assert!(validate(refused).is_none(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let words = [
+            "",
+            "a",
+            "dayOfWeek",
+            "startTime",
+            "endTime",
+            "campaignId",
+            "timezone",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b, "{a} {b}");
+            }
+            // One byte changed anywhere is seen.
+            for i in 0..a.len() {
+                let mut c = a.as_bytes().to_vec();
+                c[i] ^= 0x20;
+                assert!(!same_bytes(a.as_bytes(), &c), "{a} at {i}");
+            }
+        }
+        let long = b"businessHoursDirective";
+        assert!(same_bytes(long, long));
     }
 
     #[test]
