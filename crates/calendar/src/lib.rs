@@ -118,7 +118,7 @@ pub fn write_calendar_with_summary(
 }
 
 fn is_utc(s: &Schedule) -> bool {
-    s.timezone.canonical == "Etc/UTC"
+    &*s.timezone.canonical == "Etc/UTC"
 }
 
 /// The instant of a date's midnight in `tz` (gap: moved forward).

@@ -23,7 +23,7 @@
 use std::collections::HashMap;
 
 /// Maps keyed by zone and state names, looked up for every document checked: a fast hash.
-type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
+type NameMap<V> = HashMap<Arc<str>, V, foldhash::fast::FixedState>;
 use std::sync::{Arc, RwLock};
 
 use cxsched_core::expand::resolve;
@@ -93,7 +93,10 @@ impl Horizon {
         let mut state_rules: NameMap<Vec<u16>> = NameMap::default();
         for (i, rule) in pack.rules.iter().enumerate() {
             if let Some(state) = &rule.state {
-                state_rules.entry(state.clone()).or_default().push(i as u16);
+                state_rules
+                    .entry(state.as_str().into())
+                    .or_default()
+                    .push(i as u16);
             }
         }
         Horizon {
@@ -120,8 +123,8 @@ impl Horizon {
             .plans
             .read()
             .expect("not poisoned")
-            .get(&campaign.canonical)
-            .and_then(|of_campaign| of_campaign.get(&recipient.canonical))
+            .get(&*campaign.canonical)
+            .and_then(|of_campaign| of_campaign.get(&*recipient.canonical))
         {
             return Arc::clone(p);
         }
@@ -156,14 +159,14 @@ impl Horizon {
 }
 
 /// The value under `name`, made by `make` and kept the first time it is asked for.
-fn cached<V: Clone>(map: &RwLock<NameMap<V>>, name: &str, make: impl FnOnce() -> V) -> V {
+fn cached<V: Clone>(map: &RwLock<NameMap<V>>, name: &Arc<str>, make: impl FnOnce() -> V) -> V {
     if let Some(v) = map.read().expect("not poisoned").get(name) {
         return v.clone();
     }
     let v = make();
     map.write()
         .expect("not poisoned")
-        .entry(name.to_owned())
+        .entry(Arc::clone(name))
         .or_insert(v)
         .clone()
 }
@@ -267,7 +270,7 @@ pub fn check(
     let mut zone_of: Vec<usize> = Vec::with_capacity(targets.len());
     let (mut keys, mut moved) = (Vec::new(), Vec::new());
     for target in targets {
-        let name = target.zone.canonical.as_str();
+        let name = &*target.zone.canonical;
         if let Some(zi) = per_zone.iter().position(|z| z.name == name) {
             zone_of.push(zi);
             continue;

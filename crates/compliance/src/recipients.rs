@@ -226,7 +226,7 @@ pub fn resolve(
     let mut found: Found = BTreeMap::new();
     fn add(found: &mut Found, z: Zone, state: Option<String>, basis: String) {
         let e = found
-            .entry((z.canonical.clone(), state))
+            .entry((z.canonical.to_string(), state))
             .or_insert_with(|| (z, Vec::new()));
         if !e.1.contains(&basis) {
             e.1.push(basis);
@@ -353,7 +353,7 @@ fn campaign_zone_assumed(campaign_zone: &Zone) -> Resolution {
         presumptions: vec![
             [
                 "no recipients given: recipients presumed to be in the campaign's zone, ",
-                campaign_zone.canonical.as_str(),
+                &campaign_zone.canonical,
                 ", with no state (federal rules only)",
             ]
             .concat(),
@@ -452,7 +452,7 @@ mod tests {
         let got: Vec<(String, Option<String>)> = r
             .targets
             .iter()
-            .map(|t| (t.zone.canonical.clone(), t.state.clone()))
+            .map(|t| (t.zone.canonical.to_string(), t.state.clone()))
             .collect();
         assert_eq!(
             got,
@@ -469,7 +469,7 @@ mod tests {
     fn nothing_given_assumes_the_campaign_zone() {
         let r = resolve(&RecipientInput::default(), &ny(), AreaCodeTable::embedded()).unwrap();
         assert_eq!(r.targets.len(), 1);
-        assert_eq!(r.targets[0].zone.canonical, "America/New_York");
+        assert_eq!(&*r.targets[0].zone.canonical, "America/New_York");
         assert_eq!(r.targets[0].state, None);
         assert!(r.presumptions[0].contains("presumed to be in the campaign's zone"));
     }

@@ -340,7 +340,7 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         rule: rule.map(|r| r.id.clone()),
         window: window.map(|(i, _)| i),
         day_of_week: window.map(|(_, w)| weekday_name(w.day)),
-        recipient_zone: target.map(|t| t.zone.canonical.clone()),
+        recipient_zone: target.map(|t| t.zone.canonical.to_string()),
         state: target.and_then(|t| t.state.clone()),
         first_date: date_string(f.first),
         last_date: date_string(f.last),

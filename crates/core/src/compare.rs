@@ -69,7 +69,7 @@ pub fn changes_from_empty(desired: &Schedule) -> Vec<Change> {
         desired,
     };
     let mut out = vec![
-        field("timezone", desired.timezone.name.clone()),
+        field("timezone", desired.timezone.name.to_string()),
         field("businessHoursDirective", desired.directive.as_str().into()),
         field(
             "maxConcurrentCalls",
@@ -91,8 +91,8 @@ pub fn changes(desired: &Schedule, live: &Schedule) -> Vec<Change> {
     if desired.timezone.canonical != live.timezone.canonical {
         out.push(Change::Field {
             field: "timezone",
-            live: live.timezone.name.clone(),
-            desired: desired.timezone.name.clone(),
+            live: live.timezone.name.to_string(),
+            desired: desired.timezone.name.to_string(),
         });
     }
     if desired.directive != live.directive {

@@ -170,7 +170,7 @@ impl Schedule {
         if let Some(id) = self.schedule_id {
             body.insert("scheduleId".into(), id.to_string().into());
         }
-        body.insert("timezone".into(), self.timezone.name.clone().into());
+        body.insert("timezone".into(), (*self.timezone.name).into());
         body.insert(
             "businessHoursDirective".into(),
             self.directive.as_str().into(),

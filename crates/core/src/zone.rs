@@ -8,17 +8,18 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 
 /// A resolved time zone: the name as written, its canonical name and its rules.
 #[derive(Clone, Debug)]
 pub struct Zone {
-    /// The name as the document wrote it (and as it is sent to the API).
-    pub name: String,
+    /// The name as the document wrote it (and as it is sent to the API). Shared, not
+    /// copied: every document of a batch in a zone holds the same name.
+    pub name: Arc<str>,
     /// The canonical tz database name (a link resolved to its target).
-    pub canonical: String,
+    pub canonical: Arc<str>,
     /// The zone's rules, from the bundled tz database.
     pub tz: TimeZone,
 }
@@ -230,13 +231,13 @@ mod tests {
     #[test]
     fn accepts_places_utc_and_links() {
         assert_eq!(
-            resolve("America/New_York").unwrap().zone.canonical,
+            &*resolve("America/New_York").unwrap().zone.canonical,
             "America/New_York"
         );
         assert!(resolve("UTC").unwrap().warning.is_none());
         assert!(resolve("Etc/UTC").is_ok());
         let r = resolve("US/Eastern").unwrap();
-        assert_eq!(r.zone.canonical, "America/New_York");
+        assert_eq!(&*r.zone.canonical, "America/New_York");
         assert!(r.warning.unwrap().contains("America/New_York"));
     }
 

@@ -326,7 +326,7 @@ async fn write_one(
             if let Some(outbox) = &sinks.outbox {
                 let event = Event {
                     campaign_id: desired.campaign_id.to_string(),
-                    timezone: desired.timezone.name.clone(),
+                    timezone: desired.timezone.name.to_string(),
                     windows: body["timeWindows"].clone(),
                     directive: desired.directive.as_str().to_owned(),
                     timestamp: jiff::Timestamp::now(),
