@@ -312,6 +312,32 @@ fn escape_bits(w: u64) -> u64 {
     (control | quote | backslash) & HIGH
 }
 
+/// Where the first byte that needs escaping is: eight bytes at a time, the last eight
+/// overlapping those before (already known plain, so the first byte marked is a real one).
+fn first_to_escape(bytes: &[u8]) -> Option<usize> {
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.iter().position(|&b| ESCAPE[b as usize] != 0);
+    }
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let at_bit = |base: usize, bits: u64| base + (bits.trailing_zeros() / 8) as usize;
+    let mut i = 0;
+    while i + 8 <= n {
+        let bits = escape_bits(word(i));
+        if bits != 0 {
+            return Some(at_bit(i, bits));
+        }
+        i += 8;
+    }
+    if i < n {
+        let bits = escape_bits(word(n - 8));
+        if bits != 0 {
+            return Some(at_bit(n - 8, bits));
+        }
+    }
+    None
+}
+
 /// True when none of the 16 bytes of `chunk` needs escaping: two words tested at once.
 fn plain16(chunk: &[u8]) -> bool {
     let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
@@ -325,8 +351,13 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
+    // Most strings need no escape at all: found out in one pass, then copied whole.
+    let Some(mut i) = first_to_escape(bytes) else {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    };
     let mut start = 0;
-    let mut i = 0;
     while i < bytes.len() {
         // Skip 16, then 8 plain bytes at a time; look closer only where something needs
         // escaping.
@@ -494,5 +525,21 @@ mod tests {
         let counts = render_in_order(&[] as &[u8], &mut out, |_, _| (1, 1)).unwrap();
         assert_eq!(counts, (0, 0));
         assert!(out.is_empty());
+    }
+
+    /// The first byte to escape is found wherever it is, in strings of every length.
+    #[test]
+    fn the_first_byte_to_escape_is_found_in_any_position() {
+        for len in 0..40 {
+            let plain = "é".repeat(len / 2) + &"a".repeat(len % 2);
+            assert_eq!(first_to_escape(plain.as_bytes()), None, "{plain:?}");
+            for at in 0..plain.len() {
+                for special in [b'"', b'\\', 0x01, 0x1f, b'\n'] {
+                    let mut bytes = plain.as_bytes().to_vec();
+                    bytes[at] = special;
+                    assert_eq!(first_to_escape(&bytes), Some(at), "{bytes:?}");
+                }
+            }
+        }
     }
 }
