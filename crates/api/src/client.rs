@@ -26,6 +26,9 @@ pub(crate) struct Answer {
     /// HTTP attempts made (token requests not counted).
     pub attempts: u32,
     pub latency: Duration,
+    /// An earlier attempt got no answer (connection lost or timed out): the server may have
+    /// carried it out.
+    pub unanswered: bool,
 }
 
 impl Answer {
@@ -278,6 +281,7 @@ impl Client {
         let mut attempts = 0u32;
         let mut refreshes = 0u32;
         let mut last: Option<(Transient, Option<u16>, String)> = None;
+        let mut unanswered = false;
         loop {
             if let Err(wait) = self.inner.limiter.acquire(deadline).await {
                 let why = format!(
@@ -370,6 +374,7 @@ impl Client {
                                 body,
                                 attempts,
                                 latency: started.elapsed(),
+                                unanswered,
                             });
                         }
                     }
@@ -379,6 +384,7 @@ impl Client {
                     detail: describe(&e),
                 },
             };
+            unanswered |= matches!(transient, Transient::Connection { .. } | Transient::Timeout);
             if !matches!(
                 transient,
                 Transient::RateLimited { .. } | Transient::ServerError { .. }

@@ -72,6 +72,8 @@ struct Inner {
     conflict: Option<Conflict>,
     attempts: u32,
     elapsed: Option<Duration>,
+    /// An earlier attempt of the request got no answer (see [`ApiError::earlier_attempt_unanswered`]).
+    unanswered: bool,
 }
 
 impl ApiError {
@@ -91,6 +93,7 @@ impl ApiError {
                 conflict: None,
                 attempts: 0,
                 elapsed: None,
+                unanswered: false,
             }),
         }
     }
@@ -121,6 +124,18 @@ impl ApiError {
         self.inner.attempts = attempts;
         self.inner.elapsed = Some(elapsed);
         self
+    }
+
+    pub(crate) fn with_unanswered(mut self, unanswered: bool) -> ApiError {
+        self.inner.unanswered = unanswered;
+        self
+    }
+
+    /// True when an attempt before the one refused got no answer (connection lost or timed
+    /// out), so the server may have carried that attempt out: a stale ETag after it can be
+    /// our own write.
+    pub fn earlier_attempt_unanswered(&self) -> bool {
+        self.inner.unanswered
     }
 
     pub fn kind(&self) -> ErrorKind {

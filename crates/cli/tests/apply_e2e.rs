@@ -270,6 +270,54 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
     assert_eq!(puts(&emu), puts_before, "the second apply must not write");
 }
 
+/// A write carried out whose answer never arrives (the connection closes after the server
+/// applied it): apply finds on re-reading that the live schedule is the one it meant to
+/// write, reports it written once, records it once, and the next apply writes nothing.
+#[test]
+fn writes_whose_answers_are_lost_count_once_and_converge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 24;
+    write_docs(&tmp.path().join("schedules"), n);
+    let emu = Emulator::start(&[
+        "--accept-any-campaign",
+        "--fault-rate",
+        "0.4",
+        "--fault-kinds",
+        "lost",
+        "--seed",
+        "7",
+    ]);
+    let out = apply(&emu, tmp.path(), &[]);
+    assert_ok(&out);
+    let st = statuses(&out);
+    assert_eq!(st.len(), n);
+    assert!(st.iter().all(|(_, s)| s == "written"), "{st:?}");
+    let (_, log) = emu.request("GET", "/_emulator/requests", None);
+    let lost_puts = serde_json::from_str::<Value>(&log).unwrap()["requests"]
+        .as_array()
+        .map_or(0, |l| {
+            l.iter()
+                .filter(|e| e["method"] == "PUT" && e["fault"] == "lost")
+                .count()
+        });
+    assert!(lost_puts > 0, "the fault never hit a write: {log}");
+    let writes = audit_entries(tmp.path())
+        .iter()
+        .filter(|e| e["action"] == "apply.write" && e["outcome"] == "ok")
+        .count();
+    assert_eq!(writes, n, "one audited write per campaign");
+    let puts_before = puts(&emu);
+    let again = apply(&emu, tmp.path(), &[]);
+    assert_ok(&again);
+    assert!(
+        statuses(&again).iter().all(|(_, s)| s == "unchanged"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    assert_eq!(puts(&emu), puts_before, "the second apply must not write");
+    verify_audit(&emu, tmp.path());
+}
+
 /// SIGKILL in the middle of an apply, then apply again: it converges, and every audit entry
 /// written before the kill is still there and the chain verifies.
 #[test]

@@ -123,10 +123,21 @@ pub enum FaultKind {
     Drop,
     /// Wait [`Faults::slow`] before answering normally.
     Slow,
+    /// Carry the request out, then close the connection without answering: a write that
+    /// happened although its client never heard so. Not among the default kinds.
+    Lost,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 3] = [FaultKind::ServerError, FaultKind::Drop, FaultKind::Slow];
+    pub const ALL: [FaultKind; 4] = [
+        FaultKind::ServerError,
+        FaultKind::Drop,
+        FaultKind::Slow,
+        FaultKind::Lost,
+    ];
+
+    /// The kinds drawn from unless told otherwise (those the contract names).
+    pub const DEFAULT: [FaultKind; 3] = [FaultKind::ServerError, FaultKind::Drop, FaultKind::Slow];
 
     /// The name used on the command line and in the request log.
     pub fn as_str(self) -> &'static str {
@@ -134,6 +145,7 @@ impl FaultKind {
             FaultKind::ServerError => "5xx",
             FaultKind::Drop => "drop",
             FaultKind::Slow => "slow",
+            FaultKind::Lost => "lost",
         }
     }
 }
@@ -147,7 +159,7 @@ impl FromStr for FaultKind {
             .find(|k| k.as_str() == s)
             .ok_or_else(|| {
                 EmulatorError::Config(format!(
-                    "expected a fault kind of 5xx, drop or slow, found {s:?}"
+                    "expected a fault kind of 5xx, drop, slow or lost, found {s:?}"
                 ))
             })
     }
@@ -168,7 +180,7 @@ impl Default for Faults {
     fn default() -> Faults {
         Faults {
             rate: 0.0,
-            kinds: FaultKind::ALL.to_vec(),
+            kinds: FaultKind::DEFAULT.to_vec(),
             slow: Duration::from_secs(3),
         }
     }

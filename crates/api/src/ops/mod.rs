@@ -51,7 +51,8 @@ pub(crate) fn refusal(doing: &str, answer: &Answer) -> ApiError {
     };
     let mut err = ApiError::new(kind, doing, message)
         .with_status(answer.status, &answer.body)
-        .with_attempts(answer.attempts, answer.latency);
+        .with_attempts(answer.attempts, answer.latency)
+        .with_unanswered(answer.unanswered);
     if answer.status == 422 {
         err = err.with_field_errors(field_errors(answer));
     }

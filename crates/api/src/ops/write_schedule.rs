@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use cxsched_core::Schedule;
 use cxsched_core::compare::same_schedule;
+use serde_json::Value;
 
 use super::get_schedule::Live;
 use crate::client::Client;
@@ -25,6 +26,9 @@ pub enum WriteOutcome {
         /// HTTP attempts of the whole operation (reads included).
         attempts: u32,
         latency: Duration,
+        /// The write's answer was lost (the connection closed after sending it); the stale
+        /// ETag of the retry and a re-read showing the desired schedule confirm it landed.
+        answer_lost: bool,
     },
     /// The live schedule already was the desired one; nothing was written.
     AlreadyInPlace {
@@ -82,6 +86,7 @@ impl Client {
                         schedule_id: w.schedule_id,
                         attempts: attempts + w.attempts,
                         latency: latency + w.latency,
+                        answer_lost: false,
                     });
                 }
                 Err(e) if e.kind() == ErrorKind::StaleEtag => {
@@ -89,6 +94,21 @@ impl Client {
                     let now = self.get_schedule(id).await?;
                     attempts += now.attempts;
                     latency += now.latency;
+                    if e.earlier_attempt_unanswered() && is_desired(desired, &now) {
+                        // Our own write, whose answer was lost: written, not "already there".
+                        return Ok(WriteOutcome::Written {
+                            etag_before: base.etag,
+                            etag_after: now.etag,
+                            schedule_id: now
+                                .body
+                                .get("scheduleId")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned),
+                            attempts,
+                            latency,
+                            answer_lost: true,
+                        });
+                    }
                     if is_desired(desired, &now) {
                         return Ok(WriteOutcome::AlreadyInPlace {
                             etag: now.etag,

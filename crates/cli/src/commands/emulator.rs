@@ -44,7 +44,8 @@ pub struct Args {
     /// Share of API requests answered with a fault (5xx, dropped connection, slow answer), 0..1.
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fault_rate: f64,
-    /// The fault kinds drawn from, comma-separated.
+    /// The fault kinds drawn from, comma-separated: 5xx, drop (closed unanswered), slow, and
+    /// lost (carried out, then closed unanswered: a write its client never hears of).
     #[arg(long, value_name = "KINDS", value_delimiter = ',', default_value = "5xx,drop,slow", value_parser = parse_fault)]
     pub fault_kinds: Vec<FaultKind>,
     /// How long a slow answer waits, in milliseconds.

@@ -319,9 +319,21 @@ async fn write_one(
     audit.latency_ms = Some(latency_ms);
     result.latency_ms = Some(latency_ms);
     match outcome {
-        Ok(WriteOutcome::Written { etag_after, .. }) => {
+        Ok(WriteOutcome::Written {
+            etag_after,
+            answer_lost,
+            ..
+        }) => {
             audit.etag_after = Some(etag_after.clone());
             result.etag_after = Some(etag_after.clone());
+            if answer_lost {
+                audit.details = serde_json::json!({ "answerLost": true, "confirmedBy": "re-read" });
+                result.message = Some(
+                    "the answer to the write was lost; re-reading found the desired schedule in \
+                     place"
+                        .into(),
+                );
+            }
             sinks.record(audit, settings);
             if let Some(outbox) = &sinks.outbox {
                 let event = Event {

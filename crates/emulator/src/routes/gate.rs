@@ -85,12 +85,17 @@ async fn api(state: &EmulatorState, req: Request, next: Next) -> (Response, Opti
             return (resp, Some(FaultKind::Drop.as_str()));
         }
         Some(FaultKind::Slow) => tokio::time::sleep(config.faults.slow).await,
-        None => {}
+        Some(FaultKind::Lost) | None => {}
     }
     if !config.latency.is_zero() {
         tokio::time::sleep(config.latency).await;
     }
-    (next.run(req).await, fault.map(FaultKind::as_str))
+    let mut resp = next.run(req).await;
+    if fault == Some(FaultKind::Lost) {
+        // Done, but the answer never leaves.
+        resp.extensions_mut().insert(DropConnection);
+    }
+    (resp, fault.map(FaultKind::as_str))
 }
 
 fn too_many_requests(wait: Duration, style: RetryAfterStyle) -> Response {
