@@ -96,6 +96,22 @@ impl<'a> Scanner<'a> {
         self.text.get(start..end)
     }
 
+    /// A string value that is usually eight bytes long (a time of day): taken whole when it
+    /// is, scanned as any string when not.
+    fn short_string(&mut self) -> Option<&'a str> {
+        self.skip_space();
+        let rest = &self.text.as_bytes()[self.at..];
+        if let Some(&[b'"', ref inner @ .., b'"']) = rest.get(..10)
+            && special_bytes(u64::from_le_bytes(inner.try_into().expect("8"))) == 0
+        {
+            // Both quotes are ASCII, so both ends are character boundaries.
+            let s = self.text.get(self.at + 1..self.at + 9)?;
+            self.at += 10;
+            return Some(s);
+        }
+        self.string()
+    }
+
     /// A non-negative integer as `serde_json` reads one into a `u64`: no sign, no leading
     /// zero, no fraction or exponent, no overflow.
     fn unsigned(&mut self) -> Option<u64> {
@@ -192,14 +208,11 @@ impl<'a> Scanner<'a> {
 
     fn window(&mut self) -> Option<Window<'a>> {
         let (mut day, mut start, mut end) = (None, None, None);
-        self.object(&["dayOfWeek", "startTime", "endTime"], |s, key| {
-            let slot = match key {
-                "dayOfWeek" => &mut day,
-                "startTime" => &mut start,
-                "endTime" => &mut end,
-                _ => return None,
-            };
-            set_once(slot, s.string()?)
+        self.object(&["dayOfWeek", "startTime", "endTime"], |s, key| match key {
+            "dayOfWeek" => set_once(&mut day, s.string()?),
+            "startTime" => set_once(&mut start, s.short_string()?),
+            "endTime" => set_once(&mut end, s.short_string()?),
+            _ => None,
         })?;
         Some(Window {
             day_of_week: day,
