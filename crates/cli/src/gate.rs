@@ -61,7 +61,7 @@ pub fn compliance_errors(doc: &Desired, now: Timestamp) -> Vec<String> {
     let resolution = match cxsched_compliance::recipients::resolve(
         &input,
         &schedule.timezone,
-        AreaCodeTable::embedded(),
+        AreaCodeTable::embedded,
     ) {
         Ok(r) => r,
         Err(problems) => return problems,

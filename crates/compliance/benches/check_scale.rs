@@ -114,7 +114,7 @@ fn main() {
         states: &states,
         phone_numbers: None,
     };
-    let targets = resolve(&input, &schedules[0].timezone, table)
+    let targets = resolve(&input, &schedules[0].timezone, || table)
         .expect("table resolves")
         .targets;
 

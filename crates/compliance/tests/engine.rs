@@ -162,7 +162,7 @@ fn targets(
         states: &states,
         phone_numbers: None,
     };
-    resolve(&input, &campaign.timezone, AreaCodeTable::embedded())
+    resolve(&input, &campaign.timezone, AreaCodeTable::embedded)
         .unwrap()
         .targets
 }

@@ -64,7 +64,6 @@ struct Setup {
     ruleset: String,
     /// True when the pack came from `--rules` (then any `ruleset` name is accepted).
     custom_pack: bool,
-    table: &'static AreaCodeTable,
     /// Horizons by (from, days), shared across documents and threads.
     horizons: Mutex<HashMap<(Date, u32), Arc<Horizon>>>,
     /// The flag phone-number file, read once: (name, text).
@@ -97,6 +96,22 @@ impl Horizons {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.jsonl {
+        // The rule pack is read while the file is.
+        let (setup, text) = rayon::join(|| setup(&args), || input::read_jsonl(path));
+        let setup = setup?;
+        return run_jsonl(path, &text?, &args, &setup, globals);
+    }
+    let setup = setup(&args)?;
+    if args.files.is_empty() {
+        return Err(UsageError("nothing to check: give FILE… or --jsonl FILE".into()).into());
+    }
+    run_files(&args, &setup, globals)
+}
+
+/// What every document's check shares: the rule pack, its JSON pieces, the horizons, the
+/// phone numbers given by flag.
+fn setup(args: &Args) -> anyhow::Result<Setup> {
     let (pack, custom_pack) = match &args.rules {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -137,22 +152,19 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         .key("disclaimer")
         .str(&pack.disclaimer)
         .raw(b"}\n");
-    let setup = Setup {
+    Ok(Setup {
         ruleset,
         ruleset_json,
         disclaimer_json,
         pack,
         custom_pack,
-        table: AreaCodeTable::embedded(),
         horizons: Mutex::new(HashMap::new()),
         flag_numbers,
-    };
-    if let Some(path) = &args.jsonl {
-        return run_jsonl(path, &args, &setup, globals);
-    }
-    if args.files.is_empty() {
-        return Err(UsageError("nothing to check: give FILE… or --jsonl FILE".into()).into());
-    }
+    })
+}
+
+/// Every document given as a file, in order.
+fn run_files(args: &Args, setup: &Setup, globals: &Globals) -> anyhow::Result<Outcome> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0usize;
     let mut total = 0usize;
@@ -164,8 +176,8 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         let ok = one(
             &mut text,
             &mut horizons,
-            &setup,
-            &args,
+            setup,
+            args,
             &loaded.source,
             None,
             &loaded.base_dir,
@@ -183,12 +195,12 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 /// `check --jsonl FILE`: every line is a document, reported in line order.
 fn run_jsonl(
     path: &Path,
+    text: &[u8],
     args: &Args,
     setup: &Setup,
     globals: &Globals,
 ) -> anyhow::Result<Outcome> {
-    let text = input::read_jsonl(path)?;
-    let pieces = input::jsonl_pieces(path, &text)?;
+    let pieces = input::jsonl_pieces(path, text)?;
     let name = path.display().to_string();
     let cwd = PathBuf::from(".");
     let mut out = output::raw_stdout()?;
@@ -349,14 +361,16 @@ fn prepare<'h>(
     } else {
         "compliance.recipients"
     };
-    let resolution =
-        cxsched_compliance::recipients::resolve(&input, &schedule.timezone, setup.table).map_err(
-            |errs| {
-                errs.into_iter()
-                    .map(|m| (at.to_string(), m))
-                    .collect::<Vec<_>>()
-            },
-        )?;
+    let resolution = cxsched_compliance::recipients::resolve(
+        &input,
+        &schedule.timezone,
+        AreaCodeTable::embedded,
+    )
+    .map_err(|errs| {
+        errs.into_iter()
+            .map(|m| (at.to_string(), m))
+            .collect::<Vec<_>>()
+    })?;
     Ok(Prepared {
         horizon: horizons.get(setup, from, days),
         purpose,
