@@ -86,6 +86,17 @@ struct InOrder<'w, W> {
     held_back_limit: usize,
 }
 
+/// Ends the work of every worker when dropped, which happens only while unwinding.
+struct StopOnPanic<'a, 'w, W: Write>(&'a InOrder<'w, W>);
+
+impl<W: Write> Drop for StopOnPanic<'_, '_, W> {
+    fn drop(&mut self) {
+        let mut st = self.0.lock();
+        st.error = Some(std::io::Error::other("a report could not be rendered"));
+        self.0.room.notify_all();
+    }
+}
+
 #[derive(Default)]
 struct OrderState {
     /// The chunk whose buffer is written next.
@@ -126,7 +137,14 @@ impl<W: Write> InOrder<'_, W> {
                 return;
             };
             buffer.clear();
-            let (documents, failed) = render(&mut buffer, chunk);
+            let (documents, failed) = {
+                // Should rendering panic, the others must not wait for this chunk forever:
+                // the guard stops the work, and the scope then passes the panic on.
+                let guard = StopOnPanic(self);
+                let counts = render(&mut buffer, chunk);
+                std::mem::forget(guard);
+                counts
+            };
             let mut st = self.lock();
             st.documents += documents;
             st.failed += failed;
@@ -541,5 +559,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A chunk whose rendering panics ends the run with that panic, however many chunks are
+    /// waiting behind it: no worker is left waiting for it.
+    #[test]
+    fn a_panic_while_rendering_is_passed_on_not_a_hang() {
+        let chunks: Vec<usize> = (0..1000).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            let mut out = Vec::new();
+            render_in_order(&chunks, &mut out, |buf, &i| {
+                assert!(i != 3, "rendering chunk 3 failed");
+                std::thread::sleep(std::time::Duration::from_micros(50));
+                buf.push(b'x');
+                (1, 0)
+            })
+        });
+        assert!(outcome.is_err());
     }
 }
