@@ -248,11 +248,22 @@ impl Session {
             .map(|r| (r.id.clone(), r.state.as_str().to_owned()))
             .collect();
         let report = cxsched_webhooks::http_client()
-            .map_err(|e| e.to_string())
+            .map_err(|e| format!("delivery did not run: {e}"))
             .and_then(|http| {
-                self.runtime
-                    .block_on(outbox.deliver_pending(&http, url, secret, wait))
-                    .map_err(|e| e.to_string())
+                self.runtime.block_on(async {
+                    // Ctrl-C cuts the wait short: what is not delivered stays in the outbox.
+                    let mut stop = StopSignal::install();
+                    tokio::select! {
+                        r = outbox.deliver_pending(&http, url, secret, wait) => {
+                            r.map_err(|e| format!("delivery did not run: {e}"))
+                        }
+                        () = stop.wait() => Err(format!(
+                            "delivery interrupted; undelivered events stay in {} (deliver them \
+                             with `cxsched webhooks flush`)",
+                            outbox.dir().display()
+                        )),
+                    }
+                })
             });
         for r in outbox.list().unwrap_or_default() {
             let state = r.state.as_str();
@@ -272,7 +283,7 @@ impl Session {
                 r.pending,
                 outbox.dir().display()
             ),
-            Err(e) => format!("webhooks: delivery did not run: {e}"),
+            Err(e) => format!("webhooks: {e}"),
         }
     }
 }

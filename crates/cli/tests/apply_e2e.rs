@@ -596,3 +596,78 @@ fn a_webhook_receiver_that_is_down_leaves_the_writes_and_queues_the_events() {
     assert_eq!(report["pending"], 3, "{report}");
     assert_eq!(puts(&emu), 3);
 }
+
+/// Ctrl-C while apply waits for a webhook receiver that never answers cuts the wait short:
+/// the writes stand, the events stay in the outbox, and the run ends at once.
+#[test]
+fn an_interrupt_cuts_the_webhook_wait_short_and_keeps_the_events() {
+    use std::io::Read;
+    let tmp = tempfile::tempdir().unwrap();
+    write_docs(&tmp.path().join("schedules"), 2);
+    let emu = Emulator::start(&["--accept-any-campaign"]);
+    // A receiver that takes connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hooks = format!("http://{}/hooks", silent.local_addr().unwrap());
+    let (reached, connected) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming().flatten() {
+            held.push(conn);
+            let _ = reached.send(());
+        }
+    });
+    let mut child = cxsched(tmp.path())
+        .args(["apply", "schedules", "--yes", "--webhook-wait-secs", "300"])
+        .envs(emu.env())
+        .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
+        .env("WEBHOOK_URL", &hooks)
+        .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Delivery has begun once the receiver is reached.
+    connected
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the receiver was never reached");
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Well short of the 300 s wait; the bound only keeps a regression from hanging the suite.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "apply kept waiting");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut text = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{text}");
+    assert!(text.contains("2 written"), "{text}");
+    assert!(text.contains("delivery interrupted"), "{text}");
+    let status = cxsched(tmp.path())
+        .args(["webhooks", "status", "--output", "json"])
+        .env("WEBHOOK_URL", &hooks)
+        .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(report["pending"], 2, "{report}");
+}
