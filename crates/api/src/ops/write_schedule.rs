@@ -1,7 +1,9 @@
 //! Writing a desired schedule over one that was read, never overwriting blindly.
 //!
 //! PUT with the ETag that was read. On a stale ETag (409 `ETAG_MISMATCH` or 412) read again:
-//! - the live schedule is now what we meant to write (by meaning) → done, nothing to write;
+//! - the live schedule is now what we meant to write (by meaning) → done: our own write when
+//!   an earlier attempt of the PUT got no answer (it landed, its answer was lost), else
+//!   someone else's, and nothing is written;
 //! - it changed to something else since we read it → a conflict carrying both versions;
 //! - it is unchanged by meaning (only the ETag moved) → PUT once more with the new ETag.
 
