@@ -5,6 +5,9 @@
 #   start_emulator DIR ARGS…     runs `cxsched emulator --listen 127.0.0.1:0 ARGS…` with its
 #                                output in DIR; sets EMU_URL and EMU_PID
 #   stop_emulator                stops it (safe to call when none runs)
+#   peer_corpus                  checks the peer's payloads, builds both sides; sets PAYLOADS,
+#                                N (payload count) and PEER (the peer's command)
+#   race_peer N RUNS OURS PEER   times both in one hyperfine run and prints the ratio
 
 cxsched_bin() {
   if [ -z "${CXSCHED_BIN:-}" ]; then
@@ -29,6 +32,17 @@ stop_emulator() {
     wait "$EMU_PID" 2>/dev/null || true
     EMU_PID=""
   fi
+}
+
+peer_corpus() {
+  local src="${CXSCHED_PEER:-../shared/peer/ts-seed}"
+  command -v hyperfine >/dev/null || { echo "hyperfine is not installed (apt-get install hyperfine)" >&2; exit 2; }
+  (cd "$src/bench" && sha256sum --quiet -c SHA256SUMS) || { echo "bench data does not match SHA256SUMS" >&2; exit 1; }
+  cargo build --release --quiet -p cxsched
+  bench/peer.sh
+  PAYLOADS="$src/bench/payloads.jsonl"
+  N="$(wc -l <"$PAYLOADS")"
+  PEER="node target/peer/ts-seed/dist/bench_validate.js --input $PAYLOADS"
 }
 
 # race_peer N RUNS OURS PEER: times both whole commands in one hyperfine run (TZ=UTC, as the

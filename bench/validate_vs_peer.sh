@@ -13,17 +13,8 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 
 RUNS="${1:-10}"
-PEER_SRC="${CXSCHED_PEER:-../shared/peer/ts-seed}"
-PAYLOADS="$PEER_SRC/bench/payloads.jsonl"
-command -v hyperfine >/dev/null || { echo "hyperfine is not installed (apt-get install hyperfine)" >&2; exit 2; }
-
-(cd "$PEER_SRC/bench" && sha256sum --quiet -c SHA256SUMS) || { echo "bench data does not match SHA256SUMS" >&2; exit 1; }
-cargo build --release --quiet -p cxsched
-bench/peer.sh
-
-N="$(wc -l <"$PAYLOADS")"
+peer_corpus
 OURS="target/release/cxsched validate --jsonl $PAYLOADS --output json"
-PEER="node target/peer/ts-seed/dist/bench_validate.js --input $PAYLOADS"
 
 echo "payloads: $N ($PAYLOADS)"
 echo "cxsched:  $(target/release/cxsched --version)"

@@ -205,17 +205,7 @@ pub fn set_line_source(source: &mut String, name: &str, line: usize) {
     source.push_str(name);
     source.push(':');
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = line;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    source.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    source.push_str(crate::output::decimal(line as u64, &mut digits));
 }
 
 fn failed(message: String) -> Validation {

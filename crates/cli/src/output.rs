@@ -11,6 +11,8 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
+use cxsched_core::json_bytes::{first_special, special_bytes};
+
 /// `--output human|json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputMode {
@@ -23,6 +25,42 @@ pub fn print_json(value: &serde_json::Value) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, value)?;
     out.write_all(b"\n")
+}
+
+/// The closing line of a human report on several documents: how many passed and how many
+/// failed, in the words of the command (`("valid", "invalid")`); nothing for one document
+/// or JSON.
+pub fn summary(
+    out: &mut impl Write,
+    mode: OutputMode,
+    total: usize,
+    failed: usize,
+    (passed_word, failed_word): (&str, &str),
+) -> std::io::Result<()> {
+    if mode == OutputMode::Human && total > 1 {
+        writeln!(
+            out,
+            "{total} documents: {} {passed_word}, {failed} {failed_word}",
+            total - failed
+        )?;
+    }
+    Ok(())
+}
+
+/// `n` in decimal, written into the end of `digits` (without the formatting machinery:
+/// reports print a line number or a count for every document).
+pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &str {
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&digits[i..]).expect("ASCII digits")
 }
 
 /// True when the error is stdout closing under us (`cxsched … | head`): a normal end.
@@ -237,17 +275,7 @@ impl JsonOut<'_> {
     /// An unsigned integer in decimal.
     pub fn uint(&mut self, n: u64) -> &mut Self {
         let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.raw(&digits[i..])
+        self.raw(decimal(n, &mut digits).as_bytes())
     }
 
     /// An unsigned integer or `null`.
@@ -312,55 +340,11 @@ const ESCAPE: [u8; 256] = {
     table
 };
 
-/// True when any of the 8 bytes of `w` is a control character, `"` or `\`. Exact as a
-/// yes/no answer (the classic "has a byte less than n" and "has a zero byte" bit tricks).
-fn needs_escape(w: u64) -> bool {
-    escape_bits(w) != 0
-}
-
-/// The high bit of each byte of `w` that may need escaping (nonzero exactly when one does).
-fn escape_bits(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    let q = w ^ (ONES * u64::from(b'"'));
-    let quote = q.wrapping_sub(ONES) & !q;
-    let b = w ^ (ONES * u64::from(b'\\'));
-    let backslash = b.wrapping_sub(ONES) & !b;
-    (control | quote | backslash) & HIGH
-}
-
-/// Where the first byte that needs escaping is: eight bytes at a time, the last eight
-/// overlapping those before (already known plain, so the first byte marked is a real one).
-fn first_to_escape(bytes: &[u8]) -> Option<usize> {
-    let n = bytes.len();
-    if n < 8 {
-        return bytes.iter().position(|&b| ESCAPE[b as usize] != 0);
-    }
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
-    let at_bit = |base: usize, bits: u64| base + (bits.trailing_zeros() / 8) as usize;
-    let mut i = 0;
-    while i + 8 <= n {
-        let bits = escape_bits(word(i));
-        if bits != 0 {
-            return Some(at_bit(i, bits));
-        }
-        i += 8;
-    }
-    if i < n {
-        let bits = escape_bits(word(n - 8));
-        if bits != 0 {
-            return Some(at_bit(n - 8, bits));
-        }
-    }
-    None
-}
-
 /// True when none of the 16 bytes of `chunk` needs escaping: two words tested at once.
 fn plain16(chunk: &[u8]) -> bool {
     let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
     let hi = u64::from_le_bytes(chunk[8..16].try_into().expect("8 bytes"));
-    escape_bits(lo) | escape_bits(hi) == 0
+    special_bytes(lo) | special_bytes(hi) == 0
 }
 
 /// Appends `s` as a JSON string, with the escapes `serde_json` uses (`\"`, `\\`, `\b`, `\t`,
@@ -370,7 +354,7 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     // Most strings need no escape at all: found out in one pass, then copied whole.
-    let Some(mut i) = first_to_escape(bytes) else {
+    let Some(mut i) = first_special(bytes) else {
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;
@@ -387,7 +371,7 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
         }
         if let Some(chunk) = bytes.get(i..i + 8) {
             let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            if !needs_escape(w) {
+            if special_bytes(w) == 0 {
                 i += 8;
                 continue;
             }
@@ -543,22 +527,6 @@ mod tests {
         let counts = render_in_order(&[] as &[u8], &mut out, |_, _| (1, 1)).unwrap();
         assert_eq!(counts, (0, 0));
         assert!(out.is_empty());
-    }
-
-    /// The first byte to escape is found wherever it is, in strings of every length.
-    #[test]
-    fn the_first_byte_to_escape_is_found_in_any_position() {
-        for len in 0..40 {
-            let plain = "é".repeat(len / 2) + &"a".repeat(len % 2);
-            assert_eq!(first_to_escape(plain.as_bytes()), None, "{plain:?}");
-            for at in 0..plain.len() {
-                for special in [b'"', b'\\', 0x01, 0x1f, b'\n'] {
-                    let mut bytes = plain.as_bytes().to_vec();
-                    bytes[at] = special;
-                    assert_eq!(first_to_escape(&bytes), Some(at), "{bytes:?}");
-                }
-            }
-        }
     }
 
     /// A chunk whose rendering panics ends the run with that panic, however many chunks are

@@ -13,6 +13,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 const ZONES: [&str; 16] = [
@@ -36,41 +38,16 @@ const ZONES: [&str; 16] = [
 const SCHEDULES_PER_ZONE: usize = 4;
 const FROM: &str = "2026-01-01";
 const DAYS: u32 = 730;
-const DAY_NAMES: [&str; 7] = [
-    "MONDAY",
-    "TUESDAY",
-    "WEDNESDAY",
-    "THURSDAY",
-    "FRIDAY",
-    "SATURDAY",
-    "SUNDAY",
-];
+const DAY_NAMES: [&str; 7] = cxsched_core::model::WEEKDAY_NAMES;
 
-/// SplitMix64: a small, well-known generator, so the schedules are reproducible from a seed.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// A time of day in seconds, mostly on the hours where clocks change.
-    fn boundary(&mut self) -> u64 {
-        match self.below(10) {
-            // 00:00–04:00 on quarter hours (Lord Howe 01:30/02:00/02:30, Chatham 02:45/03:45).
-            0..=5 => self.below(16) * 900 + if self.below(8) == 0 { 1 } else { 0 },
-            // Late evening: Santiago and Havana fold back from midnight to 23:00.
-            6 | 7 => 22 * 3600 + self.below(8) * 900,
-            _ => self.below(86_400),
-        }
+/// A time of day in seconds, mostly on the hours where clocks change.
+fn boundary(rng: &mut StdRng) -> u64 {
+    match rng.random_range(0..10) {
+        // 00:00–04:00 on quarter hours (Lord Howe 01:30/02:00/02:30, Chatham 02:45/03:45).
+        0..=5 => rng.random_range(0..16) * 900 + if rng.random_range(0..8) == 0 { 1 } else { 0 },
+        // Late evening: Santiago and Havana fold back from midnight to 23:00.
+        6 | 7 => 22 * 3600 + rng.random_range(0..8) * 900,
+        _ => rng.random_range(0..86_400),
     }
 }
 
@@ -79,14 +56,14 @@ fn hms(secs: u64) -> String {
 }
 
 /// A schedule document: on each day, up to 4 non-overlapping (possibly touching) windows.
-fn document(rng: &mut SplitMix, zone: &str, n: usize) -> Value {
+fn document(rng: &mut StdRng, zone: &str, n: usize) -> Value {
     let mut windows = Vec::new();
     for day in DAY_NAMES {
-        let mut points: Vec<u64> = (0..rng.below(8)).map(|_| rng.boundary()).collect();
+        let mut points: Vec<u64> = (0..rng.random_range(0..8)).map(|_| boundary(rng)).collect();
         points.sort_unstable();
         points.dedup();
         for pair in points.windows(2) {
-            if rng.below(3) != 0 {
+            if rng.random_range(0..3) != 0 {
                 windows.push(
                     json!({"dayOfWeek": day, "startTime": hms(pair[0]), "endTime": hms(pair[1])}),
                 );
@@ -95,7 +72,7 @@ fn document(rng: &mut SplitMix, zone: &str, n: usize) -> Value {
     }
     // Shuffle, so window indexes are not in day order.
     for i in (1..windows.len()).rev() {
-        windows.swap(i, rng.below(i as u64 + 1) as usize);
+        windows.swap(i, rng.random_range(0..i + 1));
     }
     json!({
         "campaignId": format!("3f1c2a4e-7b8d-4c9e-a1f2-{:012x}", n + 1),
@@ -217,7 +194,7 @@ fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2026);
-    let mut rng = SplitMix(seed);
+    let mut rng = StdRng::seed_from_u64(seed);
     let tmp = tempfile::tempdir().unwrap();
     let mut cases = Vec::new();
     for (z, zone) in ZONES.iter().enumerate() {

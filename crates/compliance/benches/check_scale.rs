@@ -12,6 +12,8 @@ use cxsched_compliance::{AreaCodeTable, Horizon, RulePack, check};
 use cxsched_core::validate::parse_json_document;
 use cxsched_core::{Purpose, Schedule};
 use jiff::civil::date;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 const ZONES: &[&str] = &[
@@ -26,45 +28,23 @@ const ZONES: &[&str] = &[
     "America/Puerto_Rico",
     "Asia/Kolkata",
 ];
-const DAYS: &[&str] = &[
-    "MONDAY",
-    "TUESDAY",
-    "WEDNESDAY",
-    "THURSDAY",
-    "FRIDAY",
-    "SATURDAY",
-    "SUNDAY",
-];
+const DAYS: [&str; 7] = cxsched_core::model::WEEKDAY_NAMES;
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn generate(rng: &mut Rng) -> Schedule {
-    let zone = ZONES[rng.below(ZONES.len() as u64) as usize];
+fn generate(rng: &mut StdRng) -> Schedule {
+    let zone = ZONES[rng.random_range(0..ZONES.len())];
     let mut windows = Vec::new();
     for day in DAYS {
-        if rng.below(7) == 0 {
+        if rng.random_range(0..7) == 0 {
             continue; // some days closed
         }
         // k non-overlapping windows between 07:00 and 22:00, in 15-minute steps.
-        let k = 1 + rng.below(8) as u32;
+        let k = 1 + rng.random_range(0..8) as u32;
         let slot = (15 * 60) / k; // minutes per slot
         for i in 0..k {
             let base = 7 * 60 + i * slot;
-            let start = base + (rng.below(u64::from(slot / 3).max(1)) as u32 / 15) * 15;
-            let end = (base + slot - (rng.below(u64::from(slot / 3).max(1)) as u32 / 15) * 15)
+            let start = base + (rng.random_range(0..u64::from(slot / 3).max(1)) as u32 / 15) * 15;
+            let end = (base + slot
+                - (rng.random_range(0..u64::from(slot / 3).max(1)) as u32 / 15) * 15)
                 .max(start + 15);
             windows.push(format!(
                 r#"{{"dayOfWeek":"{day}","startTime":"{:02}:{:02}:00","endTime":"{:02}:{:02}:00"}}"#,
@@ -77,7 +57,7 @@ fn generate(rng: &mut Rng) -> Schedule {
     }
     let text = format!(
         r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-{:012x}","timezone":"{zone}","businessHoursDirective":"STRICT","maxConcurrentCalls":10,"timeWindows":[{}]}}"#,
-        rng.below(1 << 40) + 1,
+        rng.random_range(0..1u64 << 40) + 1,
         windows.join(",")
     );
     let v = parse_json_document(&text);
@@ -100,7 +80,7 @@ fn main() {
     let pack = RulePack::embedded_us();
     let table = AreaCodeTable::embedded();
 
-    let mut rng = Rng(42);
+    let mut rng = StdRng::seed_from_u64(42);
     let t0 = Instant::now();
     let schedules: Vec<Schedule> = (0..n).map(|_| generate(&mut rng)).collect();
     let generated = t0.elapsed();

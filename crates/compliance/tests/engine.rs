@@ -237,15 +237,7 @@ const ZONES: &[&str] = &[
     "Asia/Kolkata",
     "America/Puerto_Rico",
 ];
-const DAYS: &[&str] = &[
-    "MONDAY",
-    "TUESDAY",
-    "WEDNESDAY",
-    "THURSDAY",
-    "FRIDAY",
-    "SATURDAY",
-    "SUNDAY",
-];
+const DAYS: [&str; 7] = cxsched_core::model::WEEKDAY_NAMES;
 const STATES: &[&str] = &[
     "TX", "FL", "RI", "PA", "UT", "LA", "AL", "SD", "KY", "MA", "NY", "AZ", "IN",
 ];

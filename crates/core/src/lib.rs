@@ -9,6 +9,7 @@
 
 pub mod compare;
 pub mod expand;
+pub mod json_bytes;
 pub mod model;
 pub mod time;
 pub mod validate;

@@ -113,16 +113,19 @@ pub struct TimeWindow {
 
 /// The wire name of a weekday (`MONDAY` … `SUNDAY`).
 pub fn weekday_name(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Monday => "MONDAY",
-        Weekday::Tuesday => "TUESDAY",
-        Weekday::Wednesday => "WEDNESDAY",
-        Weekday::Thursday => "THURSDAY",
-        Weekday::Friday => "FRIDAY",
-        Weekday::Saturday => "SATURDAY",
-        Weekday::Sunday => "SUNDAY",
-    }
+    WEEKDAY_NAMES[day.to_monday_zero_offset() as usize]
 }
+
+/// The wire weekday names, Monday first.
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+    "SUNDAY",
+];
 
 /// Parses a wire weekday name (upper case, as the API spells it).
 pub fn parse_weekday(s: &str) -> Option<Weekday> {

@@ -187,9 +187,7 @@ fn run_files(args: &Args, setup: &Setup, globals: &Globals) -> anyhow::Result<Ou
         failed += usize::from(!ok);
         out.write_all(&text)?;
     }
-    summary(&mut out, globals.output, total, failed)?;
-    out.flush().context("writing the report")?;
-    Ok(Outcome::failed_if(failed > 0))
+    finish(&mut out, globals.output, total, failed)
 }
 
 /// `check --jsonl FILE`: every line is a document, reported in line order.
@@ -228,26 +226,7 @@ fn run_jsonl(
         }
         (documents, failed)
     })?;
-    summary(&mut out, globals.output, total, failed)?;
-    out.flush().context("writing the report")?;
-    Ok(Outcome::failed_if(failed > 0))
-}
-
-/// The closing line of a human report on several documents.
-fn summary(
-    out: &mut impl Write,
-    mode: OutputMode,
-    total: usize,
-    failed: usize,
-) -> std::io::Result<()> {
-    if mode == OutputMode::Human && total > 1 {
-        writeln!(
-            out,
-            "{total} documents: {} pass or warn, {failed} fail",
-            total - failed
-        )?;
-    }
-    Ok(())
+    finish(&mut out, globals.output, total, failed)
 }
 
 /// Checks one document and appends its report to `out`; returns whether it passed (no
@@ -591,4 +570,17 @@ fn render(
             out.extend_from_slice(s.as_bytes());
         }
     }
+}
+
+/// The closing summary line (human output), then everything flushed; exit status 1 when
+/// any document failed.
+fn finish(
+    out: &mut impl Write,
+    mode: OutputMode,
+    total: usize,
+    failed: usize,
+) -> anyhow::Result<Outcome> {
+    output::summary(out, mode, total, failed, ("pass or warn", "fail"))?;
+    out.flush().context("writing the report")?;
+    Ok(Outcome::failed_if(failed > 0))
 }

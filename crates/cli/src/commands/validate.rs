@@ -35,9 +35,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         invalid += usize::from(!loaded.validation.is_valid());
         out.write_all(render(&loaded.source, None, &loaded.validation, globals.output).as_bytes())?;
     }
-    summary(&mut out, globals.output, total, invalid)?;
-    out.flush()?;
-    Ok(Outcome::failed_if(invalid > 0))
+    finish(&mut out, globals.output, total, invalid)
 }
 
 /// `validate --jsonl FILE`: every line is a document, reported in line order.
@@ -59,26 +57,7 @@ fn run_jsonl(path: &Path, globals: &Globals) -> anyhow::Result<Outcome> {
         }
         (documents, invalid)
     })?;
-    summary(&mut out, globals.output, total, invalid)?;
-    out.flush()?;
-    Ok(Outcome::failed_if(invalid > 0))
-}
-
-/// The closing line of a human report on several documents.
-fn summary(
-    out: &mut impl Write,
-    mode: OutputMode,
-    total: usize,
-    invalid: usize,
-) -> std::io::Result<()> {
-    if mode == OutputMode::Human && total > 1 {
-        writeln!(
-            out,
-            "{total} documents: {} valid, {invalid} invalid",
-            total - invalid
-        )?;
-    }
-    Ok(())
+    finish(&mut out, globals.output, total, invalid)
 }
 
 /// One document's report, ending in a newline.
@@ -142,4 +121,17 @@ pub fn render_into(
             }
         }
     }
+}
+
+/// The closing summary line (human output), then everything flushed; exit status 1 when
+/// any document was invalid.
+fn finish(
+    out: &mut impl Write,
+    mode: OutputMode,
+    total: usize,
+    invalid: usize,
+) -> anyhow::Result<Outcome> {
+    output::summary(out, mode, total, invalid, ("valid", "invalid"))?;
+    out.flush()?;
+    Ok(Outcome::failed_if(invalid > 0))
 }

@@ -14,6 +14,7 @@
 use serde_json::Value;
 
 use super::{Checker, Validation, expect, join};
+use crate::json_bytes::{first_special, special_bytes};
 use crate::model::{Compliance, Schedule};
 
 /// A document of the common shape, its fields borrowed from the text.
@@ -67,27 +68,7 @@ impl<'a> Scanner<'a> {
         self.expect(b'"')?;
         let bytes = self.text.as_bytes();
         let start = self.at;
-        let mut end = start;
-        // Eight bytes at a time up to the first `"`, `\\` or control character; byte by byte
-        // in the last few bytes of the text.
-        loop {
-            match bytes.get(end..end + 8) {
-                Some(block) => {
-                    let found = special_bytes(u64::from_le_bytes(block.try_into().expect("8")));
-                    if found != 0 {
-                        end += (found.trailing_zeros() / 8) as usize;
-                        break;
-                    }
-                    end += 8;
-                }
-                None => {
-                    while bytes.get(end).is_some_and(|&b| !is_special(b)) {
-                        end += 1;
-                    }
-                    break;
-                }
-            }
-        }
+        let end = start + first_special(&bytes[start..])?;
         if *bytes.get(end)? != b'"' {
             return None;
         }
@@ -279,25 +260,6 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// A `"`, a `\\` or a control character: where a plain string stops.
-fn is_special(b: u8) -> bool {
-    b == b'"' || b == b'\\' || b < 0x20
-}
-
-/// The high bit of each of the 8 bytes of `w` (little-endian) that [`is_special`], exact up
-/// to and including the first such byte (the classic "has a zero byte" and "has a byte less
-/// than n" bit tricks; bytes after the first may be marked wrongly, which no caller reads).
-fn special_bytes(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    let q = w ^ (ONES * u64::from(b'"'));
-    let quote = q.wrapping_sub(ONES) & !q;
-    let b = w ^ (ONES * u64::from(b'\\'));
-    let backslash = b.wrapping_sub(ONES) & !b;
-    (control | quote | backslash) & HIGH
-}
-
 /// `a == b` for short slices of equal length, eight bytes at a time (the last eight
 /// overlapping), without the call to `memcmp` a slice comparison makes.
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
@@ -403,28 +365,6 @@ fn window_list(cx: &mut Checker, list: &[Window<'_>]) -> Option<Vec<crate::model
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_first_special_byte_is_found_in_any_position() {
-        let plain: Vec<u8> = (0x20u8..=0xff).filter(|&b| !is_special(b)).collect();
-        for special in (0u8..=0xff).filter(|&b| is_special(b)) {
-            for at in 0..8 {
-                // Any bytes before it, and anything (special or not) after it.
-                for (k, &filler) in plain.iter().enumerate() {
-                    let mut block = [filler; 8];
-                    block[at] = special;
-                    for after in at + 1..8 {
-                        block[after] = [b'"', 0x01, filler][(k + after) % 3];
-                    }
-                    let found = special_bytes(u64::from_le_bytes(block));
-                    assert_eq!(found.trailing_zeros() / 8, at as u32, "{block:?}");
-                }
-            }
-        }
-        for &b in &plain {
-            assert_eq!(special_bytes(u64::from_le_bytes([b; 8])), 0, "{b}");
-        }
-    }
 
     /// Missing fields and odd counts stay on the fast path (the equivalence tests hold it
     /// to the generic reader's issues).

@@ -1,0 +1,92 @@
+//! The bytes a JSON string cannot hold as they are (`"`, `\` and control characters), found
+//! eight at a time. The fast document reader stops its strings at them; the report writer
+//! escapes them.
+
+/// A `"`, a `\` or a control character.
+pub fn is_special(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The high bit of each of the 8 bytes of `w` (little-endian) that [`is_special`], exact up
+/// to and including the first such byte (the classic "has a zero byte" and "has a byte less
+/// than n" bit tricks; bytes after the first may be marked wrongly). Zero exactly when none
+/// is special.
+pub fn special_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let b = w ^ (ONES * u64::from(b'\\'));
+    let backslash = b.wrapping_sub(ONES) & !b;
+    (control | quote | backslash) & HIGH
+}
+
+/// Where the first special byte of `bytes` is: eight bytes at a time, the last eight
+/// overlapping those before (already known plain, so the first byte marked is a real one).
+pub fn first_special(bytes: &[u8]) -> Option<usize> {
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.iter().position(|&b| is_special(b));
+    }
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let at_bit = |base: usize, bits: u64| base + (bits.trailing_zeros() / 8) as usize;
+    let mut i = 0;
+    while i + 8 <= n {
+        let bits = special_bytes(word(i));
+        if bits != 0 {
+            return Some(at_bit(i, bits));
+        }
+        i += 8;
+    }
+    if i < n {
+        let bits = special_bytes(word(n - 8));
+        if bits != 0 {
+            return Some(at_bit(n - 8, bits));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_special_byte_of_a_word_is_found_in_any_position() {
+        let plain: Vec<u8> = (0x20u8..=0xff).filter(|&b| !is_special(b)).collect();
+        for special in (0u8..=0xff).filter(|&b| is_special(b)) {
+            for at in 0..8 {
+                // Any bytes before it, and anything (special or not) after it.
+                for (k, &filler) in plain.iter().enumerate() {
+                    let mut block = [filler; 8];
+                    block[at] = special;
+                    for after in at + 1..8 {
+                        block[after] = [b'"', 0x01, filler][(k + after) % 3];
+                    }
+                    let found = special_bytes(u64::from_le_bytes(block));
+                    assert_eq!(found.trailing_zeros() / 8, at as u32, "{block:?}");
+                }
+            }
+        }
+        for &b in &plain {
+            assert_eq!(special_bytes(u64::from_le_bytes([b; 8])), 0, "{b}");
+        }
+    }
+
+    /// The first special byte is found wherever it is, in texts of every length.
+    #[test]
+    fn the_first_special_byte_of_a_text_is_found_in_any_position() {
+        for len in 0..40 {
+            let plain = "é".repeat(len / 2) + &"a".repeat(len % 2);
+            assert_eq!(first_special(plain.as_bytes()), None, "{plain:?}");
+            for at in 0..plain.len() {
+                for special in [b'"', b'\\', 0x01, 0x1f, b'\n'] {
+                    let mut bytes = plain.as_bytes().to_vec();
+                    bytes[at] = special;
+                    assert_eq!(first_special(&bytes), Some(at), "{bytes:?}");
+                }
+            }
+        }
+    }
+}
