@@ -205,7 +205,8 @@ pub fn set_line_source(source: &mut String, name: &str, line: usize) {
     source.push_str(name);
     source.push(':');
     let mut digits = [0u8; 20];
-    source.push_str(crate::output::decimal(line as u64, &mut digits));
+    let digits = crate::output::decimal(line as u64, &mut digits);
+    source.push_str(std::str::from_utf8(digits).expect("ASCII digits"));
 }
 
 fn failed(message: String) -> Validation {

@@ -47,9 +47,10 @@ pub fn summary(
     Ok(())
 }
 
-/// `n` in decimal, written into the end of `digits` (without the formatting machinery:
-/// reports print a line number or a count for every document).
-pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &str {
+/// `n` in decimal (ASCII digits), written into the end of `digits` (without the formatting
+/// machinery: reports print a line number or a count for every document).
+#[inline]
+pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut i = digits.len();
     let mut n = n;
     loop {
@@ -60,7 +61,7 @@ pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&digits[i..]).expect("ASCII digits")
+    &digits[i..]
 }
 
 /// True when the error is stdout closing under us (`cxsched … | head`): a normal end.
@@ -275,7 +276,7 @@ impl JsonOut<'_> {
     /// An unsigned integer in decimal.
     pub fn uint(&mut self, n: u64) -> &mut Self {
         let mut digits = [0u8; 20];
-        self.raw(decimal(n, &mut digits).as_bytes())
+        self.raw(decimal(n, &mut digits))
     }
 
     /// An unsigned integer or `null`.

@@ -3,6 +3,7 @@
 //! escapes them.
 
 /// A `"`, a `\` or a control character.
+#[inline]
 pub fn is_special(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
 }
@@ -11,6 +12,7 @@ pub fn is_special(b: u8) -> bool {
 /// to and including the first such byte (the classic "has a zero byte" and "has a byte less
 /// than n" bit tricks; bytes after the first may be marked wrongly). Zero exactly when none
 /// is special.
+#[inline]
 pub fn special_bytes(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -24,6 +26,7 @@ pub fn special_bytes(w: u64) -> u64 {
 
 /// Where the first special byte of `bytes` is: eight bytes at a time, the last eight
 /// overlapping those before (already known plain, so the first byte marked is a real one).
+#[inline]
 pub fn first_special(bytes: &[u8]) -> Option<usize> {
     let n = bytes.len();
     if n < 8 {
