@@ -385,10 +385,18 @@ impl Client {
                 },
             };
             unanswered |= matches!(transient, Transient::Connection { .. } | Transient::Timeout);
-            if !matches!(
-                transient,
-                Transient::RateLimited { .. } | Transient::ServerError { .. }
-            ) {
+            // An attempt cut short by the operation's deadline (its timeout was what was left,
+            // not the request timeout) says nothing about the server: what failed before it
+            // stays the failure the give-up is named after.
+            let cut_by_deadline = matches!(transient, Transient::Timeout)
+                && remaining < config.request_timeout
+                && last.is_some();
+            if !cut_by_deadline
+                && !matches!(
+                    transient,
+                    Transient::RateLimited { .. } | Transient::ServerError { .. }
+                )
+            {
                 last = Some((transient.clone(), None, String::new()));
             }
             if let Transient::RateLimited {
@@ -409,7 +417,10 @@ impl Client {
                 self.inner.limiter.pause(*after);
             }
             let wait = retry::wait_before(attempts, config.backoff, &transient, &mut rand::rng());
-            let kind = transient.error_kind();
+            // Named after what kept failing (see `last`), like the give-up at the deadline.
+            let kind = last
+                .as_ref()
+                .map_or_else(|| transient.error_kind(), |(t, _, _)| t.error_kind());
             if attempts >= config.max_attempts {
                 let why = format!("{attempts} attempts made (the most allowed)");
                 return Err(self.give_up(doing, attempts, started, last, kind, &why));
