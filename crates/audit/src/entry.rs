@@ -19,6 +19,9 @@ pub struct AuditEntry {
     pub action: String,
     /// The campaign concerned, when there is one.
     pub campaign_id: Option<String>,
+    /// The CXone skill concerned, on that platform (absent from seed-platform entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_id: Option<u64>,
     /// Who acted: the API client id (never its secret).
     pub actor: Option<String>,
     /// How it ended: `ok`, `failed`, `refused`, `conflict`, …

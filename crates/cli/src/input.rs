@@ -7,14 +7,8 @@ use cxsched_core::{Format, Validation, parse_document};
 
 use crate::commands::UsageError;
 
-/// One document read from somewhere, validated.
-pub struct Loaded {
-    /// Where it came from: a path, `-`, or `path:LINE` for JSON Lines.
-    pub source: String,
-    /// The folder relative paths in the document are resolved against.
-    pub base_dir: PathBuf,
-    pub validation: Validation,
-}
+/// One document read from somewhere, validated (the engine's type).
+pub use cxsched_engine::Document as Loaded;
 
 /// Expands files and folders into document files (folders: recursively, sorted, only known
 /// extensions). A path that does not exist is a usage error.
@@ -219,21 +213,7 @@ fn failed(message: String) -> Validation {
     }
 }
 
-/// Reads a document's `compliance.recipients.phoneNumbersFile` (relative to the document's
-/// folder): its display name and text, or `None` when the document names none.
-///
-/// # Errors
-/// A message naming the file, when it cannot be read.
-pub fn phone_numbers(
-    base_dir: &Path,
-    file: Option<&str>,
-) -> Result<Option<(String, String)>, String> {
-    let Some(file) = file else { return Ok(None) };
-    let path = base_dir.join(file);
-    std::fs::read_to_string(&path)
-        .map(|text| Some((path.display().to_string(), text)))
-        .map_err(|e| format!("cannot read the phone numbers file {}: {e}", path.display()))
-}
+pub use cxsched_engine::document::phone_numbers;
 
 #[cfg(test)]
 mod tests {

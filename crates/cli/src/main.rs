@@ -5,7 +5,6 @@
 
 mod commands;
 mod config;
-mod gate;
 mod input;
 mod output;
 mod rollout;

@@ -3,23 +3,26 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use cxsched_api::{Client, ClientConfig};
-use cxsched_audit::{AuditEntry, AuditLog};
+use cxsched_audit::AuditLog;
+use cxsched_engine::execute::Control;
+use cxsched_engine::plan::PlanInput;
+use cxsched_engine::record::{self, History};
+use cxsched_engine::seed::Seed;
+use cxsched_engine::{
+    Document, Entry, Platform, Settings, Sinks, Status, TargetResult, execute, gate, plan,
+};
 use cxsched_webhooks::{Outbox, WebhookSecret};
 use indicatif::{ProgressBar, ProgressStyle};
-use uuid::Uuid;
 
 use crate::commands::{Outcome, UsageError};
 use crate::config::{ApiFlags, ApiSettings};
-use crate::rollout::desired::Desired;
-use crate::rollout::execute::{self, CampaignResult, Settings, Sinks};
-use crate::rollout::plan::{self, Entry};
 use crate::signals::StopSignal;
 
 /// Flags of commands that talk to the API with the audit log and outbox.
@@ -43,10 +46,10 @@ pub struct SessionFlags {
     pub outbox: PathBuf,
 }
 
-/// An open session: a client, a runtime, and (for apply) the audit log and outbox.
-pub struct Session {
+/// An open session: a platform, a runtime, and (for apply) the audit log and outbox.
+pub struct Session<P: Platform> {
     runtime: tokio::runtime::Runtime,
-    client: Arc<Client>,
+    platform: Arc<P>,
     settings: ApiSettings,
     audit_path: PathBuf,
     outbox_dir: PathBuf,
@@ -55,34 +58,44 @@ pub struct Session {
 
 /// What an apply run produced.
 pub struct ApplyRun {
-    pub results: Vec<CampaignResult>,
+    pub results: Vec<TargetResult>,
     pub interrupted: bool,
     pub audit_failure: Option<String>,
     /// A one-line account of webhook delivery, when webhooks are configured.
     pub webhooks: Option<String>,
 }
 
-impl Session {
-    /// Reads the configuration and builds the client.
+/// The async runtime of a session. The work is waiting on the network, not computing: a
+/// couple of workers and a small blocking pool (name resolution, file appends) keep the
+/// memory of large runs flat.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+impl Session<Seed> {
+    /// Reads the configuration and builds the seed platform's client.
     ///
     /// # Errors
     /// A usage error for missing or bad configuration.
-    pub fn open(flags: &SessionFlags) -> anyhow::Result<Session> {
+    pub fn seed(flags: &SessionFlags) -> anyhow::Result<Session<Seed>> {
         let settings = ApiSettings::from_sources(&flags.api)?;
         let mut config: ClientConfig = settings.client_config();
         config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);
         let client = Client::new(config).map_err(|e| UsageError(e.to_string()))?;
-        // The work is waiting on the network, not computing: a couple of workers and a small
-        // blocking pool (name resolution, file appends) keep the memory of large runs flat.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .max_blocking_threads(8)
-            .enable_all()
-            .build()
-            .context("starting the async runtime")?;
+        Session::new(Seed::new(client), settings, flags)
+    }
+}
+
+impl<P: Platform> Session<P> {
+    fn new(platform: P, settings: ApiSettings, flags: &SessionFlags) -> anyhow::Result<Session<P>> {
         Ok(Session {
-            runtime,
-            client: Arc::new(client),
+            runtime: runtime()?,
+            platform: Arc::new(platform),
             audit_path: settings.audit_log.clone(),
             settings,
             outbox_dir: flags.outbox.clone(),
@@ -90,9 +103,14 @@ impl Session {
         })
     }
 
-    /// The API client id, recorded as the actor in the audit log.
-    pub fn actor(&self) -> &str {
-        &self.settings.client_id
+    /// The platform this session plans and applies against.
+    pub fn platform(&self) -> &P {
+        &self.platform
+    }
+
+    /// Who acts, as the audit log records it.
+    pub fn actor(&self) -> String {
+        self.platform.actor()
     }
 
     /// Most requests in flight at once.
@@ -102,39 +120,50 @@ impl Session {
 
     /// The rule pack used by the compliance gate.
     pub fn rule_pack_version(&self) -> String {
-        crate::gate::rule_pack_version()
+        gate::rule_pack_version()
     }
 
-    /// Reads live schedules and compares them with `docs`.
+    /// Reads live states and compares them with `docs`.
     ///
     /// # Errors
-    /// Only for local failures (the audit log cannot be read).
-    pub fn plan(&self, docs: Vec<Desired>) -> anyhow::Result<Vec<Entry>> {
-        let last = last_written(&self.audit_path)?;
+    /// A local failure (the audit log cannot be read), or a remote one before anything could
+    /// be read (the platform refuses us or cannot be reached).
+    pub fn plan(&self, docs: Vec<Document>) -> anyhow::Result<Vec<Entry<P>>> {
+        let history = History::read(&self.audit_path)
+            .with_context(|| format!("reading the audit log {}", self.audit_path.display()))?;
         let now = jiff::Timestamp::now();
-        let gate = move |d: &Desired| crate::gate::compliance_errors(d, now);
-        Ok(self.runtime.block_on(plan::plan(
-            Arc::clone(&self.client),
-            docs,
-            self.concurrency,
-            &last,
-            &gate,
-        )))
+        let gate = move |d: &Document| gate::compliance_errors(d, now);
+        self.runtime.block_on(async {
+            self.platform
+                .prepare()
+                .await
+                .map_err(crate::commands::get::api_failure)?;
+            Ok(plan::plan(
+                Arc::clone(&self.platform),
+                docs,
+                PlanInput {
+                    concurrency: self.concurrency,
+                    history: &history,
+                    gate: &gate,
+                },
+            )
+            .await)
+        })
     }
 
     /// `Some(Remote)` when every campaign failed to read for credentials or network reasons:
     /// nothing could be decided (exit status 3).
-    pub fn remote_failure(&self, entries: &[Entry]) -> Option<Outcome> {
-        let readable: Vec<&Entry> = entries.iter().filter(|e| e.desired.is_some()).collect();
+    pub fn remote_failure(&self, entries: &[Entry<P>]) -> Option<Outcome> {
+        let readable: Vec<&Entry<P>> = entries.iter().filter(|e| e.desired.is_some()).collect();
         (!readable.is_empty() && readable.iter().all(|e| e.remote_failure))
             .then_some(Outcome::Remote)
     }
 
     /// The exit outcome of a plan: remote failure, errors or conflicts, or fine.
-    pub fn plan_outcome(&self, entries: &[Entry]) -> Outcome {
+    pub fn plan_outcome(&self, entries: &[Entry<P>]) -> Outcome {
         self.remote_failure(entries).unwrap_or_else(|| {
             Outcome::failed_if(entries.iter().any(|e| {
-                matches!(e.status, plan::Status::Error | plan::Status::Conflict)
+                matches!(e.status, Status::Error | Status::Conflict)
                     || !e.compliance_errors.is_empty()
             }))
         })
@@ -146,7 +175,7 @@ impl Session {
     /// When the audit log or the outbox cannot be opened.
     pub fn apply(
         &self,
-        entries: Vec<Entry>,
+        entries: Vec<Entry<P>>,
         settings: Settings,
         webhook_wait: Duration,
     ) -> anyhow::Result<ApplyRun> {
@@ -159,11 +188,7 @@ impl Session {
             })?),
             None => None,
         };
-        let sinks = Arc::new(Sinks {
-            audit: Mutex::new(audit),
-            outbox,
-            audit_failure: Mutex::new(None),
-        });
+        let sinks = Arc::new(Sinks::new(audit, outbox));
         let stop = Arc::new(AtomicBool::new(false));
         let progress = progress_bar(entries.len() as u64);
         let settings = Arc::new(settings);
@@ -171,7 +196,7 @@ impl Session {
             let stop = Arc::clone(&stop);
             let sinks = Arc::clone(&sinks);
             let settings = Arc::clone(&settings);
-            let client = Arc::clone(&self.client);
+            let platform = Arc::clone(&self.platform);
             let progress = progress.clone();
             async move {
                 let mut signal = StopSignal::install();
@@ -191,7 +216,11 @@ impl Session {
                         std::process::exit(1);
                     }
                 });
-                let results = execute::execute(client, entries, settings, sinks, stop, progress).await;
+                let control = Control {
+                    stop,
+                    progress: Arc::new(move || progress.inc(1)),
+                };
+                let results = execute(platform, entries, settings, sinks, control).await;
                 watcher.abort();
                 results
             }
@@ -203,11 +232,7 @@ impl Session {
             }
             _ => None,
         };
-        let audit_failure = sinks
-            .audit_failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let audit_failure = sinks.failure();
         Ok(ApplyRun {
             results,
             interrupted: stop.load(Ordering::SeqCst),
@@ -267,9 +292,9 @@ impl Session {
             });
         for r in outbox.list().unwrap_or_default() {
             let state = r.state.as_str();
-            if before.get(&r.id).map(String::as_str) != Some(state) && state != "pending" {
-                let mut e = AuditEntry::new(format!("webhook.{state}"), state);
-                e.campaign_id = Some(r.campaign_id.clone());
+            if before.get(&r.id).map(String::as_str) != Some(state)
+                && let Some(mut e) = record::webhook_entry(r.state, &r.campaign_id)
+            {
                 e.details = serde_json::json!({ "webhookId": r.id, "attempts": r.attempts });
                 e.error = r.last_error.clone();
                 sinks.record(e, settings);
@@ -299,41 +324,4 @@ fn progress_bar(len: u64) -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// The last ETag cxsched knows per campaign, from the audit log (a missing log knows none):
-/// the one it wrote, or the one it found in a conflict and refused to overwrite. A live ETag
-/// other than this one, on a schedule other than the desired one, is drift.
-fn last_written(path: &Path) -> anyhow::Result<HashMap<Uuid, plan::Known>> {
-    /// The members of an audit line this needs (the rest is skipped, not built).
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Line {
-        action: String,
-        outcome: String,
-        campaign_id: Option<Uuid>,
-        etag_after: Option<String>,
-    }
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
-        Err(e) => {
-            return Err(e).with_context(|| format!("reading the audit log {}", path.display()));
-        }
-    };
-    let mut map = HashMap::new();
-    for line in std::io::BufRead::lines(std::io::BufReader::new(file)) {
-        let line = line.with_context(|| format!("reading the audit log {}", path.display()))?;
-        // Torn or foreign lines carry nothing we can rely on; `audit verify` reports them.
-        let Ok(l) = serde_json::from_str::<Line>(&line) else {
-            continue;
-        };
-        let wrote =
-            l.action == "apply.write" && (l.outcome == "ok" || l.outcome == "already_in_place");
-        let conflicted = l.action == "apply.conflict";
-        if let (true, Some(id), Some(etag)) = (wrote || conflicted, l.campaign_id, l.etag_after) {
-            map.insert(id, plan::Known { etag, conflicted });
-        }
-    }
-    Ok(map)
 }

@@ -5,9 +5,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use cxsched_engine::{Document, Platform, Status};
+
 use super::{Globals, Outcome, UsageError};
 use crate::output::{OutputMode, print_json};
-use crate::rollout::{self, plan::Status, report};
+use crate::rollout::{self, report};
 use crate::session::{Session, SessionFlags};
 
 #[derive(clap::Args, Debug)]
@@ -50,18 +52,27 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         )
         .into());
     }
-    let session = Session::open(&args.session)?;
     let docs = rollout::desired::load(&args.paths)?;
+    write(Session::seed(&args.session)?, docs, &args, globals)
+}
+
+fn write<P: Platform>(
+    session: Session<P>,
+    docs: Vec<Document>,
+    args: &Args,
+    globals: &Globals,
+) -> anyhow::Result<Outcome> {
     let entries = session.plan(docs)?;
+    let p = session.platform();
     if let Some(outcome) = session.remote_failure(&entries) {
         // Nothing could be read: show why (the plan carries each error) and write nothing.
         match globals.output {
             OutputMode::Json => {
                 for e in &entries {
-                    print_json(&report::plan_json(e))?;
+                    print_json(&report::plan_json(p, e))?;
                 }
             }
-            OutputMode::Human => print!("{}", report::plan_human(&entries)),
+            OutputMode::Human => print!("{}", report::plan_human(p, &entries)),
         }
         eprintln!("error: the API could not be reached or refused us; nothing was written");
         return Ok(outcome);
@@ -71,7 +82,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         .filter(|e| matches!(e.status, Status::Changed | Status::Conflict))
         .count();
     if globals.output == OutputMode::Human {
-        print!("{}", report::plan_human(&entries));
+        print!("{}", report::plan_human(p, &entries));
     }
     if !args.yes && to_write > 0 {
         eprint!("write {to_write} campaign(s)? [y/N] ");
@@ -83,11 +94,11 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Ok);
         }
     }
-    let settings = rollout::execute::Settings {
+    let settings = cxsched_engine::Settings {
         concurrency: session.concurrency(),
         override_reason: args.r#override.clone(),
         overwrite_drift: args.overwrite_drift.clone(),
-        actor: session.actor().to_owned(),
+        actor: session.actor(),
         rule_pack: session.rule_pack_version(),
     };
     let run = session.apply(

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use cxsched_engine::{Document, Platform};
+
 use super::{Globals, Outcome};
 use crate::output::{OutputMode, print_json};
 use crate::rollout::{self, report};
@@ -18,16 +20,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
-    let session = Session::open(&args.session)?;
     let docs = rollout::desired::load(&args.paths)?;
+    show(Session::seed(&args.session)?, docs, globals)
+}
+
+fn show<P: Platform>(
+    session: Session<P>,
+    docs: Vec<Document>,
+    globals: &Globals,
+) -> anyhow::Result<Outcome> {
     let entries = session.plan(docs)?;
+    let p = session.platform();
     match globals.output {
         OutputMode::Json => {
             for e in &entries {
-                print_json(&report::plan_json(e))?;
+                print_json(&report::plan_json(p, e))?;
             }
         }
-        OutputMode::Human => print!("{}", report::plan_human(&entries)),
+        OutputMode::Human => print!("{}", report::plan_human(p, &entries)),
     }
     Ok(session.plan_outcome(&entries))
 }

@@ -1,62 +1,23 @@
 //! The desired side of a plan: documents read from files and folders, validated, with one
 //! document per campaign.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
-use cxsched_core::{Issue, Validation};
+use cxsched_engine::Document;
+use cxsched_engine::document::reject_duplicate_campaigns;
 
-use crate::input::{self, Loaded};
-
-/// One desired document, validated.
-pub struct Desired {
-    pub loaded: Loaded,
-}
-
-impl Desired {
-    pub fn source(&self) -> &str {
-        &self.loaded.source
-    }
-
-    pub fn validation(&self) -> &Validation {
-        &self.loaded.validation
-    }
-}
+use crate::input;
 
 /// Reads every document under `paths`. A campaign named by two documents makes both invalid
 /// (which one is meant cannot be guessed).
 ///
 /// # Errors
 /// A usage error when a path does not exist.
-pub fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<Desired>> {
-    let mut docs: Vec<Desired> = input::document_paths(paths)?
+pub fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<Document>> {
+    let mut docs: Vec<Document> = input::document_paths(paths)?
         .iter()
-        .map(|p| Desired {
-            loaded: input::load(p),
-        })
+        .map(|p| input::load(p))
         .collect();
-    let mut seen: HashMap<uuid::Uuid, Vec<usize>> = HashMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        if let Some(s) = &d.loaded.validation.schedule {
-            seen.entry(s.campaign_id).or_default().push(i);
-        }
-    }
-    for indexes in seen.values().filter(|v| v.len() > 1) {
-        let sources: Vec<String> = indexes
-            .iter()
-            .map(|&i| docs[i].loaded.source.clone())
-            .collect();
-        for &i in indexes {
-            let v = &mut docs[i].loaded.validation;
-            v.errors.push(Issue {
-                path: "campaignId".into(),
-                message: format!(
-                    "the same campaign is described by several documents ({}); keep one",
-                    sources.join(", ")
-                ),
-            });
-            v.schedule = None;
-        }
-    }
+    reject_duplicate_campaigns(&mut docs);
     Ok(docs)
 }

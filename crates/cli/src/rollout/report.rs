@@ -4,31 +4,35 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::execute::{CampaignResult, Ending};
-use super::plan::{Entry, Status};
+use cxsched_engine::{Ending, Entry, Platform, Status, TargetResult};
 
 /// A plan entry as JSON: `{"file","campaignId","status","changes","etag","detail",
 /// "complianceErrors"}`.
-pub fn plan_json(e: &Entry) -> Value {
-    json!({
+pub fn plan_json<P: Platform>(p: &P, e: &Entry<P>) -> Value {
+    let conflict = e.status == Status::Conflict;
+    let mut v = json!({
         "file": e.source,
         "campaignId": e.campaign_id,
         "status": e.status.as_str(),
-        "changes": e.changes().iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "etag": e.live.as_ref().map(|l| l.etag.clone()),
-        "lastKnownEtag": e.last_written.as_ref().map(|k| k.etag.clone()),
+        "changes": e.changes(p),
+        "etag": e.version,
+        "lastKnownEtag": e.last_written.as_ref().map(|k| k.version.clone()),
         "detail": e.detail,
         "complianceErrors": e.compliance_errors,
-        "live": (e.status == Status::Conflict).then(|| e.live.as_ref().map(|l| l.body.clone())).flatten(),
-        "desired": (e.status == Status::Conflict).then(|| e.desired.as_ref().map(|d| d.to_wire())).flatten(),
-    })
+        "live": conflict.then(|| e.live.as_ref().map(|l| p.live_json(l))).flatten(),
+        "desired": conflict.then(|| e.desired.as_ref().map(|d| p.desired_json(d))).flatten(),
+    });
+    if let Some(skill) = e.target.and_then(|t| t.skill_id) {
+        v["skillId"] = skill.into();
+    }
+    v
 }
 
 /// A plan for people: one block per campaign that is not unchanged, then a summary line.
-pub fn plan_human(entries: &[Entry]) -> String {
+pub fn plan_human<P: Platform>(p: &P, entries: &[Entry<P>]) -> String {
     let mut s = String::new();
     for e in entries {
-        let id = e.campaign_id.as_deref().unwrap_or("?");
+        let id = label(e.target, e.campaign_id.as_deref());
         let mark = match e.status {
             Status::Unchanged => "=",
             Status::Changed => "~",
@@ -36,7 +40,7 @@ pub fn plan_human(entries: &[Entry]) -> String {
             Status::Error => "x",
         };
         let _ = writeln!(s, "{mark} {id} ({}) {}", e.source, e.status.as_str());
-        for c in e.changes() {
+        for c in e.changes(p) {
             let _ = writeln!(s, "    {c}");
         }
         if let Some(d) = &e.detail {
@@ -67,27 +71,31 @@ pub fn plan_human(entries: &[Entry]) -> String {
 }
 
 /// An apply result as JSON.
-pub fn result_json(r: &CampaignResult) -> Value {
-    json!({
+pub fn result_json(r: &TargetResult) -> Value {
+    let mut v = json!({
         "file": r.source,
         "campaignId": r.campaign_id,
         "status": r.ending.as_str(),
-        "etagBefore": r.etag_before,
-        "etagAfter": r.etag_after,
+        "etagBefore": r.version_before,
+        "etagAfter": r.version_after,
         "latencyMs": r.latency_ms,
         "webhookId": r.webhook_id,
         "message": r.message,
         "conflict": r.versions.as_ref().map(|v| {
             v.0.iter().map(|(label, body)| ((*label).to_owned(), body.clone())).collect::<serde_json::Map<_, _>>()
         }),
-    })
+    });
+    if let Some(skill) = r.target.and_then(|t| t.skill_id) {
+        v["skillId"] = skill.into();
+    }
+    v
 }
 
 /// Apply results for people: problems in full, then a summary line.
-pub fn results_human(results: &[CampaignResult]) -> String {
+pub fn results_human(results: &[TargetResult]) -> String {
     let mut s = String::new();
     for r in results {
-        let id = r.campaign_id.as_deref().unwrap_or("?");
+        let id = label(r.target, r.campaign_id.as_deref());
         if r.ending == Ending::Unchanged && r.message.is_none() {
             continue;
         }
@@ -95,9 +103,14 @@ pub fn results_human(results: &[CampaignResult]) -> String {
         if let Some(m) = &r.message {
             let _ = writeln!(s, "    {m}");
         }
-        if let (Some(b), Some(a)) = (&r.etag_before, &r.etag_after) {
+        if let (Some(b), Some(a)) = (&r.version_before, &r.version_after) {
             if r.ending == Ending::Written {
-                let _ = writeln!(s, "    ETag {b} → {a}");
+                let word = if r.target.is_some_and(|t| t.skill_id.is_some()) {
+                    "version"
+                } else {
+                    "ETag"
+                };
+                let _ = writeln!(s, "    {word} {b} → {a}");
             }
         }
         if let Some(v) = &r.versions {
@@ -119,4 +132,12 @@ pub fn results_human(results: &[CampaignResult]) -> String {
         count(Ending::NotStarted)
     );
     s
+}
+
+/// How a line names its target: the campaign id, with the skill on CXone.
+fn label(target: Option<cxsched_engine::Target>, campaign_id: Option<&str>) -> String {
+    match target {
+        Some(t) => t.label(),
+        None => campaign_id.unwrap_or("?").to_owned(),
+    }
 }

@@ -1,49 +1,51 @@
-//! Writing a plan: concurrent schedule writes under the client's rate limit, every attempt
-//! recorded in the audit log, a signed webhook queued in the outbox after each write, and a
-//! clean stop on Ctrl-C (no new writes start; those in flight finish and are reported).
+//! Writing a plan: concurrent writes under the client's rate limit, every attempt recorded in
+//! the audit log, a signed webhook queued in the outbox after each write, and a clean stop
+//! when the stop flag is raised (no new writes start; those in flight finish and are
+//! reported).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use cxsched_api::{Client, WriteOutcome};
 use cxsched_audit::{AuditEntry, AuditLog, payload_sha256};
-use cxsched_webhooks::{Event, Outbox};
-use indicatif::ProgressBar;
+use cxsched_webhooks::Outbox;
+use serde_json::Value;
 
-use super::plan::{Entry, Status};
-use super::{Pool, in_order};
+use crate::plan::{Entry, Status};
+use crate::platform::{Conflict, Platform, Target, WriteError, Written};
+use crate::pool::{Pool, in_order};
+use crate::record::{self, Action, Outcome};
 
 /// How `apply` treats what the plan found.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     pub concurrency: usize,
-    /// Write campaigns with compliance errors anyway, for this stated reason.
+    /// Write targets with compliance errors anyway, for this stated reason.
     pub override_reason: Option<String>,
-    /// Overwrite schedules changed outside cxsched since our last write, for this reason.
+    /// Overwrite targets changed outside cxsched since our last write, for this reason.
     pub overwrite_drift: Option<String>,
-    /// Who acts: the API client id.
+    /// Who acts (never a secret).
     pub actor: String,
     /// The rule pack used for the compliance gate (name and version).
     pub rule_pack: String,
 }
 
-/// How one campaign ended.
+/// How one target ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ending {
     Written,
-    /// The live schedule already meant the desired one (nothing written).
+    /// The live state already meant the desired one (nothing written).
     Unchanged,
-    /// The live schedule changed between our read and our write; not overwritten.
+    /// The live state changed between our read and our write; not overwritten.
     Conflict,
     /// Not written: compliance errors or out-of-band drift, without an override.
     Refused,
-    /// The write failed (the API refused it, or it could not be completed).
+    /// The write failed (the platform refused it, or it could not be completed).
     Failed,
-    /// The document is invalid or the live schedule could not be read.
+    /// The document is invalid or the live state could not be read.
     Invalid,
-    /// Ctrl-C came before this campaign's write started.
+    /// The stop came before this target's write started.
     NotStarted,
 }
 
@@ -66,13 +68,14 @@ impl Ending {
     }
 }
 
-/// One campaign's result.
-pub struct CampaignResult {
+/// One target's result.
+pub struct TargetResult {
     pub source: String,
     pub campaign_id: Option<String>,
+    pub target: Option<Target>,
     pub ending: Ending,
-    pub etag_before: Option<String>,
-    pub etag_after: Option<String>,
+    pub version_before: Option<String>,
+    pub version_after: Option<String>,
     pub message: Option<String>,
     /// For a conflict or a refused drift: the two versions that disagree, labelled.
     pub versions: Option<Versions>,
@@ -81,9 +84,26 @@ pub struct CampaignResult {
     pub webhook_id: Option<String>,
 }
 
-/// Two labelled versions of a schedule: `read`/`live` for a write conflict (what we read
-/// before writing, what is live now), `live`/`desired` for a refused drift.
-pub struct Versions(pub [(&'static str, serde_json::Value); 2]);
+impl TargetResult {
+    fn new<P: Platform>(entry: &Entry<P>, ending: Ending, message: Option<String>) -> TargetResult {
+        TargetResult {
+            source: entry.source.clone(),
+            campaign_id: entry.campaign_id.clone(),
+            target: entry.target,
+            ending,
+            version_before: entry.version.clone(),
+            version_after: None,
+            message,
+            versions: None,
+            latency_ms: None,
+            webhook_id: None,
+        }
+    }
+}
+
+/// Two labelled versions of a target's state: `read`/`live` for a write conflict (what we
+/// read before writing, what is live now), `live`/`desired` for a refused drift.
+pub struct Versions(pub [(&'static str, Value); 2]);
 
 /// Shared sinks of an apply run.
 pub struct Sinks {
@@ -94,6 +114,14 @@ pub struct Sinks {
 }
 
 impl Sinks {
+    pub fn new(audit: AuditLog, outbox: Option<Outbox>) -> Sinks {
+        Sinks {
+            audit: Mutex::new(audit),
+            outbox,
+            audit_failure: Mutex::new(None),
+        }
+    }
+
     /// Appends an entry; a failure is remembered (and makes the run fail), not fatal here.
     pub fn record(&self, mut entry: AuditEntry, settings: &Settings) {
         entry.actor = Some(settings.actor.clone());
@@ -109,53 +137,74 @@ impl Sinks {
             slot.get_or_insert(e);
         }
     }
+
+    /// The first audit failure of the run, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.audit_failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// What a run is told from outside: stop when the flag is raised; tick after each target.
+pub struct Control {
+    pub stop: Arc<AtomicBool>,
+    pub progress: Arc<dyn Fn() + Send + Sync>,
 }
 
 /// Runs the writes of `entries` and returns one result per entry, in plan order.
-pub async fn execute(
-    client: Arc<Client>,
-    entries: Vec<Entry>,
+pub async fn execute<P: Platform>(
+    platform: Arc<P>,
+    entries: Vec<Entry<P>>,
     settings: Arc<Settings>,
     sinks: Arc<Sinks>,
-    stop: Arc<AtomicBool>,
-    progress: ProgressBar,
-) -> Vec<CampaignResult> {
-    let mut ended: Vec<(usize, CampaignResult)> = Vec::with_capacity(entries.len());
+    control: Control,
+) -> Vec<TargetResult> {
+    let Control { stop, progress } = control;
+    let mut ended: Vec<(usize, TargetResult)> = Vec::with_capacity(entries.len());
     let mut writes = Pool::new(settings.concurrency);
-    // Campaigns whose task failed internally, by index, to report them rather than lose them.
-    let mut who: HashMap<usize, (String, Option<String>)> = HashMap::new();
+    // Targets whose task failed internally, by index, to report them rather than lose them.
+    let mut who: HashMap<usize, (String, Option<String>, Option<Target>)> = HashMap::new();
     for (i, entry) in entries.into_iter().enumerate() {
-        match gate(&entry, &settings) {
+        match gate(&*platform, &entry, &settings) {
             Gate::Done(decided) => {
                 let (result, audit) = *decided;
                 if let Some(a) = audit {
                     sinks.record(a, &settings);
                 }
-                progress.inc(1);
+                progress();
                 ended.push((i, result));
             }
             Gate::Write(_) if stop.load(Ordering::SeqCst) => {
-                progress.inc(1);
+                progress();
                 ended.push((i, not_started(&entry)));
             }
             Gate::Write(override_reason) => {
-                who.insert(i, (entry.source.clone(), entry.campaign_id.clone()));
-                let (client, settings, sinks, stop, progress) = (
-                    Arc::clone(&client),
+                who.insert(
+                    i,
+                    (
+                        entry.source.clone(),
+                        entry.campaign_id.clone(),
+                        entry.target,
+                    ),
+                );
+                let (platform, settings, sinks, stop, progress) = (
+                    Arc::clone(&platform),
                     Arc::clone(&settings),
                     Arc::clone(&sinks),
                     Arc::clone(&stop),
-                    progress.clone(),
+                    Arc::clone(&progress),
                 );
                 writes
                     .spawn(i, async move {
-                        // Ctrl-C may have come while this task waited for a place.
+                        // The stop may have come while this task waited for a place.
                         let result = if stop.load(Ordering::SeqCst) {
                             not_started(&entry)
                         } else {
-                            write_one(&client, entry, override_reason, &settings, &sinks).await
+                            write_one(&*platform, entry, override_reason, &settings, &sinks).await
                         };
-                        progress.inc(1);
+                        progress();
                         result
                     })
                     .await;
@@ -164,13 +213,14 @@ pub async fn execute(
     }
     for (i, result) in writes.finish().await {
         let result = result.unwrap_or_else(|e| {
-            let (source, campaign_id) = who.remove(&i).unwrap_or_default();
-            CampaignResult {
+            let (source, campaign_id, target) = who.remove(&i).unwrap_or_default();
+            TargetResult {
                 source,
                 campaign_id,
+                target,
                 ending: Ending::Failed,
-                etag_before: None,
-                etag_after: None,
+                version_before: None,
+                version_after: None,
                 message: Some(e),
                 versions: None,
                 latency_ms: None,
@@ -184,53 +234,57 @@ pub async fn execute(
 
 enum Gate {
     /// Decided without writing: the result, and the audit entry to record (if any).
-    Done(Box<(CampaignResult, Option<AuditEntry>)>),
+    Done(Box<(TargetResult, Option<AuditEntry>)>),
     /// Write, with the override reason that allowed it (if one was needed).
     Write(Option<String>),
 }
 
-fn gate(entry: &Entry, settings: &Settings) -> Gate {
-    let base = |ending: Ending, message: Option<String>| CampaignResult {
-        source: entry.source.clone(),
-        campaign_id: entry.campaign_id.clone(),
-        ending,
-        etag_before: entry.live.as_ref().map(|l| l.etag.clone()),
-        etag_after: None,
-        message,
-        versions: None,
-        latency_ms: None,
-        webhook_id: None,
-    };
-    let audit = |action: &str, outcome: &str, error: Option<String>| {
-        let mut a = AuditEntry::new(action, outcome);
-        a.campaign_id = entry.campaign_id.clone();
-        a.etag_before = entry.live.as_ref().map(|l| l.etag.clone());
+fn gate<P: Platform>(platform: &P, entry: &Entry<P>, settings: &Settings) -> Gate {
+    let audit = |action: Action, outcome: Outcome, error: Option<String>| {
+        let mut a = record::entry(action, outcome, entry.target.as_ref());
+        if a.campaign_id.is_none() {
+            a.campaign_id = entry.campaign_id.clone();
+        }
+        a.etag_before = entry.version.clone();
         a.payload_sha256 = entry
             .desired
             .as_ref()
-            .map(|d| payload_sha256(d.to_wire().to_string().as_bytes()));
+            .map(|d| payload_sha256(platform.desired_json(d).to_string().as_bytes()));
         a.error = error;
         a
     };
     match entry.status {
-        Status::Unchanged => Gate::Done(Box::new((base(Ending::Unchanged, None), None))),
+        Status::Unchanged => Gate::Done(Box::new((
+            TargetResult::new(entry, Ending::Unchanged, None),
+            None,
+        ))),
         Status::Error => {
             let action = if entry.desired.is_none() {
-                "validation.failed"
+                Action::ValidationFailed
             } else {
-                "apply.read"
+                Action::ReadFailed
             };
             Gate::Done(Box::new((
-                base(Ending::Invalid, entry.detail.clone()),
-                Some(audit(action, "failed", entry.detail.clone())),
+                TargetResult::new(entry, Ending::Invalid, entry.detail.clone()),
+                Some(audit(action, Outcome::Failed, entry.detail.clone())),
             )))
         }
         Status::Conflict if settings.overwrite_drift.is_none() => {
-            let mut r = base(Ending::Refused, entry.detail.clone());
-            r.versions = versions_of(entry);
+            let mut r = TargetResult::new(entry, Ending::Refused, entry.detail.clone());
+            r.versions = match (&entry.live, &entry.desired) {
+                (Some(l), Some(d)) => Some(Versions([
+                    ("live", platform.live_json(l)),
+                    ("desired", platform.desired_json(d)),
+                ])),
+                _ => None,
+            };
             Gate::Done(Box::new((
                 r,
-                Some(audit("apply.refused", "refused", entry.detail.clone())),
+                Some(audit(
+                    Action::Refused,
+                    Outcome::Refused,
+                    entry.detail.clone(),
+                )),
             )))
         }
         Status::Changed | Status::Conflict => {
@@ -256,8 +310,8 @@ fn gate(entry: &Entry, settings: &Settings) -> Gate {
                         entry.source
                     );
                     Gate::Done(Box::new((
-                        base(Ending::Refused, Some(why.clone())),
-                        Some(audit("apply.refused", "refused", Some(why))),
+                        TargetResult::new(entry, Ending::Refused, Some(why.clone())),
+                        Some(audit(Action::Refused, Outcome::Refused, Some(why))),
                     )))
                 }
             }
@@ -265,85 +319,56 @@ fn gate(entry: &Entry, settings: &Settings) -> Gate {
     }
 }
 
-fn versions_of(entry: &Entry) -> Option<Versions> {
-    Some(Versions([
-        ("live", entry.live.as_ref()?.body.clone()),
-        ("desired", entry.desired.as_ref()?.to_wire()),
-    ]))
+fn not_started<P: Platform>(entry: &Entry<P>) -> TargetResult {
+    TargetResult::new(
+        entry,
+        Ending::NotStarted,
+        Some("interrupted before this write started; run apply again".into()),
+    )
 }
 
-fn not_started(entry: &Entry) -> CampaignResult {
-    CampaignResult {
-        source: entry.source.clone(),
-        campaign_id: entry.campaign_id.clone(),
-        ending: Ending::NotStarted,
-        etag_before: entry.live.as_ref().map(|l| l.etag.clone()),
-        etag_after: None,
-        message: Some("interrupted before this write started; run apply again".into()),
-        versions: None,
-        latency_ms: None,
-        webhook_id: None,
-    }
-}
-
-async fn write_one(
-    client: &Client,
-    entry: Entry,
+async fn write_one<P: Platform>(
+    platform: &P,
+    entry: Entry<P>,
     override_reason: Option<String>,
     settings: &Settings,
     sinks: &Sinks,
-) -> CampaignResult {
-    let (Some(desired), Some(live)) = (&entry.desired, &entry.live) else {
-        unreachable!("the gate only writes entries with a desired and a live schedule")
+) -> TargetResult {
+    let (Some(target), Some(schedule), Some(desired), Some(live)) =
+        (entry.target, &entry.schedule, &entry.desired, &entry.live)
+    else {
+        unreachable!("the gate only writes entries with a target, a desired and a live state")
     };
-    let body = desired.to_wire();
-    let mut audit = AuditEntry::new("apply.write", "ok");
-    audit.campaign_id = entry.campaign_id.clone();
-    audit.etag_before = Some(live.etag.clone());
+    let body = platform.desired_json(desired);
+    let mut audit = record::entry(Action::Write, Outcome::Ok, Some(&target));
+    audit.etag_before = entry.version.clone();
     audit.payload_sha256 = Some(payload_sha256(body.to_string().as_bytes()));
     audit.override_reason = override_reason;
-    let mut result = CampaignResult {
-        source: entry.source.clone(),
-        campaign_id: entry.campaign_id.clone(),
-        ending: Ending::Written,
-        etag_before: Some(live.etag.clone()),
-        etag_after: None,
-        message: None,
-        versions: None,
-        latency_ms: None,
-        webhook_id: None,
-    };
+    let mut result = TargetResult::new(&entry, Ending::Written, None);
     let started = Instant::now();
-    let outcome = client.write_schedule(desired, live).await;
+    let outcome = platform.write(target, desired, live).await;
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     audit.latency_ms = Some(latency_ms);
     result.latency_ms = Some(latency_ms);
     match outcome {
-        Ok(WriteOutcome::Written {
-            etag_after,
+        Ok(Written::Written {
+            version,
             answer_lost,
-            ..
+            details,
         }) => {
-            audit.etag_after = Some(etag_after.clone());
-            result.etag_after = Some(etag_after.clone());
+            audit.etag_after = Some(version.clone());
+            result.version_after = Some(version.clone());
             if answer_lost {
-                audit.details = serde_json::json!({ "answerLost": true, "confirmedBy": "re-read" });
                 result.message = Some(
                     "the answer to the write was lost; re-reading found the desired schedule in \
                      place"
                         .into(),
                 );
             }
+            audit.details = details;
             sinks.record(audit, settings);
             if let Some(outbox) = &sinks.outbox {
-                let event = Event {
-                    campaign_id: desired.campaign_id.to_string(),
-                    timezone: desired.timezone.name.to_string(),
-                    windows: body["timeWindows"].clone(),
-                    directive: desired.directive.as_str().to_owned(),
-                    timestamp: jiff::Timestamp::now(),
-                    etag_after,
-                };
+                let event = platform.event(target, schedule, desired, &version);
                 match outbox.enqueue(&event) {
                     Ok(id) => result.webhook_id = Some(id),
                     Err(e) => {
@@ -353,34 +378,33 @@ async fn write_one(
                 }
             }
         }
-        Ok(WriteOutcome::AlreadyInPlace { etag, .. }) => {
-            audit.outcome = "already_in_place".into();
-            audit.etag_after = Some(etag.clone());
+        Ok(Written::AlreadyInPlace { version }) => {
+            record::set(&mut audit, Action::Write, Outcome::AlreadyInPlace);
+            audit.etag_after = Some(version.clone());
             result.ending = Ending::Unchanged;
-            result.etag_after = Some(etag);
+            result.version_after = Some(version);
             result.message =
                 Some("the live schedule already matched when we wrote; nothing written".into());
             sinks.record(audit, settings);
         }
-        Err(e) if e.is_conflict() => {
-            audit.action = "apply.conflict".into();
-            audit.outcome = "conflict".into();
-            audit.error = Some(e.to_string());
-            if let Some(c) = e.conflict() {
-                audit.etag_after = Some(c.live.etag.clone());
-                result.versions = Some(Versions([
-                    ("read", c.read.body.clone()),
-                    ("live", c.live.body.clone()),
-                ]));
-            }
+        Err(WriteError::Conflict(c)) => {
+            let Conflict {
+                message,
+                versions,
+                live_version,
+            } = *c;
+            record::set(&mut audit, Action::Conflict, Outcome::Conflict);
+            audit.error = Some(message.clone());
+            audit.etag_after = live_version;
+            result.versions = Some(Versions(versions));
             result.ending = Ending::Conflict;
             result.message = Some(format!(
-                "the live schedule changed after we read it; not overwritten. {e}"
+                "the live schedule changed after we read it; not overwritten. {message}"
             ));
             sinks.record(audit, settings);
         }
-        Err(e) => {
-            audit.outcome = "failed".into();
+        Err(WriteError::Failed(e)) => {
+            record::set(&mut audit, Action::Write, Outcome::Failed);
             audit.error = Some(e.to_string());
             result.ending = Ending::Failed;
             result.message = Some(e.to_string());

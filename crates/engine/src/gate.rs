@@ -10,7 +10,7 @@ use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check
 use cxsched_core::Date;
 use jiff::Timestamp;
 
-use crate::rollout::desired::Desired;
+use crate::document::{Document, phone_numbers};
 
 fn pack() -> &'static RulePack {
     static PACK: OnceLock<RulePack> = OnceLock::new();
@@ -34,8 +34,8 @@ fn horizon(from: Date, days: u32) -> Arc<Horizon> {
 
 /// One line per error finding of the document's compliance check (or per reason the check
 /// could not be made, which also blocks the write).
-pub fn compliance_errors(doc: &Desired, now: Timestamp) -> Vec<String> {
-    let Some(schedule) = &doc.validation().schedule else {
+pub fn compliance_errors(doc: &Document, now: Timestamp) -> Vec<String> {
+    let Some(schedule) = &doc.validation.schedule else {
         return Vec::new();
     };
     let c = &schedule.compliance;
@@ -46,10 +46,7 @@ pub fn compliance_errors(doc: &Desired, now: Timestamp) -> Vec<String> {
             c.ruleset, pack.name
         )];
     }
-    let numbers = match crate::input::phone_numbers(
-        &doc.loaded.base_dir,
-        c.recipients.phone_numbers_file.as_deref(),
-    ) {
+    let numbers = match phone_numbers(&doc.base_dir, c.recipients.phone_numbers_file.as_deref()) {
         Ok(n) => n,
         Err(message) => return vec![message],
     };

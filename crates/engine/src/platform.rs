@@ -1,0 +1,166 @@
+//! The interface a platform implements for the engine, and the types it speaks in.
+//!
+//! A platform knows how to find the [`Target`]s a document writes (the seed API: its
+//! campaign; CXone: each of its skills), read one, tell whether what is live means what is
+//! desired, describe the difference, fingerprint the live state (its *version*: the seed
+//! API's ETag, CXone's hash of what is live), and write without overwriting a change made by
+//! someone else since it was read ([`Platform::write`]). Everything else — the compliance
+//! gate, drift against the audit log, concurrency, the audit entries, webhooks, stopping on
+//! Ctrl-C — is the engine's, and so the same on every platform.
+
+use std::future::Future;
+
+use cxsched_api::ApiError;
+use cxsched_core::{Issue, Schedule};
+use cxsched_webhooks::Event;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// What one write is aimed at: a campaign on the seed API, one skill of a campaign on CXone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    /// The document's identity (audit entries, webhooks).
+    pub campaign_id: Uuid,
+    /// The CXone skill, on that platform.
+    pub skill_id: Option<u64>,
+}
+
+impl Target {
+    /// A seed-platform target.
+    pub fn campaign(campaign_id: Uuid) -> Target {
+        Target {
+            campaign_id,
+            skill_id: None,
+        }
+    }
+
+    /// How reports name it: the campaign id, and `skill N` on CXone.
+    pub fn label(&self) -> String {
+        match self.skill_id {
+            Some(s) => format!("{} skill {s}", self.campaign_id),
+            None => self.campaign_id.to_string(),
+        }
+    }
+}
+
+/// How a write ended when it did not fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Written; `version` is what is live now (ETag or fingerprint).
+    Written {
+        version: String,
+        /// The write's answer was lost, and a re-read found the desired state in place.
+        answer_lost: bool,
+        /// What the platform adds to the audit entry's details (for example the read-back).
+        details: Value,
+    },
+    /// The live state already meant the desired one when we came to write.
+    AlreadyInPlace { version: String },
+}
+
+/// How a write failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The live state changed since it was read (or differs from what we wrote, read back):
+    /// not overwritten. Both versions, labelled (`read`/`live`, or `written`/`read back`).
+    Conflict(Box<Conflict>),
+    /// The platform refused the write or could not be reached.
+    Failed(ApiError),
+}
+
+impl From<ApiError> for WriteError {
+    fn from(e: ApiError) -> WriteError {
+        WriteError::Failed(e)
+    }
+}
+
+/// Both versions of a state that changed under a write.
+#[derive(Debug)]
+pub struct Conflict {
+    pub message: String,
+    pub versions: [(&'static str, Value); 2],
+    /// The version now live, recorded so the next plan knows it.
+    pub live_version: Option<String>,
+}
+
+/// A platform the engine plans and applies against.
+pub trait Platform: Send + Sync + 'static {
+    /// What one target should hold.
+    type Desired: Send + Sync + 'static;
+    /// What one target holds, as read.
+    type Live: Send + Sync + 'static;
+
+    /// `seed` or `cxone`.
+    fn name(&self) -> &'static str;
+
+    /// Whom the audit log names as the actor (never a secret).
+    fn actor(&self) -> String;
+
+    /// Work done once before a plan (CXone: connect, read the business unit).
+    ///
+    /// # Errors
+    /// The platform cannot be reached or refuses us: nothing can be decided.
+    fn prepare(&self) -> impl Future<Output = Result<(), ApiError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// The targets a valid document writes and what each should hold.
+    ///
+    /// # Errors
+    /// What makes the document unusable on this platform, each with its field path and what
+    /// to do (CXone: no `skillIds`, two windows on one weekday, a zone the business unit is
+    /// not in).
+    fn targets(&self, schedule: &Schedule) -> Result<Vec<(Target, Self::Desired)>, Vec<Issue>>;
+
+    /// Reads what `target` holds.
+    ///
+    /// # Errors
+    /// As the client's.
+    fn read(&self, target: Target) -> impl Future<Output = Result<Self::Live, ApiError>> + Send;
+
+    /// The live state's version: what the audit log records as written, and compares later.
+    fn version(&self, target: Target, live: &Self::Live) -> String;
+
+    /// Whether `live` means what `desired` says (window order, spelling and links aside).
+    fn same(&self, desired: &Self::Desired, live: &Self::Live) -> bool;
+
+    /// True when the live state holds no schedule at all (a target never scheduled).
+    fn is_empty(&self, live: &Self::Live) -> bool;
+
+    /// What writing `desired` over `live` would change, one line each.
+    fn changes(&self, desired: &Self::Desired, live: &Self::Live) -> Vec<String>;
+
+    /// The live state as JSON, as the platform sent it (for conflicts and `get`).
+    fn live_json(&self, live: &Self::Live) -> Value;
+
+    /// What would be sent, as JSON (its hash goes in the audit log).
+    fn desired_json(&self, desired: &Self::Desired) -> Value;
+
+    /// The live state with what an unchanged target never needs dropped (keeps memory flat
+    /// for large runs; only the version is shown of it).
+    fn slim(&self, live: Self::Live) -> Self::Live {
+        live
+    }
+
+    /// Writes `desired` to `target`, whose state was `read` by the plan, never overwriting a
+    /// change made since: the seed API by its ETag, CXone by reading again first and reading
+    /// back after.
+    ///
+    /// # Errors
+    /// [`WriteError::Conflict`] with both versions, or the client's error.
+    fn write(
+        &self,
+        target: Target,
+        desired: &Self::Desired,
+        read: &Self::Live,
+    ) -> impl Future<Output = Result<Written, WriteError>> + Send;
+
+    /// The webhook announcing a write of `desired` (from `schedule`) that left `version`.
+    fn event(
+        &self,
+        target: Target,
+        schedule: &Schedule,
+        desired: &Self::Desired,
+        version: &str,
+    ) -> Event;
+}

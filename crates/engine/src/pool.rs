@@ -1,0 +1,99 @@
+//! [`Pool`]: runs tasks with at most N in flight, so that only N futures exist at a time
+//! however many targets a run has; and [`in_order`] to put results back in input order.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use tokio::task::{Id, JoinSet};
+
+/// Runs tasks with at most `limit` in flight (a new one starts when one ends). Each task
+/// carries the index of its target; a task that panics is reported by index, not lost.
+pub struct Pool<R> {
+    set: JoinSet<R>,
+    index_of: HashMap<Id, usize>,
+    limit: usize,
+    done: Vec<(usize, Result<R, String>)>,
+}
+
+impl<R: Send + 'static> Pool<R> {
+    pub fn new(limit: usize) -> Pool<R> {
+        Pool {
+            set: JoinSet::new(),
+            index_of: HashMap::new(),
+            limit: limit.max(1),
+            done: Vec::new(),
+        }
+    }
+
+    /// Starts `task` for target `index`, first waiting for a free place.
+    pub async fn spawn(&mut self, index: usize, task: impl Future<Output = R> + Send + 'static) {
+        while self.set.len() >= self.limit {
+            self.join_one().await;
+        }
+        let handle = self.set.spawn(task);
+        self.index_of.insert(handle.id(), index);
+    }
+
+    /// Waits for every task; results by index (in completion order).
+    pub async fn finish(mut self) -> Vec<(usize, Result<R, String>)> {
+        while !self.set.is_empty() {
+            self.join_one().await;
+        }
+        self.done
+    }
+
+    async fn join_one(&mut self) {
+        match self.set.join_next_with_id().await {
+            Some(Ok((id, r))) => {
+                let i = self.index_of.remove(&id).expect("every task is registered");
+                self.done.push((i, Ok(r)));
+            }
+            Some(Err(e)) => {
+                let i = self
+                    .index_of
+                    .remove(&e.id())
+                    .expect("every task is registered");
+                self.done
+                    .push((i, Err(format!("internal error: the task stopped: {e}"))));
+            }
+            None => {}
+        }
+    }
+}
+
+/// Orders `(index, item)` pairs by index and drops the indexes.
+pub fn in_order<T>(mut items: Vec<(usize, T)>) -> Vec<T> {
+    items.sort_by_key(|(i, _)| *i);
+    items.into_iter().map(|(_, t)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn never_more_than_the_limit_in_flight_and_panics_are_reported_by_index() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut pool = Pool::new(3);
+        for i in 0..20usize {
+            let (in_flight, most) = (Arc::clone(&in_flight), Arc::clone(&most));
+            pool.spawn(i, async move {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                assert!(i != 7, "task 7 fails");
+                i * 2
+            })
+            .await;
+        }
+        let results = in_order(pool.finish().await);
+        assert!(most.load(Ordering::SeqCst) <= 3);
+        assert_eq!(results.len(), 20);
+        assert!(results[7].is_err());
+        assert_eq!(results[8].as_ref().ok(), Some(&16));
+    }
+}
