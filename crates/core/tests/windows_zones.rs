@@ -271,3 +271,46 @@ fn the_cldr_version_is_named() {
         .unwrap_or(0);
     assert!(major >= 48, "{}", cldr_version());
 }
+
+/// Zones whose clock in 2027 differs from their Windows zone's primary zone, as CLDR 48 maps
+/// them against the bundled tz database: the Canadian provinces that keep daylight time all
+/// year from late 2026 (tz 2026b–2026d; Microsoft added Windows zones for them that CLDR does
+/// not have yet), Scoresbysund (Greenland's UTC-2 since 2024, still under "Azores Standard
+/// Time"), and Casey and Vostok in Antarctica (UTC+8 and UTC+5 now). A zone joining this list
+/// means CLDR and the tz database disagree about it: look before adding it.
+const RULES_DIFFER_FROM_WINDOWS_ZONE: &[&str] = &[
+    "America/Edmonton",
+    "America/Inuvik",
+    "America/Scoresbysund",
+    "America/Vancouver",
+    "America/Winnipeg",
+    "Antarctica/Casey",
+    "Antarctica/Vostok",
+];
+
+#[test]
+fn zones_keep_their_windows_zones_clock() {
+    use jiff::Timestamp;
+    let instants: Vec<Timestamp> = ["2027-01-15T12:00:00Z", "2027-07-15T12:00:00Z"]
+        .iter()
+        .map(|t| t.parse().expect("a timestamp"))
+        .collect();
+    let offsets = |name: &str| -> Vec<i32> {
+        let tz = zone::database().get(name).expect("a bundled zone");
+        instants
+            .iter()
+            .map(|&t| tz.to_offset(t).seconds())
+            .collect()
+    };
+    let mut differ = Vec::new();
+    for w in windows_names() {
+        let primary = offsets(primary_iana(w).unwrap_or_default());
+        for &z in iana_zones(w) {
+            if offsets(z) != primary {
+                differ.push(z);
+            }
+        }
+    }
+    differ.sort_unstable();
+    assert_eq!(differ, RULES_DIFFER_FROM_WINDOWS_ZONE);
+}
