@@ -3,7 +3,8 @@
 //! It owns the schedule model ([`Schedule`], [`TimeWindow`]), reading schedule documents in
 //! JSON, TOML and YAML with every problem reported by field path ([`validate`]), time-zone
 //! names against the bundled tz database ([`zone`]), and the DST-exact expansion of weekly
-//! windows into concrete occurrences ([`expand`]).
+//! windows into concrete occurrences ([`expand`]). [`windows_zone`] translates IANA zones to
+//! and from the Windows names CXone uses (CLDR's table).
 //!
 //! Nothing here does I/O or reads a clock: callers pass in text, dates and "today".
 
@@ -13,6 +14,7 @@ pub mod json_bytes;
 pub mod model;
 pub mod time;
 pub mod validate;
+pub mod windows_zone;
 pub mod zone;
 
 pub use expand::{Dst, Occurrence, occurrences};
