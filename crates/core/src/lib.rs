@@ -9,6 +9,7 @@
 //! Nothing here does I/O or reads a clock: callers pass in text, dates and "today".
 
 pub mod compare;
+pub mod cxone;
 pub mod expand;
 pub mod json_bytes;
 pub mod model;

@@ -141,6 +141,9 @@ pub fn parse_weekday(s: &str) -> Option<Weekday> {
     })
 }
 
+/// Most skills one document may name.
+pub const MAX_SKILL_IDS: usize = 50;
+
 /// One campaign's validated schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule {
@@ -152,6 +155,9 @@ pub struct Schedule {
     pub windows: Vec<TimeWindow>,
     /// Present with defaults even when the document has no `compliance` table.
     pub compliance: Compliance,
+    /// The CXone Personal Connection skills that dial this campaign (`skillIds`; required on
+    /// the `cxone` platform, never sent to the seed API).
+    pub skill_ids: Vec<u64>,
 }
 
 impl Schedule {

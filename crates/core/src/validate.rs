@@ -14,7 +14,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Compliance, Directive, Purpose, Recipients, Schedule, TimeWindow, parse_weekday, weekday_name,
+    Compliance, Directive, MAX_SKILL_IDS, Purpose, Recipients, Schedule, TimeWindow, parse_weekday,
+    weekday_name,
 };
 use crate::time::LocalTime;
 use crate::zone::{self, Zone};
@@ -299,7 +300,7 @@ impl Checker {
             "maxConcurrentCalls",
             "timeWindows",
         ];
-        const DOC: [&str; 7] = [
+        const DOC: [&str; 8] = [
             "campaignId",
             "scheduleId",
             "timezone",
@@ -307,6 +308,7 @@ impl Checker {
             "maxConcurrentCalls",
             "timeWindows",
             "compliance",
+            "skillIds",
         ];
         let known: &[&str] = match profile {
             Profile::Document => &DOC,
@@ -340,6 +342,10 @@ impl Checker {
             Some(v) => self.compliance(v),
             None => Some(Compliance::default()),
         };
+        let skill_ids = match obj.get("skillIds") {
+            Some(v) => self.skill_ids(v),
+            None => Some(Vec::new()),
+        };
 
         Some(Schedule {
             campaign_id: campaign_id?,
@@ -349,7 +355,46 @@ impl Checker {
             max_concurrent_calls: u16::try_from(max_calls?).ok()?,
             windows: windows?,
             compliance: compliance?,
+            skill_ids: skill_ids?,
         })
+    }
+
+    /// `skillIds`: 1 to 50 distinct positive integers.
+    fn skill_ids(&mut self, v: &Value) -> Option<Vec<u64>> {
+        const EXPECTED: &str = "a list of 1 to 50 CXone skill ids (positive integers)";
+        let Value::Array(items) = v else {
+            self.error(
+                "skillIds",
+                format!("expected {EXPECTED}, found {}", found(v)),
+            );
+            return None;
+        };
+        if items.is_empty() || items.len() > MAX_SKILL_IDS {
+            self.error(
+                "skillIds",
+                format!("expected {EXPECTED}, found {} ids", items.len()),
+            );
+            return None;
+        }
+        let errors_before = self.errors.len();
+        let mut ids: Vec<u64> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("skillIds[{i}]");
+            match item.as_u64().filter(|n| *n > 0) {
+                Some(n) if ids.contains(&n) => {
+                    self.error(path, format!("skill {n} is listed twice; keep one"))
+                }
+                Some(n) => ids.push(n),
+                None => self.error(
+                    path,
+                    format!(
+                        "expected a skill id (a positive integer), found {}",
+                        found(item)
+                    ),
+                ),
+            }
+        }
+        (self.errors.len() == errors_before).then_some(ids)
     }
 
     fn windows(&mut self, v: &Value) -> Option<Vec<TimeWindow>> {

@@ -156,6 +156,7 @@ fn schedule(zone: &str, windows: Vec<TimeWindow>) -> Schedule {
         max_concurrent_calls: 10,
         windows,
         compliance: Compliance::default(),
+        skill_ids: Vec::new(),
     }
 }
 

@@ -90,6 +90,7 @@ fn schedule() -> impl Strategy<Value = Schedule> {
                 max_concurrent_calls: calls,
                 windows,
                 compliance: Compliance::default(),
+                skill_ids: Vec::new(),
             },
         )
 }

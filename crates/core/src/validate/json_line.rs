@@ -322,6 +322,7 @@ pub(super) fn validate(text: &str) -> Option<Validation> {
             max_concurrent_calls: u16::try_from(max_calls?).ok()?,
             windows: windows?,
             compliance: Compliance::default(),
+            skill_ids: Vec::new(),
         })
     })();
     Some(Validation {
