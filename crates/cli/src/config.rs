@@ -14,6 +14,24 @@ use cxsched_api::{ClientConfig, Secret};
 
 use crate::commands::UsageError;
 
+/// Which API a command works with (CONTRACT §6).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlatformName {
+    /// The seed tutorial's campaign schedule API (CONTRACT §4).
+    #[default]
+    Seed,
+    /// NICE CXone's Personal Connection skills (CONTRACT §6).
+    Cxone,
+}
+
+/// `--platform`, shared by the commands that depend on it (`#[command(flatten)]`).
+#[derive(clap::Args, Debug, Clone, Copy, Default)]
+pub struct PlatformFlag {
+    /// The platform: seed (the tutorial's API) or cxone (NICE CXone skills).
+    #[arg(long, value_enum, env = "CXSCHED_PLATFORM", default_value = "seed")]
+    pub platform: PlatformName,
+}
+
 /// Flags shared by the commands that call the API (`#[command(flatten)]`).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct ApiFlags {

@@ -78,6 +78,18 @@ pub fn limits(schedule: &Schedule) -> Vec<Issue> {
     issues
 }
 
+/// Adds the platform's limits to a document's validation: a valid schedule that breaks one
+/// becomes invalid, with each problem among its errors.
+pub fn restrict(v: &mut crate::Validation) {
+    if let Some(s) = &v.schedule {
+        let issues = limits(s);
+        if !issues.is_empty() {
+            v.errors.extend(issues);
+            v.schedule = None;
+        }
+    }
+}
+
 fn whole_minute(t: LocalTime) -> bool {
     t.seconds() % 60 == 0
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use cxsched_core::Validation;
 
 use super::{Globals, Outcome, UsageError};
+use crate::config::{PlatformFlag, PlatformName};
 use crate::input;
 use crate::output::{self, JsonOut, OutputMode};
 
@@ -17,11 +18,14 @@ pub struct Args {
     /// Read one JSON document per line of this file and report per line.
     #[arg(long, value_name = "FILE", conflicts_with = "files")]
     pub jsonl: Option<PathBuf>,
+    #[command(flatten)]
+    pub platform: PlatformFlag,
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
+    let cxone = args.platform.platform == PlatformName::Cxone;
     if let Some(path) = &args.jsonl {
-        return run_jsonl(path, globals);
+        return run_jsonl(path, cxone, globals);
     }
     if args.files.is_empty() {
         return Err(UsageError("nothing to validate: give FILE… or --jsonl FILE".into()).into());
@@ -30,7 +34,10 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let mut invalid = 0usize;
     let mut total = 0usize;
     for path in input::document_paths(&args.files)? {
-        let loaded = input::load(&path);
+        let mut loaded = input::load(&path);
+        if cxone {
+            cxsched_core::cxone::restrict(&mut loaded.validation);
+        }
         total += 1;
         invalid += usize::from(!loaded.validation.is_valid());
         out.write_all(render(&loaded.source, None, &loaded.validation, globals.output).as_bytes())?;
@@ -39,7 +46,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 }
 
 /// `validate --jsonl FILE`: every line is a document, reported in line order.
-fn run_jsonl(path: &Path, globals: &Globals) -> anyhow::Result<Outcome> {
+fn run_jsonl(path: &Path, cxone: bool, globals: &Globals) -> anyhow::Result<Outcome> {
     let text = input::read_jsonl(path)?;
     let pieces = input::jsonl_pieces(path, &text)?;
     let name = path.display().to_string();
@@ -49,7 +56,10 @@ fn run_jsonl(path: &Path, globals: &Globals) -> anyhow::Result<Outcome> {
         let mut source = String::new();
         let (mut documents, mut invalid) = (0, 0);
         for (line, doc) in piece.lines() {
-            let v = input::validate_line(doc);
+            let mut v = input::validate_line(doc);
+            if cxone {
+                cxsched_core::cxone::restrict(&mut v);
+            }
             documents += 1;
             invalid += usize::from(!v.is_valid());
             input::set_line_source(&mut source, &name, line);
