@@ -244,6 +244,16 @@ pub(crate) fn instant(tz: &TimeZone, date: Date, secs: u32) -> Timestamp {
         .expect("a horizon date and time are within jiff's range")
 }
 
+const ALL_WEEKDAYS: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
+
 fn ids(pack: &RulePack, rules: &[usize]) -> Vec<String> {
     rules.iter().map(|&i| pack.rules[i].id.clone()).collect()
 }
@@ -275,7 +285,10 @@ fn normalise(days: &[Weekday]) -> Vec<Weekday> {
 /// Compiles the curfews of the recipients' zones for calls on `dialing_days` (recipient-local
 /// weekdays, the same for every zone; see [`compile_for_schedule`] to find them per zone).
 ///
-/// A zone every dialing weekday of which is a problem gets no curfew, only problems.
+/// A zone every dialing weekday of which is a problem gets no curfew, only problems. With no
+/// dialing weekday at all (the schedule never reaches the zone in hours a curfew could
+/// open), the zone still gets a curfew, compiled as if every weekday the rules allow were
+/// dialed, and no problem for the others: the dialer must not fall back to a wider default.
 ///
 /// # Example
 /// A New York campaign reaching Texas: Central time gets Texas's 09:00–21:00 on weekdays;
@@ -461,8 +474,17 @@ fn compile_with(
         // The window so far: bound, the rules setting it, and the weekday that set it.
         let mut lo: Option<(u32, Vec<usize>, Weekday)> = None;
         let mut hi: Option<(u32, Vec<usize>, Weekday)> = None;
-        for wd in normalise(&dialing_days(zone)) {
+        // A zone the schedule never reaches in hours a curfew could open still gets one
+        // (else the dialer would use the business unit's default there): as if every day
+        // were dialed, without problems for days it is not.
+        let mut days = normalise(&dialing_days(zone));
+        let report = !days.is_empty();
+        if !report {
+            days = normalise(&ALL_WEEKDAYS);
+        }
+        for wd in days {
             match day_hours(pack, &rules, wd, |_| false) {
+                DayHours::Closed(_) if !report => {}
                 DayHours::Closed(by) => out.problems.push(CurfewProblem {
                     zone: name.to_owned(),
                     weekday: wd,
@@ -485,6 +507,9 @@ fn compile_with(
                 } => {
                     // Whole minutes, never wider than the law.
                     let (open, close) = (open.div_ceil(60) * 60, close / 60 * 60);
+                    if open >= close && !report {
+                        continue;
+                    }
                     if open >= close {
                         let mut by = open_by.clone();
                         by.extend(&close_by);
