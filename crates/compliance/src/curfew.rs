@@ -149,7 +149,7 @@ pub struct Curfews {
 }
 
 /// What the rules allow on one local day.
-pub(crate) enum DayHours {
+pub enum DayHours {
     /// Some rules close the day (indices into the pack's rules).
     Closed(Vec<usize>),
     /// `[open, close)` seconds since local midnight (empty when `open >= close`), and the
@@ -164,7 +164,7 @@ pub(crate) enum DayHours {
 
 /// The intersection of `rules`' hours on `weekday`; `closed(rule)` says whether a rule
 /// closes the whole day for another reason (a holiday).
-pub(crate) fn day_hours(
+pub fn day_hours(
     pack: &RulePack,
     rules: &[usize],
     weekday: Weekday,
@@ -208,7 +208,7 @@ pub(crate) fn day_hours(
 }
 
 /// The rules that may apply to a recipient in a zone where `states` may be (pack order).
-pub(crate) fn zone_rules<'s>(
+pub fn zone_rules<'s>(
     pack: &RulePack,
     purpose: Purpose,
     states: impl IntoIterator<Item = Option<&'s str>>,
