@@ -7,18 +7,25 @@
 //!   resolved to the targets a check decides for.
 //! - [`check`]: the per-date check over a horizon, producing findings grouped into date
 //!   spans; [`report`] gives them their JSON fields and messages.
+//! - [`curfew`]: the law compiled into per-recipient-zone windows for the dialer (CONTRACT
+//!   §7), and occurrences cut to them.
+//! - [`when`]: the legal calling intervals per date for one recipient.
 //!
 //! Pure: no I/O and no clock. Callers pass in texts, dates and "today".
 
 pub mod check;
+pub mod curfew;
 pub mod days;
 pub mod holidays;
 pub mod recipients;
 pub mod report;
 pub mod rules;
 pub mod timeline;
+pub mod when;
 
 pub use check::{Code, Horizon, RawFinding, Report, check};
+pub use curfew::{Curfew, CurfewProblem, Curfews, Interval};
 pub use recipients::{AreaCodeTable, RecipientInput, Resolution, Target};
 pub use report::{Finding, findings};
 pub use rules::{Confidence, Rule, RulePack, RulePackError, Severity};
+pub use when::{Day, WhenKey, WhenPlanner};

@@ -1,0 +1,663 @@
+//! Curfews: the calling-hour law compiled into per-destination-zone windows (CONTRACT §7).
+//!
+//! A CXone Personal Connection skill has, besides its weekly schedule, one window per
+//! recipient time zone (`startTime`–`endTime`, recipient-local, applied to every day). The
+//! dialer calls a number only inside both the schedule's window and the curfew of the
+//! number's zone, so a curfew compiled from the law keeps every call inside legal hours in
+//! the called person's local time whatever the DST offsets between the zones.
+//!
+//! [`compile`] groups the recipient [`Target`]s by zone. For each zone, the rules that may
+//! apply to someone there are the federal rule of the purpose and the rules of every state
+//! whose targets are in that zone. On every weekday the campaign dials, the day's legal span
+//! is the latest opening and the earliest closing of those rules; the zone's curfew is the
+//! intersection of those spans over the dialing weekdays (one window serves every day).
+//!
+//! Decisions this module takes:
+//! - **A day a curfew cannot serve is a [`CurfewProblem`]**, never a silent empty window: a
+//!   weekday some rule prohibits (Utah's Sundays), or one where the rules leave no time. Such
+//!   a weekday does not narrow the other days' window: the schedule itself must stop dialing
+//!   that zone on that day, and `check` reports it.
+//! - **Warning rules narrow the curfew too.** A rule of low confidence (severity `warning`,
+//!   such as the vendor-chart states, or the informational baseline) is followed: calling
+//!   less is the safe side, and a curfew has no way to "warn". A problem carries the
+//!   strongest severity of the rules that cause it, so a gate can tell the two apart.
+//! - **Whole minutes.** The platform takes `HH:mm`: an opening is rounded up and a closing
+//!   down to the minute, so rounding never widens the legal span. A closing at 24:00 becomes
+//!   23:59 (a [`LocalTime`] is a time of day), which loses the day's last minute.
+//! - **What a curfew cannot express** — holidays, blackouts, rule versions by date — is left
+//!   to the check; this module looks at weekdays only.
+//! - Output is deterministic: curfews and problems by zone name, then weekday (Monday first).
+//!
+//! The dialing weekdays are the weekdays *in the recipient's zone* on which the campaign can
+//! call. Usually they are the weekdays of the schedule's windows; a window near midnight in a
+//! zone far from the recipient's can reach the neighbouring day there (a New York Monday
+//! 00:30 is Sunday evening in Honolulu). [`compile_for_schedule`] finds them from the
+//! schedule's occurrences, zone by zone ([`dialing_weekdays`]); [`compile`] takes them given.
+//!
+//! [`cut`] is what the dialer really does with a curfew: the parts of an occurrence (a
+//! concrete window, in instants) inside the curfew of the recipient's local dates, each
+//! boundary resolved on its date in the recipient's zone (a boundary in a DST gap moves
+//! forward by the gap, one in a fold takes the earlier instant, as the core does).
+//!
+//! Pure: no I/O and no clock.
+
+use std::collections::BTreeMap;
+
+use cxsched_core::model::weekday_name;
+use cxsched_core::{LocalTime, Occurrence, Purpose, Schedule, Zone, occurrences};
+use jiff::Timestamp;
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+
+use crate::recipients::Target;
+use crate::rules::{DayRule, RulePack, Severity};
+
+/// A span of real time, `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Interval {
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+impl Interval {
+    /// True when the span holds no instant.
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// True when `t` is in `[start, end)`.
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.start <= t && t < self.end
+    }
+
+    /// The common part of two spans, if any.
+    pub fn intersect(&self, other: &Interval) -> Option<Interval> {
+        let i = Interval {
+            start: self.start.max(other.start),
+            end: self.end.min(other.end),
+        };
+        (!i.is_empty()).then_some(i)
+    }
+}
+
+/// One recipient zone's window, recipient-local, `[start, end)` on every day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Curfew {
+    pub zone: Zone,
+    pub start: LocalTime,
+    pub end: LocalTime,
+    /// Every rule that applies to someone who may be in the zone (ids, pack order).
+    pub rules: Vec<String>,
+    /// The rules whose opening is `start` on some dialing weekday.
+    pub start_by: Vec<String>,
+    /// The rules whose closing is `end` on some dialing weekday.
+    pub end_by: Vec<String>,
+    /// The states whose recipients may be in the zone, sorted (empty: federal rules only).
+    pub states: Vec<String>,
+}
+
+impl Curfew {
+    /// The curfew's span on the recipient-local `date`, as instants (DST exact).
+    ///
+    /// # Example
+    /// ```
+    /// use cxsched_compliance::curfew::{compile, Curfew};
+    /// use cxsched_compliance::{RulePack, Target};
+    /// use cxsched_core::{Purpose, Weekday, zone};
+    /// use jiff::civil::date;
+    ///
+    /// let target = Target {
+    ///     zone: zone::resolve("America/New_York").unwrap().zone,
+    ///     state: Some("FL".into()),
+    ///     basis: "state FL".into(),
+    /// };
+    /// let pack = RulePack::embedded_us();
+    /// let c = &compile(&pack, Purpose::Telemarketing, &[target], &[Weekday::Monday]).curfews[0];
+    /// let span = c.on(date(2027, 3, 15));
+    /// assert_eq!(span.start.to_string(), "2027-03-15T12:00:00Z"); // 08:00 EDT
+    /// assert_eq!(span.end.to_string(), "2027-03-16T00:00:00Z"); // 20:00 EDT
+    /// ```
+    pub fn on(&self, date: Date) -> Interval {
+        Interval {
+            start: instant(&self.zone.tz, date, self.start.seconds()),
+            end: instant(&self.zone.tz, date, self.end.seconds()),
+        }
+    }
+}
+
+/// A recipient zone and weekday where a curfew cannot keep calls legal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurfewProblem {
+    /// The zone's canonical name.
+    pub zone: String,
+    pub weekday: Weekday,
+    /// The rules that close the day or leave it without time (ids).
+    pub rules: Vec<String>,
+    /// `Error` when any of those rules is an error rule.
+    pub severity: Severity,
+    /// A full sentence: what, where, and what to do.
+    pub message: String,
+}
+
+/// What [`compile`] makes: one curfew per zone that has legal time, and the problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Curfews {
+    /// By zone name.
+    pub curfews: Vec<Curfew>,
+    /// By zone name, then weekday (Monday first).
+    pub problems: Vec<CurfewProblem>,
+}
+
+/// What the rules allow on one local day.
+pub enum DayHours {
+    /// Some rules close the day (indices into the pack's rules).
+    Closed(Vec<usize>),
+    /// `[open, close)` seconds since local midnight (empty when `open >= close`), and the
+    /// rules that set each bound.
+    Open {
+        open: u32,
+        close: u32,
+        open_by: Vec<usize>,
+        close_by: Vec<usize>,
+    },
+}
+
+/// The intersection of `rules`' hours on `weekday`; `closed(rule)` says whether a rule
+/// closes the whole day for another reason (a holiday).
+pub fn day_hours(
+    pack: &RulePack,
+    rules: &[usize],
+    weekday: Weekday,
+    closed: impl Fn(usize) -> bool,
+) -> DayHours {
+    let mut shut = Vec::new();
+    let (mut open, mut close) = (0, LocalTime::DAY);
+    let (mut open_by, mut close_by) = (Vec::new(), Vec::new());
+    for &ri in rules {
+        match pack.rules[ri].day(weekday) {
+            DayRule::Prohibited => shut.push(ri),
+            _ if closed(ri) => shut.push(ri),
+            DayRule::Allowed { open: o, close: c } => {
+                if o > open {
+                    open = o;
+                    open_by.clear();
+                }
+                if o == open {
+                    open_by.push(ri);
+                }
+                if c < close {
+                    close = c;
+                    close_by.clear();
+                }
+                if c == close {
+                    close_by.push(ri);
+                }
+            }
+        }
+    }
+    if shut.is_empty() {
+        DayHours::Open {
+            open,
+            close,
+            open_by,
+            close_by,
+        }
+    } else {
+        DayHours::Closed(shut)
+    }
+}
+
+/// The rules that may apply to a recipient in a zone where `states` may be (pack order).
+pub fn zone_rules<'s>(
+    pack: &RulePack,
+    purpose: Purpose,
+    states: impl IntoIterator<Item = Option<&'s str>>,
+) -> Vec<usize> {
+    let mut rules = pack.applicable(purpose, None);
+    for s in states {
+        rules.extend(pack.applicable(purpose, s));
+    }
+    rules.sort_unstable();
+    rules.dedup();
+    rules
+}
+
+/// `secs` (0..=86400) after local midnight of `date` in `tz`, resolved as the core does
+/// (a gap moves forward by its length, a fold takes the earlier instant).
+pub(crate) fn instant(tz: &TimeZone, date: Date, secs: u32) -> Timestamp {
+    let (date, secs) = if secs >= LocalTime::DAY {
+        (
+            date.tomorrow().expect("a horizon date"),
+            secs - LocalTime::DAY,
+        )
+    } else {
+        (date, secs)
+    };
+    let time = Time::constant(
+        (secs / 3600) as i8,
+        ((secs / 60) % 60) as i8,
+        (secs % 60) as i8,
+        0,
+    );
+    tz.to_ambiguous_timestamp(date.to_datetime(time))
+        .compatible()
+        .expect("a horizon date and time are within jiff's range")
+}
+
+const ALL_WEEKDAYS: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
+
+fn ids(pack: &RulePack, rules: &[usize]) -> Vec<String> {
+    rules.iter().map(|&i| pack.rules[i].id.clone()).collect()
+}
+
+fn severity(pack: &RulePack, rules: &[usize]) -> Severity {
+    rules
+        .iter()
+        .map(|&i| pack.rules[i].severity)
+        .max()
+        .unwrap_or(Severity::Error)
+}
+
+fn hhmm(secs: u32) -> String {
+    format!("{:02}:{:02}", secs / 3600, (secs / 60) % 60)
+}
+
+/// The weekdays in `days`, deduplicated, Monday first.
+fn normalise(days: &[Weekday]) -> Vec<Weekday> {
+    let mut seen = [false; 7];
+    for d in days {
+        seen[d.to_monday_zero_offset() as usize] = true;
+    }
+    (0..7)
+        .filter(|&i| seen[i])
+        .map(|i| Weekday::from_monday_zero_offset(i as i8).expect("0..7"))
+        .collect()
+}
+
+/// Compiles the curfews of the recipients' zones for calls on `dialing_days` (recipient-local
+/// weekdays, the same for every zone; see [`compile_for_schedule`] to find them per zone).
+///
+/// A zone every dialing weekday of which is a problem gets no curfew, only problems. With no
+/// dialing weekday at all (the schedule never reaches the zone in hours a curfew could
+/// open), the zone still gets a curfew, compiled as if every weekday the rules allow were
+/// dialed, and no problem for the others: the dialer must not fall back to a wider default.
+///
+/// # Example
+/// A New York campaign reaching Texas: Central time gets Texas's 09:00–21:00 on weekdays;
+/// with Sunday dialed too, Texas's Sunday noon opening narrows the window of every day.
+/// ```
+/// use cxsched_compliance::curfew::compile;
+/// use cxsched_compliance::{RulePack, Target};
+/// use cxsched_core::{Purpose, Weekday, zone};
+///
+/// let target = Target {
+///     zone: zone::resolve("America/Chicago").unwrap().zone,
+///     state: Some("TX".into()),
+///     basis: "state TX".into(),
+/// };
+/// let pack = RulePack::embedded_us();
+/// let weekdays = [Weekday::Monday, Weekday::Friday];
+/// let c = compile(&pack, Purpose::Telemarketing, &[target.clone()], &weekdays);
+/// assert_eq!(c.curfews[0].start.to_string(), "09:00:00");
+/// assert_eq!(c.curfews[0].end.to_string(), "21:00:00");
+/// assert_eq!(c.curfews[0].start_by, ["US-TX"]);
+/// assert!(c.problems.is_empty());
+///
+/// let c = compile(&pack, Purpose::Telemarketing, &[target], &[Weekday::Monday, Weekday::Sunday]);
+/// assert_eq!(c.curfews[0].start.to_string(), "12:00:00");
+/// ```
+pub fn compile(
+    pack: &RulePack,
+    purpose: Purpose,
+    targets: &[Target],
+    dialing_days: &[Weekday],
+) -> Curfews {
+    compile_with(pack, purpose, targets, |_| dialing_days.to_vec())
+}
+
+/// Compiles the curfews for a schedule over `[from, from + days)`: each zone's dialing
+/// weekdays are those on which an occurrence reaches the zone inside the federal rule's
+/// hours ([`dialing_weekdays`]), so a window that crosses midnight in a recipient's zone
+/// is judged by the weekday it lands on there.
+///
+/// # Example
+/// ```
+/// use cxsched_compliance::curfew::compile_for_schedule;
+/// use cxsched_compliance::{RulePack, Target};
+/// use cxsched_core::{Format, Purpose, parse_document, zone};
+/// use jiff::civil::date;
+///
+/// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+///   "timeWindows":[{"dayOfWeek":"SUNDAY","startTime":"10:00:00","endTime":"18:00:00"}]}"#;
+/// let schedule = parse_document(doc, Format::Json).schedule.unwrap();
+/// let target = Target {
+///     zone: zone::resolve("America/Denver").unwrap().zone,
+///     state: Some("UT".into()),
+///     basis: "state UT".into(),
+/// };
+/// let pack = RulePack::embedded_us();
+/// let c = compile_for_schedule(&pack, Purpose::Telemarketing, &[target], &schedule, date(2027, 1, 1), 120);
+/// assert!(c.curfews.is_empty());
+/// assert_eq!(c.problems[0].zone, "America/Denver");
+/// assert_eq!(c.problems[0].rules, ["US-UT"]);
+/// ```
+pub fn compile_for_schedule(
+    pack: &RulePack,
+    purpose: Purpose,
+    targets: &[Target],
+    schedule: &Schedule,
+    from: Date,
+    days: u32,
+) -> Curfews {
+    let occs: Vec<Occurrence> = occurrences(schedule, from, days)
+        .filter(|o| !o.is_void())
+        .collect();
+    let hull = federal_hull(pack, purpose);
+    compile_with(pack, purpose, targets, |zone| {
+        reached(&occs, &zone.tz, hull)
+    })
+}
+
+/// The recipient-local weekdays on which `schedule`'s occurrences in `[from, from + days)`
+/// reach `zone` inside the federal rule's hours (the only hours a curfew can open), Monday
+/// first.
+///
+/// # Example
+/// A New York Monday 00:00–02:00 is Sunday evening in Anchorage.
+/// ```
+/// use cxsched_compliance::curfew::dialing_weekdays;
+/// use cxsched_compliance::RulePack;
+/// use cxsched_core::{Format, Purpose, Weekday, parse_document, zone};
+/// use jiff::civil::date;
+///
+/// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+///   "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"00:00:00","endTime":"02:00:00"}]}"#;
+/// let schedule = parse_document(doc, Format::Json).schedule.unwrap();
+/// let pack = RulePack::embedded_us();
+/// let anchorage = zone::resolve("America/Anchorage").unwrap().zone;
+/// let days = dialing_weekdays(&pack, Purpose::Telemarketing, &schedule, &anchorage, date(2027, 1, 1), 60);
+/// assert_eq!(days, [Weekday::Sunday]);
+/// let chicago = zone::resolve("America/Chicago").unwrap().zone;
+/// assert!(dialing_weekdays(&pack, Purpose::Telemarketing, &schedule, &chicago, date(2027, 1, 1), 60).is_empty());
+/// ```
+pub fn dialing_weekdays(
+    pack: &RulePack,
+    purpose: Purpose,
+    schedule: &Schedule,
+    zone: &Zone,
+    from: Date,
+    days: u32,
+) -> Vec<Weekday> {
+    let occs: Vec<Occurrence> = occurrences(schedule, from, days)
+        .filter(|o| !o.is_void())
+        .collect();
+    reached(&occs, &zone.tz, federal_hull(pack, purpose))
+}
+
+/// From the earliest opening to the latest closing of the purpose's federal rules over the
+/// week: every curfew lies inside it (the whole day when the pack has no federal rule).
+fn federal_hull(pack: &RulePack, purpose: Purpose) -> (u32, u32) {
+    let mut hull: Option<(u32, u32)> = None;
+    for ri in pack.applicable(purpose, None) {
+        for d in pack.rules[ri].days {
+            if let DayRule::Allowed { open, close } = d {
+                let (o, c) = hull.unwrap_or((open, close));
+                hull = Some((o.min(open), c.max(close)));
+            }
+        }
+    }
+    hull.unwrap_or((0, LocalTime::DAY))
+}
+
+fn reached(occs: &[Occurrence], tz: &TimeZone, (open, close): (u32, u32)) -> Vec<Weekday> {
+    let mut seen = Vec::new();
+    for o in occs {
+        let span = Interval {
+            start: o.start,
+            end: o.end,
+        };
+        let last = tz.to_datetime(o.end).date();
+        let mut d = tz.to_datetime(o.start).date();
+        while d <= last {
+            let part = Interval {
+                start: instant(tz, d, open),
+                end: instant(tz, d, close),
+            };
+            if span.intersect(&part).is_some() && !seen.contains(&d.weekday()) {
+                seen.push(d.weekday());
+            }
+            d = d.tomorrow().expect("a horizon date");
+        }
+        if seen.len() == 7 {
+            break;
+        }
+    }
+    normalise(&seen)
+}
+
+fn compile_with(
+    pack: &RulePack,
+    purpose: Purpose,
+    targets: &[Target],
+    mut dialing_days: impl FnMut(&Zone) -> Vec<Weekday>,
+) -> Curfews {
+    let mut zones: BTreeMap<&str, (&Zone, Vec<String>)> = BTreeMap::new();
+    for t in targets {
+        let e = zones
+            .entry(&t.zone.canonical)
+            .or_insert_with(|| (&t.zone, Vec::new()));
+        if let Some(s) = &t.state {
+            if !e.1.contains(s) {
+                e.1.push(s.clone());
+            }
+        }
+    }
+    let mut out = Curfews::default();
+    for (name, (zone, mut states)) in zones {
+        states.sort();
+        let rules = zone_rules(pack, purpose, states.iter().map(|s| Some(s.as_str())));
+        let whose = if states.is_empty() {
+            "recipients with no known state".to_string()
+        } else {
+            format!("recipients in {}", states.join(", "))
+        };
+        // The window so far: bound, the rules setting it, and the weekday that set it.
+        let mut lo: Option<(u32, Vec<usize>, Weekday)> = None;
+        let mut hi: Option<(u32, Vec<usize>, Weekday)> = None;
+        // A zone the schedule never reaches in hours a curfew could open still gets one
+        // (else the dialer would use the business unit's default there): as if every day
+        // were dialed, without problems for days it is not.
+        let mut days = normalise(&dialing_days(zone));
+        let report = !days.is_empty();
+        if !report {
+            days = normalise(&ALL_WEEKDAYS);
+        }
+        for wd in days {
+            match day_hours(pack, &rules, wd, |_| false) {
+                DayHours::Closed(_) if !report => {}
+                DayHours::Closed(by) => out.problems.push(CurfewProblem {
+                    zone: name.to_owned(),
+                    weekday: wd,
+                    message: format!(
+                        "{name}: {} prohibit{} calls on {} ({whose}), which a curfew cannot \
+                         express; stop dialing these recipients on {}",
+                        ids(pack, &by).join(", "),
+                        if by.len() == 1 { "s" } else { "" },
+                        weekday_name(wd),
+                        weekday_name(wd),
+                    ),
+                    rules: ids(pack, &by),
+                    severity: severity(pack, &by),
+                }),
+                DayHours::Open {
+                    open,
+                    close,
+                    open_by,
+                    close_by,
+                } => {
+                    // Whole minutes, never wider than the law.
+                    let (open, close) = (open.div_ceil(60) * 60, close / 60 * 60);
+                    if open >= close && !report {
+                        continue;
+                    }
+                    if open >= close {
+                        let mut by = open_by.clone();
+                        by.extend(&close_by);
+                        by.sort_unstable();
+                        by.dedup();
+                        out.problems.push(CurfewProblem {
+                            zone: name.to_owned(),
+                            weekday: wd,
+                            message: format!(
+                                "{name}: no legal time on {} ({whose}): {} open{} at {} and {} \
+                                 close{} at {}; stop dialing these recipients on {}",
+                                weekday_name(wd),
+                                ids(pack, &open_by).join(", "),
+                                if open_by.len() == 1 { "s" } else { "" },
+                                hhmm(open),
+                                ids(pack, &close_by).join(", "),
+                                if close_by.len() == 1 { "s" } else { "" },
+                                hhmm(close),
+                                weekday_name(wd),
+                            ),
+                            rules: ids(pack, &by),
+                            severity: severity(pack, &by),
+                        });
+                        continue;
+                    }
+                    narrow(&mut lo, open, open_by, wd, |new, old| new > old);
+                    narrow(&mut hi, close, close_by, wd, |new, old| new < old);
+                }
+            }
+        }
+        let (Some((start, start_by, lo_day)), Some((end, end_by, hi_day))) = (lo, hi) else {
+            continue;
+        };
+        // A closing at 24:00 is the last minute a time of day can name.
+        let end = end.min(LocalTime::DAY - 60);
+        if start >= end {
+            // Each day has time, but no one window fits them all.
+            let mut by = start_by.clone();
+            by.extend(&end_by);
+            by.sort_unstable();
+            by.dedup();
+            for wd in normalise(&[lo_day, hi_day]) {
+                out.problems.push(CurfewProblem {
+                    zone: name.to_owned(),
+                    weekday: wd,
+                    message: format!(
+                        "{name}: no one window fits every dialing day ({whose}): {} opens at {} \
+                         ({}) and {} closes at {} ({}); dial these recipients on {} or {}, not \
+                         both",
+                        weekday_name(lo_day),
+                        hhmm(start),
+                        ids(pack, &start_by).join(", "),
+                        weekday_name(hi_day),
+                        hhmm(end),
+                        ids(pack, &end_by).join(", "),
+                        weekday_name(lo_day),
+                        weekday_name(hi_day),
+                    ),
+                    rules: ids(pack, &by),
+                    severity: severity(pack, &by),
+                });
+            }
+            continue;
+        }
+        out.curfews.push(Curfew {
+            zone: zone.clone(),
+            start: LocalTime::from_seconds(start).expect("below a day"),
+            end: LocalTime::from_seconds(end).expect("below a day"),
+            rules: ids(pack, &rules),
+            start_by: ids(pack, &start_by),
+            end_by: ids(pack, &end_by),
+            states,
+        });
+    }
+    out.problems.sort_by(|a, b| {
+        (&a.zone, a.weekday.to_monday_zero_offset())
+            .cmp(&(&b.zone, b.weekday.to_monday_zero_offset()))
+    });
+    out
+}
+
+/// Moves a bound when `better(new, old)`, keeping the rules that set it (united on a tie).
+fn narrow(
+    bound: &mut Option<(u32, Vec<usize>, Weekday)>,
+    value: u32,
+    by: Vec<usize>,
+    wd: Weekday,
+    better: impl Fn(u32, u32) -> bool,
+) {
+    match bound {
+        Some((old, old_by, _)) if *old == value => {
+            old_by.extend(by);
+            old_by.sort_unstable();
+            old_by.dedup();
+        }
+        Some((old, _, _)) if !better(value, *old) => {}
+        _ => *bound = Some((value, by, wd)),
+    }
+}
+
+/// The parts of `occurrence` that the dialer really dials in `curfew`'s zone: its span cut to
+/// the curfew of each recipient-local date it touches (none, one, or for a long window two).
+///
+/// # Example
+/// A New York 08:00–20:30 window reaching Central time, whose curfew is 09:00–20:00, is dialed
+/// there from 10:00 to 20:30 Eastern.
+/// ```
+/// use cxsched_compliance::curfew::{compile, cut};
+/// use cxsched_compliance::{RulePack, Target};
+/// use cxsched_core::{LocalTime, TimeWindow, Purpose, Weekday, expand, zone};
+/// use jiff::civil::date;
+///
+/// let ny = zone::resolve("America/New_York").unwrap().zone;
+/// let window = TimeWindow {
+///     day: Weekday::Monday,
+///     start: LocalTime::parse("08:00:00").unwrap(),
+///     end: LocalTime::parse("20:30:00").unwrap(),
+/// };
+/// let occ = expand::resolve(&ny.tz, date(2027, 3, 15), 0, &window);
+/// let target = Target {
+///     zone: zone::resolve("America/Chicago").unwrap().zone,
+///     state: Some("TX".into()),
+///     basis: "state TX".into(),
+/// };
+/// let pack = RulePack::embedded_us();
+/// let curfew = &compile(&pack, Purpose::Telemarketing, &[target], &[Weekday::Monday]).curfews[0];
+/// let parts = cut(&occ, curfew);
+/// assert_eq!(parts.len(), 1);
+/// assert_eq!(parts[0].start.to_string(), "2027-03-15T14:00:00Z"); // 09:00 CDT
+/// assert_eq!(parts[0].end.to_string(), "2027-03-16T00:30:00Z"); // 20:30 EDT
+/// ```
+pub fn cut(occurrence: &Occurrence, curfew: &Curfew) -> Vec<Interval> {
+    let tz = &curfew.zone.tz;
+    let span = Interval {
+        start: occurrence.start,
+        end: occurrence.end,
+    };
+    let mut out = Vec::new();
+    if span.is_empty() {
+        return out;
+    }
+    let last = tz.to_datetime(occurrence.end).date();
+    let mut d = tz.to_datetime(occurrence.start).date();
+    while d <= last {
+        if let Some(part) = span.intersect(&curfew.on(d)) {
+            out.push(part);
+        }
+        d = d.tomorrow().expect("a horizon date");
+    }
+    out
+}
