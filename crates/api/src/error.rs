@@ -6,7 +6,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::ops::get_schedule::Live;
+use crate::live::Live;
 
 /// Most characters of a server body kept in an error.
 const BODY_LIMIT: usize = 2000;

@@ -13,11 +13,15 @@
 
 mod client;
 mod config;
+
 mod error;
 mod limiter;
+mod live;
 pub mod ops;
 pub mod retry;
 mod token;
+mod transport;
+mod urls;
 
 pub use client::Client;
 pub use config::{Backoff, ClientConfig, Secret};
