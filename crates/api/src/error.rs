@@ -110,6 +110,24 @@ impl ApiError {
         self
     }
 
+    /// Replaces every occurrence of each of `secrets` in the text kept (what was being done,
+    /// the message, the body) by `[redacted]`: a guard for servers that echo what they were
+    /// sent.
+    pub(crate) fn redacted<'a>(mut self, secrets: impl IntoIterator<Item = &'a str>) -> ApiError {
+        for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
+            let i = &mut *self.inner;
+            for text in [&mut i.doing, &mut i.message]
+                .into_iter()
+                .chain(i.body.as_mut())
+            {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "[redacted]");
+                }
+            }
+        }
+        self
+    }
+
     pub(crate) fn with_field_errors(mut self, errors: Vec<FieldError>) -> ApiError {
         self.inner.field_errors = errors;
         self

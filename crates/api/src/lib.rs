@@ -13,7 +13,7 @@
 
 mod client;
 mod config;
-
+pub mod cxone;
 mod error;
 mod limiter;
 mod live;
