@@ -10,6 +10,8 @@
 //!   read.
 //! - One error type, [`ApiError`], keeps the status, the server's body and what was being
 //!   done; secrets ([`Secret`]) never print.
+//! - [`cxone`]: the client of NICE CXone's real API (CONTRACT §6), on the same request core
+//!   (`transport.rs`, its decisions in [`retry::RetryState`]).
 
 mod client;
 mod config;
