@@ -6,7 +6,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::ops::get_schedule::Live;
+use crate::live::Live;
 
 /// Most characters of a server body kept in an error.
 const BODY_LIMIT: usize = 2000;
@@ -106,6 +106,24 @@ impl ApiError {
                 b.push('…');
             }
             self.inner.body = Some(b);
+        }
+        self
+    }
+
+    /// Replaces every occurrence of each of `secrets` in the text kept (what was being done,
+    /// the message, the body) by `[redacted]`: a guard for servers that echo what they were
+    /// sent.
+    pub(crate) fn redacted<'a>(mut self, secrets: impl IntoIterator<Item = &'a str>) -> ApiError {
+        for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
+            let i = &mut *self.inner;
+            for text in [&mut i.doing, &mut i.message]
+                .into_iter()
+                .chain(i.body.as_mut())
+            {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "[redacted]");
+                }
+            }
         }
         self
     }

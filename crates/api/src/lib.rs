@@ -10,14 +10,20 @@
 //!   read.
 //! - One error type, [`ApiError`], keeps the status, the server's body and what was being
 //!   done; secrets ([`Secret`]) never print.
+//! - [`cxone`]: the client of NICE CXone's real API (CONTRACT §6), on the same request core
+//!   (`transport.rs`, its decisions in [`retry::RetryState`]).
 
 mod client;
 mod config;
+pub mod cxone;
 mod error;
 mod limiter;
+mod live;
 pub mod ops;
 pub mod retry;
 mod token;
+mod transport;
+mod urls;
 
 pub use client::Client;
 pub use config::{Backoff, ClientConfig, Secret};

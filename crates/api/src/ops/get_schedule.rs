@@ -1,10 +1,6 @@
 //! `GET /api/v2/campaigns/{id}/schedule`: the live schedule, its ETag, and the schedule read
 //! by the core's wire rules (fields the server adds, such as `status`, are ignored there).
 
-use std::time::Duration;
-
-use cxsched_core::Schedule;
-use cxsched_core::validate::{Profile, validate_value};
 use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
@@ -12,60 +8,7 @@ use uuid::Uuid;
 use super::{refusal, schedule_path};
 use crate::client::Client;
 use crate::error::{ApiError, ErrorKind};
-
-/// The wire fields of a schedule; anything else in a GET body is the server's own.
-const WIRE_FIELDS: [&str; 6] = [
-    "campaignId",
-    "scheduleId",
-    "timezone",
-    "businessHoursDirective",
-    "maxConcurrentCalls",
-    "timeWindows",
-];
-
-/// A live schedule as read.
-#[derive(Clone, Debug)]
-pub struct Live {
-    pub campaign_id: Uuid,
-    /// The body as the server sent it.
-    pub body: Value,
-    /// The strong ETag, quotes included.
-    pub etag: String,
-    /// The schedule, when the body is a valid one (`None` for a campaign never scheduled).
-    pub schedule: Option<Schedule>,
-    /// HTTP attempts the read took.
-    pub attempts: u32,
-    pub latency: Duration,
-}
-
-impl Live {
-    /// A one-line account: zone, directive, calls and windows, or "no schedule".
-    pub fn summary(&self) -> String {
-        match &self.schedule {
-            Some(s) => format!(
-                "{} {} maxConcurrentCalls {} with {} window(s)",
-                s.timezone.name,
-                s.directive.as_str(),
-                s.max_concurrent_calls,
-                s.windows.len()
-            ),
-            None => "no valid schedule".into(),
-        }
-    }
-}
-
-/// Reads the schedule part of a GET body.
-pub fn parse_live(body: &Value) -> Option<Schedule> {
-    let Value::Object(obj) = body else {
-        return None;
-    };
-    let wire: serde_json::Map<String, Value> = obj
-        .iter()
-        .filter(|(k, _)| WIRE_FIELDS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    validate_value(&Value::Object(wire), Profile::Wire).schedule
-}
+pub use crate::live::{Live, parse_live};
 
 impl Client {
     /// Reads the live schedule of a campaign and its ETag.

@@ -6,8 +6,8 @@ pub mod write_schedule;
 
 use uuid::Uuid;
 
-use crate::client::Answer;
 use crate::error::{ApiError, ErrorKind, FieldError};
+use crate::transport::Answer;
 
 /// `/api/v2/campaigns/{id}/schedule`.
 pub(crate) fn schedule_path(campaign_id: Uuid) -> String {
