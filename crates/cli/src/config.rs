@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use cxsched_api::cxone::CxoneConfig;
 use cxsched_api::{ClientConfig, Secret};
 
 use crate::commands::UsageError;
@@ -54,6 +55,16 @@ pub struct ApiFlags {
     /// Time limit of one operation, retries included, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60.0)]
     pub deadline: f64,
+    /// cxone: the CXone issuer [else CXONE_ISSUER, default https://cxone.niceincontact.com].
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// cxone: the API endpoint, skipping its discovery from the token's tenant [else
+    /// CXONE_API_ENDPOINT].
+    #[arg(long, value_name = "URL")]
+    pub api_endpoint: Option<String>,
+    /// cxone: the API version [else CXONE_API_VERSION, default v34.0].
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
 }
 
 /// Resolved settings. `Debug` shows no secret.
@@ -212,6 +223,85 @@ impl ApiSettings {
             request_timeout: seconds(flags.request_timeout, "--request-timeout")?,
             deadline: seconds(flags.deadline, "--deadline")?,
         })
+    }
+
+    /// Settings for the CXone platform (CONTRACT §6.1): the issuer, the registered
+    /// application (HTTP Basic), the user's access key, and optionally the API endpoint and
+    /// version. The common settings (webhooks, audit log) come as for the seed platform.
+    ///
+    /// # Errors
+    /// A missing required setting (the message names the variable to set), a bad timeout,
+    /// or an unreadable `.env`.
+    pub fn cxone(flags: &ApiFlags) -> Result<(CxoneConfig, ApiSettings), UsageError> {
+        ApiSettings::resolve_cxone(flags, &Sources::process()?)
+    }
+
+    /// [`ApiSettings::cxone`] from the given sources.
+    ///
+    /// # Errors
+    /// As [`ApiSettings::cxone`].
+    pub fn resolve_cxone(
+        flags: &ApiFlags,
+        sources: &Sources,
+    ) -> Result<(CxoneConfig, ApiSettings), UsageError> {
+        let need = |name: &str, what: &str| {
+            sources.get(name).ok_or_else(|| {
+                UsageError(format!(
+                    "no {what}: set {name} in the environment or .env (see README: connecting \
+                     to a CXone tenant)"
+                ))
+            })
+        };
+        let issuer = flags
+            .issuer
+            .clone()
+            .or_else(|| sources.get("CXONE_ISSUER"))
+            .unwrap_or_else(|| CxoneConfig::DEFAULT_ISSUER.to_owned());
+        let client_id = match flags.client_id.clone() {
+            Some(id) => id,
+            None => need("CXONE_CLIENT_ID", "client id of the registered application")?,
+        };
+        let secret_var = flags
+            .client_secret_env
+            .as_deref()
+            .unwrap_or("CXONE_CLIENT_SECRET");
+        let client_secret = Secret::new(need(secret_var, "client secret")?);
+        let key_id = Secret::new(need("CXONE_ACCESS_KEY_ID", "access key id")?);
+        let key_secret = Secret::new(need("CXONE_ACCESS_KEY_SECRET", "access key secret")?);
+        let mut config = CxoneConfig::new(
+            issuer.clone(),
+            client_id.clone(),
+            client_secret.clone(),
+            key_id,
+            key_secret,
+        );
+        config.api_endpoint = flags
+            .api_endpoint
+            .clone()
+            .or_else(|| sources.get("CXONE_API_ENDPOINT"));
+        if let Some(v) = flags
+            .api_version
+            .clone()
+            .or_else(|| sources.get("CXONE_API_VERSION"))
+        {
+            config.api_version = v;
+        }
+        config.request_timeout = seconds(flags.request_timeout, "--request-timeout")?;
+        config.deadline = seconds(flags.deadline, "--deadline")?;
+        let common = ApiSettings {
+            base_url: issuer,
+            client_id,
+            client_secret,
+            webhook_url: sources.get("WEBHOOK_URL"),
+            webhook_secret: sources.get("WEBHOOK_SECRET").map(Secret::new),
+            audit_log: sources.get("CXSCHED_AUDIT_LOG").map_or_else(
+                || PathBuf::from(cxsched_audit::DEFAULT_LOG_FILE),
+                PathBuf::from,
+            ),
+            request_timeout: config.request_timeout,
+            deadline: config.deadline,
+        };
+        Ok((config, common))
     }
 
     /// The API client configuration these settings give.

@@ -9,8 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
+use cxsched_api::cxone::CxoneClient;
 use cxsched_api::{Client, ClientConfig};
 use cxsched_audit::AuditLog;
+use cxsched_engine::cxone::Cxone;
 use cxsched_engine::execute::Control;
 use cxsched_engine::plan::PlanInput;
 use cxsched_engine::record::{self, History};
@@ -22,12 +24,14 @@ use cxsched_webhooks::{Outbox, WebhookSecret};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::commands::{Outcome, UsageError};
-use crate::config::{ApiFlags, ApiSettings};
+use crate::config::{ApiFlags, ApiSettings, PlatformFlag};
 use crate::signals::StopSignal;
 
 /// Flags of commands that talk to the API with the audit log and outbox.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct SessionFlags {
+    #[command(flatten)]
+    pub platform: PlatformFlag,
     #[command(flatten)]
     pub api: ApiFlags,
     /// Client-side limit on requests per second (all requests; 429s slow it further).
@@ -88,6 +92,19 @@ impl Session<Seed> {
         config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);
         let client = Client::new(config).map_err(|e| UsageError(e.to_string()))?;
         Session::new(Seed::new(client), settings, flags)
+    }
+}
+
+impl Session<Cxone> {
+    /// Reads the configuration and builds the CXone platform's client.
+    ///
+    /// # Errors
+    /// A usage error for missing or bad configuration.
+    pub fn cxone(flags: &SessionFlags) -> anyhow::Result<Session<Cxone>> {
+        let (mut config, settings) = ApiSettings::cxone(&flags.api)?;
+        config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);
+        let client = CxoneClient::new(config).map_err(|e| UsageError(e.to_string()))?;
+        Session::new(Cxone::new(client), settings, flags)
     }
 }
 

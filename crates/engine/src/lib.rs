@@ -21,6 +21,7 @@
 //! The engine takes everything from its caller (documents, the clock's "now", the stop flag,
 //! the audit log and outbox); the binary keeps flags, configuration and rendering.
 
+pub mod cxone;
 pub mod document;
 pub mod execute;
 pub mod gate;

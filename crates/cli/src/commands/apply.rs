@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use cxsched_engine::{Document, Platform, Status};
 
 use super::{Globals, Outcome, UsageError};
+use crate::config::PlatformName;
 use crate::output::{OutputMode, print_json};
 use crate::rollout::{self, report};
 use crate::session::{Session, SessionFlags};
@@ -53,7 +54,10 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         .into());
     }
     let docs = rollout::desired::load(&args.paths)?;
-    write(Session::seed(&args.session)?, docs, &args, globals)
+    match args.session.platform.platform {
+        PlatformName::Seed => write(Session::seed(&args.session)?, docs, &args, globals),
+        PlatformName::Cxone => write(Session::cxone(&args.session)?, docs, &args, globals),
+    }
 }
 
 fn write<P: Platform>(

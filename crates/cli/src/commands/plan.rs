@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use cxsched_engine::{Document, Platform};
 
 use super::{Globals, Outcome};
+use crate::config::PlatformName;
 use crate::output::{OutputMode, print_json};
 use crate::rollout::{self, report};
 use crate::session::{Session, SessionFlags};
@@ -21,7 +22,10 @@ pub struct Args {
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let docs = rollout::desired::load(&args.paths)?;
-    show(Session::seed(&args.session)?, docs, globals)
+    match args.session.platform.platform {
+        PlatformName::Seed => show(Session::seed(&args.session)?, docs, globals),
+        PlatformName::Cxone => show(Session::cxone(&args.session)?, docs, globals),
+    }
 }
 
 fn show<P: Platform>(

@@ -1,0 +1,413 @@
+//! The CXone platform: NICE CXone's Personal Connection skills (CONTRACT §6). A document
+//! writes each of its `skillIds`; a skill holds a weekly schedule (`schedule-settings`, one
+//! window per weekday, in the business unit's zone) and per-destination-zone windows
+//! (`time-zones`, the curfews of §7, written when the document's plan carries them).
+//!
+//! **Writing without ETags** (§6.3). The API has no version or conditional write, so a write
+//! is: read again right before writing and compare with what the plan read (any difference
+//! is a conflict: someone wrote since); write; read back and compare by meaning (a
+//! difference is a conflict: someone wrote in between). What remains is the window between
+//! the last read and the write itself — milliseconds, one request's round trip — in which
+//! another administrator's write to the same skill would be overwritten unseen, and the
+//! read-back shows only that the skill now holds ours. A skill's *version* is a fingerprint
+//! of what it holds, by meaning (`skill{ID}-` + 16 hex digits of SHA-256), recorded in the
+//! audit log so that the next plan recognises drift as on the seed API.
+
+use std::sync::{Arc, OnceLock};
+
+use cxsched_api::ApiError;
+use cxsched_api::cxone::{BusinessUnit, CxoneClient, DayHours, Read, SkillSchedule, ZoneWindow};
+use cxsched_core::model::weekday_name;
+use cxsched_core::{Issue, LocalTime, Schedule, Weekday, windows_zone};
+use cxsched_webhooks::Event;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::platform::{Conflict, Platform, Target, WriteError, Written};
+
+/// Weekdays Monday first, as [`SkillSchedule::days`] is indexed.
+const WEEK: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
+
+/// What one skill should hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkillDesired {
+    pub schedule: SkillSchedule,
+    /// The curfews to write, when the plan computes them (`None`: time-zones untouched).
+    pub zones: Option<Vec<ZoneWindow>>,
+}
+
+/// What one skill holds, as read.
+pub struct SkillLive {
+    pub schedule: Read<SkillSchedule>,
+    pub zones: Read<Vec<ZoneWindow>>,
+}
+
+/// Computes the curfews a document's skills should hold (CONTRACT §7), given the business
+/// unit; `None` leaves the skills' time-zones as they are.
+pub type CurfewPlanner =
+    dyn Fn(&Schedule, &BusinessUnit) -> Result<Option<Vec<ZoneWindow>>, Vec<Issue>> + Send + Sync;
+
+/// CXone through its client.
+pub struct Cxone {
+    pub client: CxoneClient,
+    business_unit: OnceLock<BusinessUnit>,
+    curfews: Option<Arc<CurfewPlanner>>,
+}
+
+impl Cxone {
+    pub fn new(client: CxoneClient) -> Cxone {
+        Cxone {
+            client,
+            business_unit: OnceLock::new(),
+            curfews: None,
+        }
+    }
+
+    /// Plans also write each skill's time-zones, as `planner` computes them.
+    pub fn with_curfews(mut self, planner: Arc<CurfewPlanner>) -> Cxone {
+        self.curfews = Some(planner);
+        self
+    }
+
+    /// The business unit, once [`Platform::prepare`] has read it.
+    pub fn business_unit(&self) -> Option<&BusinessUnit> {
+        self.business_unit.get()
+    }
+}
+
+/// The skill schedule a valid document means (one window per weekday, checked before).
+pub fn skill_schedule(schedule: &Schedule) -> SkillSchedule {
+    let mut days = [DayHours::default(); 7];
+    for w in &schedule.windows {
+        days[usize::from(w.day.to_monday_zero_offset() as u8)] = DayHours {
+            active: true,
+            start: Some(w.start),
+            end: Some(w.end),
+        };
+    }
+    SkillSchedule {
+        is_scheduled: true,
+        days,
+    }
+}
+
+/// The business unit's zone against the document's: an issue naming both when the schedule
+/// would run in another zone than the document means.
+pub fn zone_issue(schedule: &Schedule, bu: &BusinessUnit) -> Option<Issue> {
+    let zone = &schedule.timezone;
+    if windows_zone::maps_to(&zone.canonical, &bu.default_time_zone) {
+        return None;
+    }
+    let theirs = windows_zone::primary_iana(&bu.default_time_zone)
+        .map_or_else(String::new, |z| format!(" (IANA {z})"));
+    let ours = windows_zone::windows_name(&zone.canonical)
+        .map_or_else(String::new, |w| format!(" (Windows {w:?})"));
+    Some(Issue {
+        path: "timezone".into(),
+        message: format!(
+            "a CXone skill's schedule runs in its business unit's zone, {:?}{theirs}, but this \
+             document's zone is {}{ours}; write the windows in the business unit's zone (set \
+             timezone to{}), or dial this campaign from a business unit in {}",
+            bu.default_time_zone,
+            zone.name,
+            windows_zone::primary_iana(&bu.default_time_zone)
+                .map_or_else(|| " one of its zones".to_owned(), |z| format!(" {z}")),
+            zone.name,
+        ),
+    })
+}
+
+fn hhmm(t: Option<LocalTime>) -> String {
+    t.map_or_else(|| "--:--".into(), |t| t.to_string()[..5].to_owned())
+}
+
+fn day_text(d: &DayHours) -> String {
+    if d.active {
+        format!("{}–{}", hhmm(d.start), hhmm(d.end))
+    } else {
+        "off".into()
+    }
+}
+
+fn zone_text(z: Option<&ZoneWindow>) -> String {
+    match z {
+        Some(z) if z.active && z.override_time => format!("{}–{}", hhmm(z.start), hhmm(z.end)),
+        Some(z) if z.active => "active (business unit hours)".into(),
+        _ => "inactive".into(),
+    }
+}
+
+/// A text of what a skill holds, by meaning: equal texts, equal meaning.
+fn meaning(schedule: &SkillSchedule, zones: &[ZoneWindow]) -> String {
+    let mut text = format!("scheduled={}", schedule.is_scheduled);
+    for (day, d) in WEEK.iter().zip(&schedule.days) {
+        text.push_str(&format!(";{}={}", weekday_name(*day), day_text(d)));
+    }
+    let mut active: Vec<(&str, String)> = zones
+        .iter()
+        .filter(|z| z.active)
+        .map(|z| (z.standard_name.as_str(), zone_text(Some(z))))
+        .collect();
+    active.sort();
+    for (name, t) in active {
+        text.push_str(&format!(";{name}={t}"));
+    }
+    text
+}
+
+impl Platform for Cxone {
+    type Desired = SkillDesired;
+    type Live = SkillLive;
+
+    fn name(&self) -> &'static str {
+        "cxone"
+    }
+
+    fn actor(&self) -> String {
+        self.client
+            .actor()
+            .unwrap_or_else(|| "cxone user (not yet signed in)".into())
+    }
+
+    async fn prepare(&self) -> Result<(), ApiError> {
+        if self.business_unit.get().is_none() {
+            self.client.connect().await?;
+            let bu = self.client.business_unit().await?;
+            let _ = self.business_unit.set(bu);
+        }
+        Ok(())
+    }
+
+    fn targets(&self, schedule: &Schedule) -> Result<Vec<(Target, SkillDesired)>, Vec<Issue>> {
+        let mut issues = cxsched_core::cxone::limits(schedule);
+        let bu = self.business_unit.get();
+        if let Some(i) = bu.and_then(|bu| zone_issue(schedule, bu)) {
+            issues.push(i);
+        }
+        let zones = match (&self.curfews, bu) {
+            (Some(planner), Some(bu)) => match planner(schedule, bu) {
+                Ok(z) => z,
+                Err(mut more) => {
+                    issues.append(&mut more);
+                    None
+                }
+            },
+            _ => None,
+        };
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        let desired = SkillDesired {
+            schedule: skill_schedule(schedule),
+            zones,
+        };
+        Ok(schedule
+            .skill_ids
+            .iter()
+            .map(|&id| {
+                (
+                    Target {
+                        campaign_id: schedule.campaign_id,
+                        skill_id: Some(id),
+                    },
+                    desired.clone(),
+                )
+            })
+            .collect())
+    }
+
+    async fn read(&self, target: Target) -> Result<SkillLive, ApiError> {
+        let id = target.skill_id.unwrap_or_default();
+        let (schedule, zones) = tokio::join!(
+            self.client.get_schedule_settings(id),
+            self.client.get_time_zones(id)
+        );
+        Ok(SkillLive {
+            schedule: schedule?,
+            zones: zones?,
+        })
+    }
+
+    fn version(&self, target: Target, live: &SkillLive) -> String {
+        let text = meaning(&live.schedule.value, &live.zones.value);
+        let digest = hex::encode(Sha256::digest(text.as_bytes()));
+        format!(
+            "skill{}-{}",
+            target.skill_id.unwrap_or_default(),
+            &digest[..16]
+        )
+    }
+
+    fn same(&self, desired: &SkillDesired, live: &SkillLive) -> bool {
+        desired.schedule.same_meaning(&live.schedule.value)
+            && desired
+                .zones
+                .as_ref()
+                .is_none_or(|z| ZoneWindow::same_list(z, &live.zones.value))
+    }
+
+    fn is_empty(&self, live: &SkillLive) -> bool {
+        let s = &live.schedule.value;
+        !s.is_scheduled || s.days.iter().all(|d| !d.active)
+    }
+
+    fn changes(&self, desired: &SkillDesired, live: &SkillLive) -> Vec<String> {
+        let mut out = Vec::new();
+        let (want, have) = (&desired.schedule, &live.schedule.value);
+        if want.is_scheduled != have.is_scheduled {
+            out.push(format!(
+                "isScheduled: {} → {}",
+                have.is_scheduled, want.is_scheduled
+            ));
+        }
+        for (day, (w, h)) in WEEK.iter().zip(want.days.iter().zip(&have.days)) {
+            let (w, h) = (day_text(w), day_text(h));
+            if w != h {
+                out.push(format!("{}: {h} → {w}", weekday_name(*day)));
+            }
+        }
+        if let Some(zones) = &desired.zones {
+            let mut names: Vec<&str> = zones
+                .iter()
+                .chain(&live.zones.value)
+                .map(|z| z.standard_name.as_str())
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            for name in names {
+                let find = |list: &'_ [ZoneWindow]| {
+                    zone_text(list.iter().find(|z| z.standard_name == name))
+                };
+                let (w, h) = (find(zones), find(&live.zones.value));
+                if w != h {
+                    out.push(format!("curfew {name}: {h} → {w}"));
+                }
+            }
+        }
+        out
+    }
+
+    fn live_json(&self, live: &SkillLive) -> Value {
+        json!({
+            "scheduleSettings": live.schedule.body,
+            "timeZoneSettings": live.zones.body.get("timeZoneSettings").unwrap_or(&live.zones.body),
+        })
+    }
+
+    fn desired_json(&self, desired: &SkillDesired) -> Value {
+        let mut v = json!({
+            "scheduleSettings": desired.schedule.to_put_body()["scheduleSettings"],
+        });
+        if let Some(z) = &desired.zones {
+            v["timeZoneSettings"] = ZoneWindow::list_to_put_body(z)["timeZoneSettings"].clone();
+        }
+        v
+    }
+
+    fn slim(&self, mut live: SkillLive) -> SkillLive {
+        live.schedule.body = Value::Null;
+        live.zones.body = Value::Null;
+        live.zones.value = Vec::new();
+        live
+    }
+
+    async fn write(
+        &self,
+        target: Target,
+        desired: &SkillDesired,
+        read: &SkillLive,
+    ) -> Result<Written, WriteError> {
+        let id = target.skill_id.unwrap_or_default();
+        // Read again: anything other than what the plan read was written by someone else.
+        let now = self.read(target).await?;
+        if self.same(desired, &now) {
+            return Ok(Written::AlreadyInPlace {
+                version: self.version(target, &now),
+            });
+        }
+        if self.version(target, &now) != self.version(target, read) {
+            return Err(WriteError::Conflict(Box::new(Conflict {
+                message: format!(
+                    "skill {id} changed since the plan read it ({} → {}); not overwritten. \
+                     Review it (cxsched get --platform cxone {id}) and plan again",
+                    self.version(target, read),
+                    self.version(target, &now)
+                ),
+                versions: [
+                    ("read", self.live_json(read)),
+                    ("live", self.live_json(&now)),
+                ],
+                live_version: Some(self.version(target, &now)),
+            })));
+        }
+        let mut unanswered = false;
+        if !desired.schedule.same_meaning(&now.schedule.value) {
+            let sent = self
+                .client
+                .put_schedule_settings(id, &desired.schedule)
+                .await?;
+            unanswered |= sent.unanswered;
+        }
+        if let Some(zones) = &desired.zones
+            && !ZoneWindow::same_list(zones, &now.zones.value)
+        {
+            let sent = self
+                .client
+                .put_time_zones(id, zones)
+                .await
+                .map_err(|e| WriteError::Failed(e))?;
+            unanswered |= sent.unanswered;
+        }
+        // Read back: what we wrote must be what is there.
+        let back = self.read(target).await?;
+        let version = self.version(target, &back);
+        if !self.same(desired, &back) {
+            return Err(WriteError::Conflict(Box::new(Conflict {
+                message: format!(
+                    "skill {id} reads back differently from what was just written: someone wrote \
+                     in between (or the tenant changed the values); review it (cxsched get \
+                     --platform cxone {id}) and plan again"
+                ),
+                versions: [
+                    ("written", self.desired_json(desired)),
+                    ("read back", self.live_json(&back)),
+                ],
+                live_version: Some(version),
+            })));
+        }
+        Ok(Written::Written {
+            version,
+            answer_lost: false,
+            details: json!({
+                "skillId": id,
+                "readBack": "matches",
+                "earlierAttemptUnanswered": unanswered,
+            }),
+        })
+    }
+
+    fn event(
+        &self,
+        _target: Target,
+        schedule: &Schedule,
+        _desired: &SkillDesired,
+        version: &str,
+    ) -> Event {
+        Event {
+            campaign_id: schedule.campaign_id.to_string(),
+            timezone: schedule.timezone.name.to_string(),
+            windows: schedule.to_wire()["timeWindows"].clone(),
+            directive: schedule.directive.as_str().to_owned(),
+            timestamp: jiff::Timestamp::now(),
+            etag_after: version.to_owned(),
+        }
+    }
+}
