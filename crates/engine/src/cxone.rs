@@ -359,11 +359,7 @@ impl Platform for Cxone {
         if let Some(zones) = &desired.zones
             && !ZoneWindow::same_list(zones, &now.zones.value)
         {
-            let sent = self
-                .client
-                .put_time_zones(id, zones)
-                .await
-                .map_err(|e| WriteError::Failed(e))?;
+            let sent = self.client.put_time_zones(id, zones).await?;
             unanswered |= sent.unanswered;
         }
         // Read back: what we wrote must be what is there.
