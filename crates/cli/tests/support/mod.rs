@@ -138,3 +138,81 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect()
 }
+
+/// A `cxsched emulator --platform cxone` process with the issuer and the API on two
+/// loopback ports (so that the client must follow `api_endpoint`), killed on drop.
+pub struct Cxone {
+    child: Child,
+    /// The issuer's base URL.
+    pub url: String,
+    /// The API listener's base URL.
+    pub api: String,
+}
+
+/// The emulator's default access key (it ends in `=` and holds `+` and `/`).
+pub const ACCESS_KEY_ID: &str = "DEMOKEY4Kx/9+Zq2=";
+pub const ACCESS_KEY_SECRET: &str = "s3cr3t+/Kd8PzQ==";
+
+impl Cxone {
+    /// Starts it with extra options and waits for its `listening on` and `api on` lines.
+    pub fn start(args: &[&str]) -> Cxone {
+        let mut child = Command::new(bin())
+            .args(["emulator", "--platform", "cxone", "--listen", "127.0.0.1:0"])
+            .args(["--api-listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        let mut second = String::new();
+        out.read_line(&mut second).unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
+            .to_owned();
+        let api = second
+            .trim()
+            .strip_prefix("api on ")
+            .unwrap_or_else(|| panic!("unexpected second line: {second:?}"))
+            .to_owned();
+        // Keep reading stdout so the emulator never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            let _ = out.read_to_string(&mut sink);
+        });
+        Cxone { child, url, api }
+    }
+
+    /// The environment a client command needs to reach this tenant.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("CXSCHED_PLATFORM", "cxone".into()),
+            ("CXONE_ISSUER", self.url.clone()),
+            ("CXONE_CLIENT_ID", "demo-client".into()),
+            ("CXONE_CLIENT_SECRET", "demo-secret".into()),
+            ("CXONE_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
+            ("CXONE_ACCESS_KEY_SECRET", ACCESS_KEY_SECRET.into()),
+        ]
+    }
+
+    /// An HTTP request to the emulator's issuer listener (where `/_emulator/` answers).
+    pub fn request(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+        http(&self.url, method, path, body)
+    }
+
+    /// Kills the process at once.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Cxone {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

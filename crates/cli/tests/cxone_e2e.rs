@@ -1,0 +1,285 @@
+//! The CXone platform end to end: the real binary against the real CXone emulator process
+//! over loopback HTTP, with the issuer and the API on different ports (so `api_endpoint` is
+//! followed, not guessed). Discovery, the access key's form encoding and `Accept` on every
+//! request; GET flat and PUT wrapped in `HH:mm`; inactive days; every platform limit refused
+//! before any write; the business unit's zone; drift between plan and apply; a tenant that
+//! rejects inactive days; secrets nowhere.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, Cxone, cxsched, json_lines};
+
+const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+
+/// A document for CXone: New York, the given skills, and windows as JSON objects.
+fn document(zone: &str, skills: &str, windows: &str) -> String {
+    format!(
+        r#"{{"campaignId":"{CAMPAIGN}","timezone":"{zone}","businessHoursDirective":"STRICT",
+"maxConcurrentCalls":10,"skillIds":[{skills}],"timeWindows":[{windows}]}}"#
+    )
+}
+
+const WEEKDAYS: &str = r#"{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"},
+{"dayOfWeek":"TUESDAY","startTime":"09:00:00","endTime":"17:00:00"},
+{"dayOfWeek":"WEDNESDAY","startTime":"09:00:00","endTime":"17:00:00"},
+{"dayOfWeek":"THURSDAY","startTime":"09:00:00","endTime":"17:00:00"},
+{"dayOfWeek":"FRIDAY","startTime":"09:00:00","endTime":"17:30:00"}"#;
+
+struct Setup {
+    dir: tempfile::TempDir,
+    emu: Cxone,
+}
+
+impl Setup {
+    fn new(doc: &str, emulator_args: &[&str]) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("schedules")).unwrap();
+        std::fs::write(dir.path().join("schedules/campaign.json"), doc).unwrap();
+        let skills = dir.path().join("skills.txt");
+        std::fs::write(&skills, "101\n102\n103\n").unwrap();
+        let mut args = vec!["--skills", skills.to_str().unwrap()];
+        args.extend_from_slice(emulator_args);
+        let emu = Cxone::start(&args);
+        Setup { dir, emu }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        cxsched(self.path())
+            .envs(self.emu.env())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn requests(&self) -> Vec<Value> {
+        let (status, body) = self.emu.request("GET", "/_emulator/requests", None);
+        assert_eq!(status, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        v.as_array()
+            .or_else(|| v["requests"].as_array())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn puts(&self) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r["method"] == "PUT" && !r["path"].as_str().unwrap_or("").starts_with("/_emulator"))
+            .count()
+    }
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn apply_writes_each_skill_reads_it_back_and_a_second_apply_writes_nothing() {
+    let s = Setup::new(&document("America/New_York", "101, 102", WEEKDAYS), &[]);
+    let v = s.run(&["validate", "--platform", "cxone", "schedules"]);
+    assert!(v.status.success(), "{}", text(&v));
+
+    let plan = s.run(&["--output", "json", "plan", "schedules"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    let lines = json_lines(&plan.stdout);
+    assert_eq!(lines.len(), 2, "{}", text(&plan));
+    for (line, skill) in lines.iter().zip([101, 102]) {
+        assert_eq!(line["skillId"], skill);
+        assert_eq!(line["status"], "changed");
+        let changes = line["changes"].to_string();
+        assert!(changes.contains("MONDAY: off → 09:00–17:00"), "{changes}");
+        assert!(changes.contains("FRIDAY: off → 09:00–17:30"), "{changes}");
+    }
+
+    let apply = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
+    let results = json_lines(&apply.stdout);
+    assert!(results.iter().all(|r| r["status"] == "written"), "{}", text(&apply));
+
+    // What the skill holds now, through the API as the emulator serves it: flat, HH:mm.
+    let get = s.run(&["--output", "json", "get", "101"]);
+    assert!(get.status.success(), "{}", text(&get));
+    let live: Value = serde_json::from_slice(&get.stdout).unwrap();
+    let settings = &live["scheduleSettings"];
+    assert_eq!(settings["isScheduled"], true, "{live}");
+    assert_eq!(settings["mondayStartTime"], "09:00", "{live}");
+    assert_eq!(settings["fridayEndTime"], "17:30", "{live}");
+    assert_eq!(settings["saturdayIsActive"], false, "{live}");
+    assert_eq!(settings["sundayIsActive"], false, "{live}");
+
+    let requests = s.requests();
+    let api: Vec<&Value> = requests
+        .iter()
+        .filter(|r| !r["path"].as_str().unwrap_or("").starts_with("/_emulator"))
+        .collect();
+    assert!(
+        api.iter().any(|r| r["path"] == "/.well-known/openid-configuration"),
+        "discovery: {requests:?}"
+    );
+    assert!(
+        api.iter()
+            .any(|r| r["path"].as_str().unwrap().starts_with("/.well-known/cxone-configuration")),
+        "api_endpoint discovered: {requests:?}"
+    );
+    assert!(
+        api.iter().any(|r| r["method"] == "PUT"
+            && r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("/skills/101/parameters/schedule-settings")),
+        "{requests:?}"
+    );
+    for r in &api {
+        let accept = r.get("acceptJson").or_else(|| r.get("accept_json"));
+        assert_ne!(accept, Some(&Value::Bool(false)), "no Accept: {r}");
+    }
+    // Skill 103 is not in the document: untouched.
+    assert!(!api.iter().any(|r| r["path"].as_str().unwrap().contains("/skills/103")));
+
+    let again = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(json_lines(&again.stdout).iter().all(|r| r["status"] == "unchanged"));
+
+    // Secrets: in no output and not in the audit log.
+    let audit = std::fs::read_to_string(s.path().join(cxsched_audit_default())).unwrap();
+    assert!(audit.contains("\"skillId\":101"), "{audit}");
+    for out in [text(&plan), text(&apply), text(&again), text(&get), audit] {
+        for secret in ["demo-secret", ACCESS_KEY_ID, ACCESS_KEY_SECRET, "Basic ", "Bearer "] {
+            assert!(!out.contains(secret), "{secret} leaked: {out}");
+        }
+    }
+    let verify = s.run(&["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify));
+}
+
+fn cxsched_audit_default() -> &'static str {
+    "cxsched-audit.jsonl"
+}
+
+#[test]
+fn each_platform_limit_is_refused_with_its_path_before_anything_is_written() {
+    let windows = r#"{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"12:00:00"},
+{"dayOfWeek":"MONDAY","startTime":"13:00:00","endTime":"17:00:00"},
+{"dayOfWeek":"TUESDAY","startTime":"09:00:30","endTime":"17:00:00"}"#;
+    let s = Setup::new(&document("America/New_York", "101", windows), &[]);
+    let v = s.run(&["--output", "json", "validate", "--platform", "cxone", "schedules"]);
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    let report = &json_lines(&v.stdout)[0];
+    let paths: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["timeWindows[1]", "timeWindows[2].startTime"], "{report}");
+    // Valid on the seed platform: the limits are CXone's.
+    let seed = s.run(&["validate", "schedules"]);
+    assert!(seed.status.success(), "{}", text(&seed));
+
+    let apply = s.run(&["apply", "--yes", "schedules"]);
+    assert_eq!(apply.status.code(), Some(1), "{}", text(&apply));
+    let out = text(&apply);
+    assert!(out.contains("timeWindows[1]: a CXone skill holds one window per weekday"), "{out}");
+    assert!(out.contains("whole minutes"), "{out}");
+    assert_eq!(s.puts(), 0, "nothing written");
+}
+
+#[test]
+fn a_zone_other_than_the_business_units_and_a_document_without_skills_are_refused() {
+    let s = Setup::new(&document("America/Chicago", "101", WEEKDAYS), &[]);
+    let plan = s.run(&["plan", "schedules"]);
+    assert_eq!(plan.status.code(), Some(1), "{}", text(&plan));
+    let out = text(&plan);
+    assert!(out.contains("Eastern Standard Time"), "{out}");
+    assert!(out.contains("America/Chicago"), "{out}");
+
+    let no_skills = document("America/New_York", "", WEEKDAYS).replace(r#""skillIds":[],"#, "");
+    std::fs::write(s.path().join("schedules/campaign.json"), no_skills).unwrap();
+    let plan = s.run(&["plan", "schedules"]);
+    assert_eq!(plan.status.code(), Some(1), "{}", text(&plan));
+    assert!(text(&plan).contains("skillIds"), "{}", text(&plan));
+    assert_eq!(s.puts(), 0);
+}
+
+#[test]
+fn a_change_made_outside_cxsched_is_a_conflict_and_is_not_overwritten_without_a_reason() {
+    let s = Setup::new(&document("America/New_York", "101", WEEKDAYS), &[]);
+    let apply = s.run(&["apply", "--yes", "schedules"]);
+    assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
+
+    // Another administrator moves Monday.
+    let other = r#"{"scheduleSettings":{"isScheduled":true,"mondayStartTime":"10:00","mondayEndTime":"11:00","mondayIsActive":true}}"#;
+    let (status, body) = s.emu.request(
+        "PUT",
+        "/_emulator/skills/101/schedule-settings",
+        Some(other),
+    );
+    assert!((200..300).contains(&status), "{status} {body}");
+    let puts_before = s.puts();
+
+    let plan = s.run(&["--output", "json", "plan", "schedules"]);
+    assert_eq!(plan.status.code(), Some(1), "{}", text(&plan));
+    let line = &json_lines(&plan.stdout)[0];
+    assert_eq!(line["status"], "conflict", "{line}");
+    assert!(line["live"].to_string().contains("10:00"), "{line}");
+
+    let refused = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    let r = &json_lines(&refused.stdout)[0];
+    assert_eq!(r["status"], "refused", "{r}");
+    assert!(r["conflict"]["live"].to_string().contains("10:00"), "{r}");
+    assert!(r["conflict"]["desired"].to_string().contains("09:00"), "{r}");
+    assert_eq!(s.puts(), puts_before, "nothing overwritten");
+
+    let forced = s.run(&["apply", "--yes", "--overwrite-drift", "ticket 7", "schedules"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced));
+    let audit = std::fs::read_to_string(s.path().join(cxsched_audit_default())).unwrap();
+    assert!(audit.contains("ticket 7"), "{audit}");
+    let plan = s.run(&["plan", "schedules"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+}
+
+#[test]
+fn a_tenant_that_rejects_inactive_days_fails_each_skill_clearly_and_loses_nothing() {
+    let s = Setup::new(
+        &document("America/New_York", "101, 102", WEEKDAYS),
+        &["--reject-inactive-days"],
+    );
+    let apply = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert_eq!(apply.status.code(), Some(1), "{}", text(&apply));
+    let results = json_lines(&apply.stdout);
+    assert_eq!(results.len(), 2);
+    for r in &results {
+        assert_eq!(r["status"], "failed", "{r}");
+        let m = r["message"].as_str().unwrap();
+        assert!(m.contains("InvalidParameter"), "{m}");
+        assert!(m.to_lowercase().contains("inactive"), "the hint: {m}");
+    }
+    let audit = std::fs::read_to_string(s.path().join(cxsched_audit_default())).unwrap();
+    assert_eq!(audit.matches("\"outcome\":\"failed\"").count(), 2, "{audit}");
+
+    // All seven days active: the same tenant takes it.
+    let all_week = format!(
+        "{WEEKDAYS},{}",
+        r#"{"dayOfWeek":"SATURDAY","startTime":"10:00:00","endTime":"14:00:00"},
+{"dayOfWeek":"SUNDAY","startTime":"12:00:00","endTime":"16:00:00"}"#
+    );
+    std::fs::write(
+        s.path().join("schedules/campaign.json"),
+        document("America/New_York", "101, 102", &all_week),
+    )
+    .unwrap();
+    let apply = s.run(&["--output", "json", "apply", "--yes", "--override", "test", "schedules"]);
+    assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
+}
