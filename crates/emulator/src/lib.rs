@@ -9,6 +9,7 @@
 mod campaigns;
 mod config;
 mod error;
+mod harness;
 mod routes;
 mod serve;
 mod state;
