@@ -8,6 +8,7 @@
 
 mod campaigns;
 mod config;
+pub mod cxone;
 mod error;
 mod harness;
 mod routes;
