@@ -99,7 +99,7 @@ pub fn stored_schedule(schedule: &cxsched_core::Schedule) -> Value {
     wire
 }
 
-fn files_under(dir: &Path) -> Result<Vec<PathBuf>, EmulatorError> {
+pub(crate) fn files_under(dir: &Path) -> Result<Vec<PathBuf>, EmulatorError> {
     let mut out = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| EmulatorError::file(dir, format!("cannot read the folder: {e}")))?
@@ -119,7 +119,7 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>, EmulatorError> {
     Ok(out)
 }
 
-fn extension(p: &Path) -> Option<String> {
+pub(crate) fn extension(p: &Path) -> Option<String> {
     p.extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)

@@ -126,6 +126,10 @@ pub enum FaultKind {
     /// Carry the request out, then close the connection without answering: a write that
     /// happened although its client never heard so. Not among the default kinds.
     Lost,
+    /// Answer 429 without `Retry-After`, as CXone does (its limits are undocumented and
+    /// it sends no reliable `Retry-After`). Only the `cxone` emulator draws it; the seed
+    /// API's 429s always say when to come back, so [`EmulatorConfig::check`] refuses it.
+    TooManyRequests,
 }
 
 impl FaultKind {
@@ -139,6 +143,14 @@ impl FaultKind {
     /// The kinds drawn from unless told otherwise (those the contract names).
     pub const DEFAULT: [FaultKind; 3] = [FaultKind::ServerError, FaultKind::Drop, FaultKind::Slow];
 
+    /// The `cxone` emulator's default kinds: the seed's and 429 without `Retry-After`.
+    pub const CXONE_DEFAULT: [FaultKind; 4] = [
+        FaultKind::ServerError,
+        FaultKind::Drop,
+        FaultKind::Slow,
+        FaultKind::TooManyRequests,
+    ];
+
     /// The name used on the command line and in the request log.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -146,6 +158,7 @@ impl FaultKind {
             FaultKind::Drop => "drop",
             FaultKind::Slow => "slow",
             FaultKind::Lost => "lost",
+            FaultKind::TooManyRequests => "429",
         }
     }
 }
@@ -156,10 +169,11 @@ impl FromStr for FaultKind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         FaultKind::ALL
             .into_iter()
+            .chain([FaultKind::TooManyRequests])
             .find(|k| k.as_str() == s)
             .ok_or_else(|| {
                 EmulatorError::Config(format!(
-                    "expected a fault kind of 5xx, drop, slow or lost, found {s:?}"
+                    "expected a fault kind of 5xx, drop, slow, lost or (cxone only) 429, found {s:?}"
                 ))
             })
     }
@@ -246,24 +260,15 @@ impl EmulatorConfig {
     /// A fault rate outside `0..=1`, a negative or non-finite rate limit, no client
     /// credentials, or a zero token lifetime.
     pub fn check(&self) -> Result<(), EmulatorError> {
-        if !(0.0..=1.0).contains(&self.faults.rate) {
-            return Err(EmulatorError::Config(format!(
-                "--fault-rate must be a share from 0 to 1, found {}",
-                self.faults.rate
-            )));
-        }
-        if self.faults.rate > 0.0 && self.faults.kinds.is_empty() {
+        check_faults(&self.faults)?;
+        if self.faults.kinds.contains(&FaultKind::TooManyRequests) {
             return Err(EmulatorError::Config(
-                "a fault rate above 0 needs at least one fault kind".into(),
+                "the 429 fault kind (no Retry-After) is the cxone emulator's (--platform cxone); \
+                 the seed API's 429s always carry Retry-After"
+                    .into(),
             ));
         }
-        if let Some(r) = self.rate_limit
-            && !(r.is_finite() && r > 0.0)
-        {
-            return Err(EmulatorError::Config(format!(
-                "--rate-limit must be a positive number of requests per second (0 for none), found {r}"
-            )));
-        }
+        check_rate_limit(self.rate_limit)?;
         if self.clients.is_empty() {
             return Err(EmulatorError::Config(
                 "at least one --client ID:SECRET is needed".into(),
@@ -276,4 +281,32 @@ impl EmulatorConfig {
         }
         Ok(())
     }
+}
+
+/// Checks a fault rate (a share) and that a rate above 0 has kinds to draw from.
+pub(crate) fn check_faults(faults: &Faults) -> Result<(), EmulatorError> {
+    if !(0.0..=1.0).contains(&faults.rate) {
+        return Err(EmulatorError::Config(format!(
+            "--fault-rate must be a share from 0 to 1, found {}",
+            faults.rate
+        )));
+    }
+    if faults.rate > 0.0 && faults.kinds.is_empty() {
+        return Err(EmulatorError::Config(
+            "a fault rate above 0 needs at least one fault kind".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a rate limit: `None`, or a positive finite number of requests per second.
+pub(crate) fn check_rate_limit(rate_limit: Option<f64>) -> Result<(), EmulatorError> {
+    if let Some(r) = rate_limit
+        && !(r.is_finite() && r > 0.0)
+    {
+        return Err(EmulatorError::Config(format!(
+            "--rate-limit must be a positive number of requests per second (0 for none), found {r}"
+        )));
+    }
+    Ok(())
 }

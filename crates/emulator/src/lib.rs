@@ -8,7 +8,9 @@
 
 mod campaigns;
 mod config;
+pub mod cxone;
 mod error;
+mod harness;
 mod routes;
 mod serve;
 mod state;

@@ -71,18 +71,7 @@ impl Drop for RunningEmulator {
 pub async fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
     let listen = config.listen;
     let state = EmulatorState::new(config)?;
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|source| EmulatorError::Bind {
-            addr: listen,
-            source,
-        })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| EmulatorError::Bind {
-            addr: listen,
-            source,
-        })?;
+    let (listener, addr) = bind(listen).await?;
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(accept_loop(listener, app(state.clone()), stopped));
     Ok(RunningEmulator {
@@ -93,7 +82,24 @@ pub async fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     })
 }
 
-async fn accept_loop(listener: TcpListener, router: Router, mut stopped: watch::Receiver<bool>) {
+/// Binds `listen`; returns the listener and the address it got (the real port for port 0).
+pub(crate) async fn bind(listen: SocketAddr) -> Result<(TcpListener, SocketAddr), EmulatorError> {
+    let bind_error = |source| EmulatorError::Bind {
+        addr: listen,
+        source,
+    };
+    let listener = TcpListener::bind(listen).await.map_err(bind_error)?;
+    let addr = listener.local_addr().map_err(bind_error)?;
+    Ok((listener, addr))
+}
+
+/// Serves `router` on `listener` until `stopped` changes, then lets open connections
+/// finish (for at most 5 s).
+pub(crate) async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    mut stopped: watch::Receiver<bool>,
+) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
         let (stream, peer) = tokio::select! {

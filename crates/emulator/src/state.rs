@@ -1,24 +1,25 @@
 //! The emulator's in-memory state: campaigns with their schedules and ETags, issued tokens,
-//! the request log, the rate-limit bucket and the fault RNG; saved to and loaded from a
+//! and the shared [`Harness`] (request log, rate-limit bucket, fault RNG); saved to and loaded from a
 //! state file when one is configured.
 //!
 //! All of it sits behind plain mutexes held for microseconds (never across an `.await`).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::campaigns;
-use crate::config::{EmulatorConfig, FaultKind};
+use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
+use crate::harness::{Harness, HarnessSettings, ct_eq, lock};
 
 /// The stored side of one campaign.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,41 +139,22 @@ pub struct LogEntry {
     pub status: Option<u16>,
     /// RFC 3339, UTC.
     pub time: String,
-    /// The injected fault, if any (`5xx`, `drop`, `slow`, `rate_limited`).
+    /// The injected fault, if any (`5xx`, `drop`, `slow`, `lost`, `429`, `rate_limited`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<&'static str>,
-}
-
-#[derive(Debug)]
-struct Bucket {
-    rate: f64,
-    capacity: f64,
-    tokens: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    /// Takes one token, or says how long until one is there.
-    fn take(&mut self, now: Instant) -> Result<(), Duration> {
-        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.capacity);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - self.tokens) / self.rate))
-        }
-    }
+    /// `cxone` only: whether the request's `Accept` named `application/json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_json: Option<bool>,
+    /// `cxone` only: the request's `Content-Type`, if it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 struct Inner {
     config: EmulatorConfig,
     store: Mutex<Store>,
     tokens: Mutex<HashMap<String, IssuedToken>>,
-    log: Mutex<VecDeque<LogEntry>>,
-    rng: Mutex<StdRng>,
-    bucket: Option<Mutex<Bucket>>,
+    harness: Harness,
     notes: Vec<String>,
 }
 
@@ -188,12 +170,6 @@ impl std::fmt::Debug for EmulatorState {
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding one of these leaves consistent data (every update is one
-    // assignment), so a poisoned lock is still usable.
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl EmulatorState {
@@ -219,21 +195,21 @@ impl EmulatorState {
                 store.campaigns.insert(c.id, fresh);
             }
         }
-        let bucket = config.rate_limit.map(|rate| {
-            Mutex::new(Bucket {
-                rate,
-                capacity: rate.max(1.0),
-                tokens: rate.max(1.0),
-                at: Instant::now(),
-            })
-        });
+        let harness = Harness::new(
+            rng,
+            HarnessSettings {
+                rate_limit: config.rate_limit,
+                faults: config.faults.clone(),
+                latency: config.latency,
+                retry_after: Some(config.retry_after),
+                log_capacity: config.request_log_capacity,
+            },
+        );
         let state = EmulatorState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 tokens: Mutex::new(HashMap::new()),
-                log: Mutex::new(VecDeque::new()),
-                rng: Mutex::new(rng),
-                bucket,
+                harness,
                 notes: loaded.notes,
                 config,
             }),
@@ -266,7 +242,7 @@ impl EmulatorState {
     /// Issues a token with these scopes; returns it and its lifetime.
     pub fn issue_token(&self, scopes: Vec<String>) -> (String, Duration) {
         let mut bytes = [0u8; 24];
-        lock(&self.inner.rng).fill_bytes(&mut bytes);
+        self.inner.harness.rng().fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
         let ttl = self.inner.config.token_ttl;
         let now = Instant::now();
@@ -365,48 +341,22 @@ impl EmulatorState {
 
     /// Appends to the request log (dropping the oldest entries past the capacity).
     pub fn record(&self, entry: LogEntry) {
-        let mut log = lock(&self.inner.log);
-        if log.len() >= self.inner.config.request_log_capacity.max(1) {
-            log.pop_front();
-        }
-        log.push_back(entry);
+        self.inner.harness.record(entry);
     }
 
     /// The request log, oldest first.
     pub fn requests(&self) -> Vec<LogEntry> {
-        lock(&self.inner.log).iter().cloned().collect()
+        self.inner.harness.requests()
     }
 
     /// Empties the request log.
     pub fn clear_requests(&self) {
-        lock(&self.inner.log).clear();
+        self.inner.harness.clear_requests();
     }
 
-    /// Takes a rate-limit token, or says how long until one is there.
-    pub(crate) fn take_rate_token(&self) -> Result<(), Duration> {
-        match &self.inner.bucket {
-            None => Ok(()),
-            Some(b) => lock(b).take(Instant::now()),
-        }
-    }
-
-    /// Draws whether this request gets a fault, and which.
-    pub(crate) fn draw_fault(&self) -> Option<FaultKind> {
-        let faults = &self.inner.config.faults;
-        if faults.rate <= 0.0 || faults.kinds.is_empty() {
-            return None;
-        }
-        let mut rng = lock(&self.inner.rng);
-        if rng.random::<f64>() < faults.rate {
-            Some(faults.kinds[rng.random_range(0..faults.kinds.len())])
-        } else {
-            None
-        }
-    }
-
-    /// Draws one of 500, 502, 503.
-    pub(crate) fn draw_server_error(&self) -> u16 {
-        [500, 502, 503][lock(&self.inner.rng).random_range(0..3usize)]
+    /// The shared misbehaviour (rate limit, faults, latency, log) the gate applies.
+    pub(crate) fn harness(&self) -> &Harness {
+        &self.inner.harness
     }
 
     fn save(&self, store: &Store) {
@@ -443,14 +393,4 @@ fn derived_schedule_id(campaign: Uuid) -> Uuid {
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     uuid::Builder::from_random_bytes(bytes).into_uuid()
-}
-
-/// Compares without stopping at the first difference (lengths still leak, which is fine
-/// for an emulator's demo credentials).
-fn ct_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
