@@ -184,7 +184,7 @@ fn each_platform_limit_is_refused_with_its_path_before_anything_is_written() {
         .collect();
     assert_eq!(paths, ["timeWindows[1]", "timeWindows[2].startTime"], "{report}");
     // Valid on the seed platform: the limits are CXone's.
-    let seed = s.run(&["validate", "schedules"]);
+    let seed = s.run(&["validate", "--platform", "seed", "schedules"]);
     assert!(seed.status.success(), "{}", text(&seed));
 
     let apply = s.run(&["apply", "--yes", "schedules"]);
