@@ -71,7 +71,9 @@ impl Setup {
     fn puts(&self) -> usize {
         self.requests()
             .iter()
-            .filter(|r| r["method"] == "PUT" && !r["path"].as_str().unwrap_or("").starts_with("/_emulator"))
+            .filter(|r| {
+                r["method"] == "PUT" && !r["path"].as_str().unwrap_or("").starts_with("/_emulator")
+            })
             .count()
     }
 }
@@ -105,7 +107,11 @@ fn apply_writes_each_skill_reads_it_back_and_a_second_apply_writes_nothing() {
     let apply = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
     assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
     let results = json_lines(&apply.stdout);
-    assert!(results.iter().all(|r| r["status"] == "written"), "{}", text(&apply));
+    assert!(
+        results.iter().all(|r| r["status"] == "written"),
+        "{}",
+        text(&apply)
+    );
 
     // What the skill holds now, through the API as the emulator serves it: flat, HH:mm.
     let get = s.run(&["--output", "json", "get", "101"]);
@@ -124,12 +130,15 @@ fn apply_writes_each_skill_reads_it_back_and_a_second_apply_writes_nothing() {
         .filter(|r| !r["path"].as_str().unwrap_or("").starts_with("/_emulator"))
         .collect();
     assert!(
-        api.iter().any(|r| r["path"] == "/.well-known/openid-configuration"),
+        api.iter()
+            .any(|r| r["path"] == "/.well-known/openid-configuration"),
         "discovery: {requests:?}"
     );
     assert!(
-        api.iter()
-            .any(|r| r["path"].as_str().unwrap().starts_with("/.well-known/cxone-configuration")),
+        api.iter().any(|r| r["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("/.well-known/cxone-configuration")),
         "api_endpoint discovered: {requests:?}"
     );
     assert!(
@@ -145,17 +154,30 @@ fn apply_writes_each_skill_reads_it_back_and_a_second_apply_writes_nothing() {
         assert_ne!(accept, Some(&Value::Bool(false)), "no Accept: {r}");
     }
     // Skill 103 is not in the document: untouched.
-    assert!(!api.iter().any(|r| r["path"].as_str().unwrap().contains("/skills/103")));
+    assert!(
+        !api.iter()
+            .any(|r| r["path"].as_str().unwrap().contains("/skills/103"))
+    );
 
     let again = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
-    assert!(json_lines(&again.stdout).iter().all(|r| r["status"] == "unchanged"));
+    assert!(
+        json_lines(&again.stdout)
+            .iter()
+            .all(|r| r["status"] == "unchanged")
+    );
 
     // Secrets: in no output and not in the audit log.
     let audit = std::fs::read_to_string(s.path().join(cxsched_audit_default())).unwrap();
     assert!(audit.contains("\"skillId\":101"), "{audit}");
     for out in [text(&plan), text(&apply), text(&again), text(&get), audit] {
-        for secret in ["demo-secret", ACCESS_KEY_ID, ACCESS_KEY_SECRET, "Basic ", "Bearer "] {
+        for secret in [
+            "demo-secret",
+            ACCESS_KEY_ID,
+            ACCESS_KEY_SECRET,
+            "Basic ",
+            "Bearer ",
+        ] {
             assert!(!out.contains(secret), "{secret} leaked: {out}");
         }
     }
@@ -173,7 +195,14 @@ fn each_platform_limit_is_refused_with_its_path_before_anything_is_written() {
 {"dayOfWeek":"MONDAY","startTime":"13:00:00","endTime":"17:00:00"},
 {"dayOfWeek":"TUESDAY","startTime":"09:00:30","endTime":"17:00:00"}"#;
     let s = Setup::new(&document("America/New_York", "101", windows), &[]);
-    let v = s.run(&["--output", "json", "validate", "--platform", "cxone", "schedules"]);
+    let v = s.run(&[
+        "--output",
+        "json",
+        "validate",
+        "--platform",
+        "cxone",
+        "schedules",
+    ]);
     assert_eq!(v.status.code(), Some(1), "{}", text(&v));
     let report = &json_lines(&v.stdout)[0];
     let paths: Vec<&str> = report["errors"]
@@ -182,7 +211,11 @@ fn each_platform_limit_is_refused_with_its_path_before_anything_is_written() {
         .iter()
         .map(|e| e["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, ["timeWindows[1]", "timeWindows[2].startTime"], "{report}");
+    assert_eq!(
+        paths,
+        ["timeWindows[1]", "timeWindows[2].startTime"],
+        "{report}"
+    );
     // Valid on the seed platform: the limits are CXone's.
     let seed = s.run(&["validate", "--platform", "seed", "schedules"]);
     assert!(seed.status.success(), "{}", text(&seed));
@@ -190,7 +223,10 @@ fn each_platform_limit_is_refused_with_its_path_before_anything_is_written() {
     let apply = s.run(&["apply", "--yes", "schedules"]);
     assert_eq!(apply.status.code(), Some(1), "{}", text(&apply));
     let out = text(&apply);
-    assert!(out.contains("timeWindows[1]: a CXone skill holds one window per weekday"), "{out}");
+    assert!(
+        out.contains("timeWindows[1]: a CXone skill holds one window per weekday"),
+        "{out}"
+    );
     assert!(out.contains("whole minutes"), "{out}");
     assert_eq!(s.puts(), 0, "nothing written");
 }
@@ -239,10 +275,19 @@ fn a_change_made_outside_cxsched_is_a_conflict_and_is_not_overwritten_without_a_
     let r = &json_lines(&refused.stdout)[0];
     assert_eq!(r["status"], "refused", "{r}");
     assert!(r["conflict"]["live"].to_string().contains("10:00"), "{r}");
-    assert!(r["conflict"]["desired"].to_string().contains("09:00"), "{r}");
+    assert!(
+        r["conflict"]["desired"].to_string().contains("09:00"),
+        "{r}"
+    );
     assert_eq!(s.puts(), puts_before, "nothing overwritten");
 
-    let forced = s.run(&["apply", "--yes", "--overwrite-drift", "ticket 7", "schedules"]);
+    let forced = s.run(&[
+        "apply",
+        "--yes",
+        "--overwrite-drift",
+        "ticket 7",
+        "schedules",
+    ]);
     assert_eq!(forced.status.code(), Some(0), "{}", text(&forced));
     let audit = std::fs::read_to_string(s.path().join(cxsched_audit_default())).unwrap();
     assert!(audit.contains("ticket 7"), "{audit}");
@@ -267,7 +312,11 @@ fn a_tenant_that_rejects_inactive_days_fails_each_skill_clearly_and_loses_nothin
         assert!(m.to_lowercase().contains("inactive"), "the hint: {m}");
     }
     let audit = std::fs::read_to_string(s.path().join(cxsched_audit_default())).unwrap();
-    assert_eq!(audit.matches("\"outcome\":\"failed\"").count(), 2, "{audit}");
+    assert_eq!(
+        audit.matches("\"outcome\":\"failed\"").count(),
+        2,
+        "{audit}"
+    );
 
     // All seven days active: the same tenant takes it.
     let all_week = format!(
@@ -280,6 +329,14 @@ fn a_tenant_that_rejects_inactive_days_fails_each_skill_clearly_and_loses_nothin
         document("America/New_York", "101, 102", &all_week),
     )
     .unwrap();
-    let apply = s.run(&["--output", "json", "apply", "--yes", "--override", "test", "schedules"]);
+    let apply = s.run(&[
+        "--output",
+        "json",
+        "apply",
+        "--yes",
+        "--override",
+        "test",
+        "schedules",
+    ]);
     assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
 }
