@@ -16,6 +16,7 @@
 pub mod check;
 pub mod curfew;
 pub mod days;
+pub mod effective;
 pub mod holidays;
 pub mod recipients;
 pub mod report;

@@ -13,7 +13,7 @@
 //! of what it holds, by meaning (`skill{ID}-` + 16 hex digits of SHA-256), recorded in the
 //! audit log so that the next plan recognises drift as on the seed API.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use cxsched_api::ApiError;
 use cxsched_api::cxone::{BusinessUnit, CxoneClient, DayHours, Read, SkillSchedule, ZoneWindow};
@@ -23,6 +23,10 @@ use cxsched_webhooks::Event;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use cxsched_compliance::curfew::Curfews;
+
+use crate::document::Document;
+use crate::gate::{self, Judgement};
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
 
 /// Weekdays Monday first, as [`SkillSchedule::days`] is indexed.
@@ -50,16 +54,13 @@ pub struct SkillLive {
     pub zones: Read<Vec<ZoneWindow>>,
 }
 
-/// Computes the curfews a document's skills should hold (CONTRACT §7), given the business
-/// unit; `None` leaves the skills' time-zones as they are.
-pub type CurfewPlanner =
-    dyn Fn(&Schedule, &BusinessUnit) -> Result<Option<Vec<ZoneWindow>>, Vec<Issue>> + Send + Sync;
-
 /// CXone through its client.
 pub struct Cxone {
     pub client: CxoneClient,
     business_unit: OnceLock<BusinessUnit>,
-    curfews: Option<Arc<CurfewPlanner>>,
+    /// Whether plans write each skill's curfews (time-zones) too (CONTRACT §7; on by
+    /// default).
+    pub curfews: bool,
 }
 
 impl Cxone {
@@ -67,14 +68,8 @@ impl Cxone {
         Cxone {
             client,
             business_unit: OnceLock::new(),
-            curfews: None,
+            curfews: true,
         }
-    }
-
-    /// Plans also write each skill's time-zones, as `planner` computes them.
-    pub fn with_curfews(mut self, planner: Arc<CurfewPlanner>) -> Cxone {
-        self.curfews = Some(planner);
-        self
     }
 
     /// The business unit, once [`Platform::prepare`] has read it.
@@ -123,6 +118,94 @@ pub fn zone_issue(schedule: &Schedule, bu: &BusinessUnit) -> Option<Issue> {
             zone.name,
         ),
     })
+}
+
+/// The skill's whole time-zone list for the recipients' curfews (CONTRACT §7): every zone
+/// the business unit enables, the recipients' active with their curfew (`overrideTime`),
+/// the rest inactive. Recipient zones that share a Windows zone (New York and Detroit are
+/// both "Eastern Standard Time") get the intersection of their curfews; a recipient zone
+/// whose days are all banned has no curfew and stays inactive (never dialled there).
+///
+/// # Errors
+/// A recipient zone with no Windows zone, or one the business unit does not enable.
+pub fn zone_windows(curfews: &Curfews, bu: &BusinessUnit) -> Result<Vec<ZoneWindow>, Vec<Issue>> {
+    let enabled: Vec<&str> = bu
+        .time_zones
+        .iter()
+        .map(|z| z.standard_name.as_str())
+        .collect();
+    let mut issues = Vec::new();
+    let mut merged: Vec<(&str, LocalTime, LocalTime)> = Vec::new();
+    for c in &curfews.curfews {
+        let Some(name) = windows_zone::windows_name(&c.zone.canonical) else {
+            issues.push(Issue {
+                path: "compliance.recipients".into(),
+                message: format!(
+                    "recipients in {} are in no Windows zone of CLDR's table, so no CXone \
+                     curfew can name them; remove them or give their zone",
+                    c.zone.canonical
+                ),
+            });
+            continue;
+        };
+        if !enabled.contains(&name) {
+            issues.push(Issue {
+                path: "compliance.recipients".into(),
+                message: format!(
+                    "recipients in {} (Windows {name:?}) are in a zone the business unit does \
+                     not enable ({}); enable {name:?} for the business unit (ACD → Business \
+                     Units → Time Zones) or remove those recipients",
+                    c.zone.canonical,
+                    enabled.join(", ")
+                ),
+            });
+            continue;
+        }
+        match merged.iter_mut().find(|(n, _, _)| *n == name) {
+            Some((_, start, end)) => {
+                *start = (*start).max(c.start);
+                *end = (*end).min(c.end);
+            }
+            None => merged.push((name, c.start, c.end)),
+        }
+    }
+    for (name, start, end) in &merged {
+        if start >= end {
+            issues.push(Issue {
+                path: "compliance.recipients".into(),
+                message: format!(
+                    "the recipient zones in Windows zone {name:?} leave no common calling \
+                     hours ({start}–{end}); CXone keeps one window per Windows zone: split \
+                     these recipients over separate campaigns"
+                ),
+            });
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    Ok(bu
+        .time_zones
+        .iter()
+        .map(
+            |z| match merged.iter().find(|(n, _, _)| *n == z.standard_name) {
+                Some((_, start, end)) => ZoneWindow {
+                    standard_name: z.standard_name.clone(),
+                    active: true,
+                    override_time: true,
+                    start: Some(*start),
+                    end: Some(*end),
+                },
+                None => ZoneWindow {
+                    standard_name: z.standard_name.clone(),
+                    active: false,
+                    override_time: false,
+                    start: None,
+                    end: None,
+                },
+            },
+        )
+        .collect())
 }
 
 fn hhmm(t: Option<LocalTime>) -> String {
@@ -186,21 +269,40 @@ impl Platform for Cxone {
         Ok(())
     }
 
-    fn targets(&self, schedule: &Schedule) -> Result<Vec<(Target, SkillDesired)>, Vec<Issue>> {
+    fn judgement(&self) -> Judgement {
+        if self.curfews {
+            Judgement::UnderCurfews
+        } else {
+            Judgement::Scheduled
+        }
+    }
+
+    fn targets(
+        &self,
+        doc: &Document,
+        schedule: &Schedule,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<(Target, SkillDesired)>, Vec<Issue>> {
         let mut issues = cxsched_core::cxone::limits(schedule);
         let bu = self.business_unit.get();
         if let Some(i) = bu.and_then(|bu| zone_issue(schedule, bu)) {
             issues.push(i);
         }
-        let zones = match (&self.curfews, bu) {
-            (Some(planner), Some(bu)) => match planner(schedule, bu) {
-                Ok(z) => z,
-                Err(mut more) => {
-                    issues.append(&mut more);
-                    None
-                }
+        let zones = match bu.filter(|_| self.curfews) {
+            Some(bu) => match gate::curfews(doc, now) {
+                Ok(Some(c)) => match zone_windows(&c, bu) {
+                    Ok(z) => Some(z),
+                    Err(mut more) => {
+                        issues.append(&mut more);
+                        None
+                    }
+                },
+                Ok(None) => None,
+                // The gate reports why the recipients cannot be settled; the schedule is
+                // still written with the curfews untouched only if the gate is overridden.
+                Err(_) => None,
             },
-            _ => None,
+            None => None,
         };
         if !issues.is_empty() {
             return Err(issues);

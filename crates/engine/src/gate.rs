@@ -6,8 +6,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
-use cxsched_core::Date;
+use cxsched_compliance::curfew::{Curfews, compile_for_schedule};
+use cxsched_compliance::{
+    AreaCodeTable, Horizon, RecipientInput, RulePack, Target, check, findings,
+};
+use cxsched_core::{Date, Purpose, Schedule};
 use jiff::Timestamp;
 
 use crate::document::{Document, phone_numbers};
@@ -32,42 +35,82 @@ fn horizon(from: Date, days: u32) -> Arc<Horizon> {
     )
 }
 
-/// One line per error finding of the document's compliance check (or per reason the check
-/// could not be made, which also blocks the write).
-pub fn compliance_errors(doc: &Document, now: Timestamp) -> Vec<String> {
+/// How the gate judges: what the schedule says, or what the dialer will really do once
+/// the CXone curfews are written (CONTRACT §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// Every occurrence as scheduled (the seed platform).
+    Scheduled,
+    /// Each occurrence cut to its recipients' curfews (CXone).
+    UnderCurfews,
+}
+
+/// A document's recipients and horizon, settled as `cxsched check` settles them with no
+/// flags.
+pub struct Prepared<'d> {
+    pub schedule: &'d Schedule,
+    pub purpose: Purpose,
+    pub targets: Vec<Target>,
+    pub from: Date,
+    pub days: u32,
+}
+
+/// Settles the document's recipients and horizon (from today in the campaign's zone).
+///
+/// # Errors
+/// One sentence per reason the check cannot be made (each also blocks the write).
+pub fn prepare(doc: &Document, now: Timestamp) -> Result<Option<Prepared<'_>>, Vec<String>> {
     let Some(schedule) = &doc.validation.schedule else {
-        return Vec::new();
+        return Ok(None);
     };
     let c = &schedule.compliance;
     let pack = pack();
     if c.ruleset != pack.name {
-        return vec![format!(
+        return Err(vec![format!(
             "compliance.ruleset {:?} is not the embedded rule pack {:?}; check it with `cxsched check --rules FILE`",
             c.ruleset, pack.name
-        )];
+        )]);
     }
-    let numbers = match phone_numbers(&doc.base_dir, c.recipients.phone_numbers_file.as_deref()) {
-        Ok(n) => n,
-        Err(message) => return vec![message],
-    };
+    let numbers = phone_numbers(&doc.base_dir, c.recipients.phone_numbers_file.as_deref())
+        .map_err(|m| vec![m])?;
     let input = RecipientInput {
         zones: &c.recipients.zones,
         states: &c.recipients.states,
         phone_numbers: numbers.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
     };
-    let resolution = match cxsched_compliance::recipients::resolve(
+    let resolution = cxsched_compliance::recipients::resolve(
         &input,
         &schedule.timezone,
         AreaCodeTable::embedded,
-    ) {
-        Ok(r) => r,
+    )?;
+    Ok(Some(Prepared {
+        schedule,
+        purpose: c.purpose,
+        targets: resolution.targets,
+        from: now.to_zoned_datetime(schedule.timezone.tz.clone()).date(),
+        days: c.horizon_days,
+    }))
+}
+
+/// One line per error finding of the document's compliance check (or per reason the check
+/// could not be made, which also blocks the write).
+pub fn compliance_errors(doc: &Document, now: Timestamp, judgement: Judgement) -> Vec<String> {
+    let p = match prepare(doc, now) {
+        Ok(Some(p)) => p,
+        Ok(None) => return Vec::new(),
         Err(problems) => return problems,
     };
-    let today = now.to_zoned_datetime(schedule.timezone.tz.clone()).date();
-    let horizon = horizon(today, c.horizon_days);
-    let report = check(pack, &horizon, schedule, c.purpose, &resolution.targets);
-    findings(&report, pack, schedule, &resolution.targets)
-        .into_iter()
+    let pack = pack();
+    let horizon = horizon(p.from, p.days);
+    let report = check(pack, &horizon, p.schedule, p.purpose, &p.targets);
+    let mut list = findings(&report, pack, p.schedule, &p.targets);
+    if judgement == Judgement::UnderCurfews {
+        list = cxsched_compliance::effective::judge(
+            pack, p.purpose, &p.targets, p.schedule, p.from, p.days, list,
+        )
+        .1;
+    }
+    list.into_iter()
         .filter(|f| f.severity == "error")
         .map(|f| {
             format!(
@@ -78,6 +121,16 @@ pub fn compliance_errors(doc: &Document, now: Timestamp) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The curfews a document's recipients need, compiled from the embedded rule pack over the
+/// document's horizon.
+///
+/// # Errors
+/// As [`prepare`].
+pub fn curfews(doc: &Document, now: Timestamp) -> Result<Option<Curfews>, Vec<String>> {
+    Ok(prepare(doc, now)?
+        .map(|p| compile_for_schedule(pack(), p.purpose, &p.targets, p.schedule, p.from, p.days)))
 }
 
 /// The rule pack's name and version, for audit entries.

@@ -97,6 +97,8 @@ pub struct PlanInput<'a> {
     pub concurrency: usize,
     /// What the audit log says cxsched last wrote.
     pub history: &'a History,
+    /// "Now", from which horizons start.
+    pub now: jiff::Timestamp,
     /// The compliance errors of a document (see [`crate::gate`]).
     pub gate: &'a (dyn Fn(&Document) -> Vec<String> + Sync),
 }
@@ -123,7 +125,7 @@ pub async fn plan<P: Platform>(
             .validation
             .schedule
             .as_ref()
-            .map(|s| platform.targets(s));
+            .map(|s| platform.targets(&doc, s, input.now));
         if let Some(Ok(ts)) = &targets {
             for (t, _) in ts {
                 sources.entry(*t).or_default().push(doc.source.clone());

@@ -13,8 +13,12 @@ use std::future::Future;
 use cxsched_api::ApiError;
 use cxsched_core::{Issue, Schedule};
 use cxsched_webhooks::Event;
+use jiff::Timestamp;
 use serde_json::Value;
 use uuid::Uuid;
+
+use crate::document::Document;
+use crate::gate::Judgement;
 
 /// What one write is aimed at: a campaign on the seed API, one skill of a campaign on CXone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,7 +114,17 @@ pub trait Platform: Send + Sync + 'static {
     /// What makes the document unusable on this platform, each with its field path and what
     /// to do (CXone: no `skillIds`, two windows on one weekday, a zone the business unit is
     /// not in).
-    fn targets(&self, schedule: &Schedule) -> Result<Vec<(Target, Self::Desired)>, Vec<Issue>>;
+    fn targets(
+        &self,
+        doc: &Document,
+        schedule: &Schedule,
+        now: Timestamp,
+    ) -> Result<Vec<(Target, Self::Desired)>, Vec<Issue>>;
+
+    /// How the compliance gate judges a document on this platform.
+    fn judgement(&self) -> Judgement {
+        Judgement::Scheduled
+    }
 
     /// Reads what `target` holds.
     ///

@@ -10,6 +10,7 @@ use cxsched_core::{Issue, Schedule};
 use cxsched_webhooks::Event;
 use serde_json::Value;
 
+use crate::document::Document;
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
 
 /// The seed API through its client.
@@ -38,7 +39,12 @@ impl Platform for Seed {
         self.client.config().client_id.clone()
     }
 
-    fn targets(&self, schedule: &Schedule) -> Result<Vec<(Target, Schedule)>, Vec<Issue>> {
+    fn targets(
+        &self,
+        _doc: &Document,
+        schedule: &Schedule,
+        _now: jiff::Timestamp,
+    ) -> Result<Vec<(Target, Schedule)>, Vec<Issue>> {
         Ok(vec![(
             Target::campaign(schedule.campaign_id),
             schedule.clone(),

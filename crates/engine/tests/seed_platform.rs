@@ -70,6 +70,7 @@ impl Run {
             PlanInput {
                 concurrency: 8,
                 history: &history,
+                now: jiff::Timestamp::now(),
                 gate: &gate,
             },
         )

@@ -13,11 +13,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
+use cxsched_compliance::effective::{Effective, duration_text};
 use cxsched_compliance::report::Finding;
 use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
 use cxsched_core::{Date, Purpose, Schedule, Validation};
 
 use super::{Globals, Outcome, UsageError, validate};
+use crate::config::{PlatformFlag, PlatformName};
 use crate::input;
 use crate::output::{self, JsonOut, OutputMode};
 
@@ -49,6 +51,10 @@ pub struct Args {
     /// A rule pack (TOML) replacing the embedded US rules.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// On cxone: the platform's limits, and effective dialing — each occurrence cut to its
+    /// recipients' curfews, which cxsched writes to the skills (CONTRACT §7).
+    #[command(flatten)]
+    pub platform: PlatformFlag,
 }
 
 fn parse_purpose(s: &str) -> Result<Purpose, String> {
@@ -243,6 +249,16 @@ fn one(
     v: &Validation,
     mode: OutputMode,
 ) -> bool {
+    let cxone = args.platform.platform == PlatformName::Cxone;
+    let restricted;
+    let v = if cxone && v.schedule.is_some() {
+        let mut r = v.clone();
+        cxsched_core::cxone::restrict(&mut r);
+        restricted = r;
+        &restricted
+    } else {
+        v
+    };
     let Some(schedule) = &v.schedule else {
         invalid(out, source, line, v, mode);
         return false;
@@ -267,11 +283,36 @@ fn one(
                 prepared.purpose,
                 &prepared.resolution.targets,
             );
-            let list = findings(&report, &setup.pack, schedule, &prepared.resolution.targets);
+            let mut list = findings(&report, &setup.pack, schedule, &prepared.resolution.targets);
+            let mut effective = None;
+            if cxone {
+                let (e, kept) = cxsched_compliance::effective::judge(
+                    &setup.pack,
+                    prepared.purpose,
+                    &prepared.resolution.targets,
+                    schedule,
+                    prepared.horizon.from,
+                    prepared.horizon.days,
+                    list,
+                );
+                list = kept;
+                effective = Some(e);
+            }
             render(
-                out, setup, source, line, schedule, v, &prepared, &list, mode,
+                out,
+                setup,
+                Rendered {
+                    source,
+                    line,
+                    schedule,
+                    v,
+                    prepared: &prepared,
+                    list: &list,
+                    effective: effective.as_ref(),
+                },
+                mode,
             );
-            !report.has_errors()
+            !list.iter().any(|f| f.severity == "error")
         }
     }
 }
@@ -421,20 +462,99 @@ fn finding_json(json: &mut JsonOut<'_>, f: &Finding) {
         .raw(b"}");
 }
 
+/// What one checked document's report is made of.
+struct Rendered<'a> {
+    source: &'a str,
+    line: Option<usize>,
+    schedule: &'a Schedule,
+    v: &'a Validation,
+    prepared: &'a Prepared<'a>,
+    list: &'a [Finding],
+    /// On cxone: the curfews and what they trim.
+    effective: Option<&'a Effective>,
+}
+
+/// The curfews as JSON (CONTRACT §7): `[{"recipientZone","windowsZone","start","end","rules"}]`.
+fn curfews_json(json: &mut JsonOut<'_>, e: &Effective) {
+    json.raw(b"[");
+    for (i, c) in e.curfews.curfews.iter().enumerate() {
+        if i > 0 {
+            json.raw(b",");
+        }
+        json.raw(b"{")
+            .key("recipientZone")
+            .str(&c.zone.canonical)
+            .raw(b",")
+            .key("windowsZone")
+            .opt_str(cxsched_core::windows_zone::windows_name(&c.zone.canonical))
+            .raw(b",")
+            .key("start")
+            .str(&c.start.to_string()[..5])
+            .raw(b",")
+            .key("end")
+            .str(&c.end.to_string()[..5])
+            .raw(b",")
+            .key("rules")
+            .str_list(&c.rules)
+            .raw(b"}");
+    }
+    json.raw(b"]");
+}
+
+/// The curfews for people: each zone's window and how much it trims each window.
+fn curfews_human(s: &mut String, schedule: &Schedule, e: &Effective) {
+    if e.curfews.curfews.is_empty() {
+        s.push_str("  curfews: none (no recipient zone has a legal window on the dialing days)\n");
+        return;
+    }
+    s.push_str("  curfews written to each skill (recipient local time; the dialer keeps them):\n");
+    for (c, trims) in e.curfews.curfews.iter().zip(&e.trims) {
+        let windows = cxsched_core::windows_zone::windows_name(&c.zone.canonical)
+            .map_or_else(String::new, |w| format!(" ({w})"));
+        s.push_str(&format!(
+            "    {}{windows}: {}–{} [{}]\n",
+            c.zone.canonical,
+            &c.start.to_string()[..5],
+            &c.end.to_string()[..5],
+            c.rules.join(", ")
+        ));
+        for t in trims {
+            let w = &schedule.windows[t.window];
+            let what = if t.removed_secs == 0 {
+                "untouched".to_owned()
+            } else if t.removed_secs >= t.of_secs {
+                "not dialled there at all".to_owned()
+            } else {
+                format!(
+                    "trimmed by {} of {}",
+                    duration_text(t.removed_secs),
+                    duration_text(t.of_secs)
+                )
+            };
+            s.push_str(&format!(
+                "      window {} ({} {}–{}): {what} (on {})\n",
+                t.window,
+                cxsched_core::model::weekday_name(w.day),
+                w.start,
+                w.end,
+                t.date
+            ));
+        }
+    }
+}
+
 /// Appends the report of a checked document: JSON (CONTRACT §2 fields first, then context)
 /// or human.
-#[allow(clippy::too_many_arguments)]
-fn render(
-    out: &mut Vec<u8>,
-    setup: &Setup,
-    source: &str,
-    line: Option<usize>,
-    schedule: &Schedule,
-    v: &Validation,
-    prepared: &Prepared<'_>,
-    list: &[Finding],
-    mode: OutputMode,
-) {
+fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: OutputMode) {
+    let Rendered {
+        source,
+        line,
+        schedule,
+        v,
+        prepared,
+        list,
+        effective,
+    } = r;
     let errors = list.iter().filter(|f| f.severity == "error").count();
     let warnings = list.len() - errors;
     let status = if errors > 0 {
@@ -468,8 +588,13 @@ fn render(
                 }
                 finding_json(&mut json, f);
             }
-            json.raw(b"],")
-                .key("timezone")
+            json.raw(b"],");
+            if let Some(e) = effective {
+                json.key("curfews");
+                curfews_json(&mut json, e);
+                json.raw(b",");
+            }
+            json.key("timezone")
                 .str(&schedule.timezone.name)
                 .raw(b",")
                 .key("purpose")
@@ -560,8 +685,15 @@ fn render(
                     ));
                 }
             }
+            if let Some(e) = effective {
+                curfews_human(&mut s, schedule, e);
+            }
             if list.is_empty() {
-                s.push_str("  no findings: every occurrence is within the allowed hours for every recipient\n");
+                s.push_str(if effective.is_some() {
+                    "  no findings: cut to the curfews, every occurrence is within the allowed hours for every recipient\n"
+                } else {
+                    "  no findings: every occurrence is within the allowed hours for every recipient\n"
+                });
             }
             for p in &prepared.resolution.presumptions {
                 s.push_str(&format!("  presumption: {p}\n"));
