@@ -340,3 +340,209 @@ fn a_tenant_that_rejects_inactive_days_fails_each_skill_clearly_and_loses_nothin
     ]);
     assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
 }
+
+/// A document with a compliance table: `extra` is the JSON members after `timeWindows`.
+fn with_compliance(zone: &str, skills: &str, windows: &str, compliance: &str) -> String {
+    let doc = document(zone, skills, windows);
+    format!(
+        "{},\"compliance\":{compliance}}}",
+        doc.trim_end().trim_end_matches('}')
+    )
+}
+
+const LONG_DAYS: &str = r#"{"dayOfWeek":"MONDAY","startTime":"08:00:00","endTime":"20:30:00"},
+{"dayOfWeek":"TUESDAY","startTime":"08:00:00","endTime":"20:30:00"}"#;
+
+fn curfew_of<'a>(zones: &'a Value, name: &str) -> &'a Value {
+    zones
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["standardName"] == name || z["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {zones}"))
+}
+
+#[test]
+fn curfews_for_florida_and_texas_are_compiled_into_each_skill_and_hold_on_reapply() {
+    // A New York campaign 08:00–20:30 reaching Florida and Texas.
+    let doc = with_compliance(
+        "America/New_York",
+        "101, 102",
+        LONG_DAYS,
+        r#"{"recipients":{"states":["FL","TX"]}}"#,
+    );
+    let s = Setup::new(&doc, &[]);
+    // As scheduled, the hours are illegal in Central and Mountain time; under the curfews
+    // the dialer never calls outside them.
+    let scheduled = s.run(&["check", "--platform", "seed", "schedules"]);
+    assert_eq!(scheduled.status.code(), Some(1), "{}", text(&scheduled));
+    let check = s.run(&["--output", "json", "check", "schedules"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let curfews = report["curfews"].as_array().unwrap();
+    let by_zone = |z: &str| curfews.iter().find(|c| c["recipientZone"] == z).unwrap();
+    assert_eq!(
+        by_zone("America/Chicago")["windowsZone"],
+        "Central Standard Time"
+    );
+    assert_eq!(by_zone("America/Chicago")["start"], "09:00");
+    assert_eq!(by_zone("America/Chicago")["end"], "20:00");
+    assert_eq!(by_zone("America/Denver")["start"], "09:00");
+    assert_eq!(by_zone("America/Denver")["end"], "21:00");
+    assert_eq!(by_zone("America/New_York")["end"], "20:00");
+    let human = s.run(&["check", "schedules"]);
+    assert!(
+        text(&human).contains("trimmed by 2h of 12h30"),
+        "{}",
+        text(&human)
+    );
+
+    let plan = s.run(&["plan", "schedules"]);
+    assert!(
+        text(&plan).contains("curfew Central Standard Time"),
+        "{}",
+        text(&plan)
+    );
+    let apply = s.run(&["apply", "--yes", "schedules"]);
+    assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
+    for skill in ["101", "102"] {
+        let get = s.run(&["--output", "json", "get", skill]);
+        let live: Value = serde_json::from_slice(&get.stdout).unwrap();
+        let zones = &live["timeZoneSettings"];
+        let central = curfew_of(zones, "Central Standard Time");
+        assert_eq!(central["timeZoneActiveToCall"], true, "{zones}");
+        assert_eq!(central["startTime"], "09:00", "{zones}");
+        assert_eq!(central["endTime"], "20:00", "{zones}");
+        let mountain = curfew_of(zones, "Mountain Standard Time");
+        assert_eq!(mountain["endTime"], "21:00", "{zones}");
+        let eastern = curfew_of(zones, "Eastern Standard Time");
+        assert_eq!(eastern["startTime"], "08:00", "{zones}");
+        assert_eq!(eastern["endTime"], "20:00", "{zones}");
+        // Every other zone the business unit enables is sent inactive.
+        let pacific = curfew_of(zones, "Pacific Standard Time");
+        assert_eq!(pacific["timeZoneActiveToCall"], false, "{zones}");
+    }
+    let again = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert!(
+        json_lines(&again.stdout)
+            .iter()
+            .all(|r| r["status"] == "unchanged"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn worked_cases_navajo_honolulu_debt_collection_and_a_sunday_into_utah() {
+    let s = Setup::new(&document("America/New_York", "101", WEEKDAYS), &[]);
+    let run_check = |doc: String, extra: &[&str]| {
+        std::fs::write(s.path().join("schedules/campaign.json"), doc).unwrap();
+        let mut args = vec!["--output", "json", "check", "schedules"];
+        args.extend_from_slice(extra);
+        let o = s.run(&args);
+        let v: Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+        (o.status.code(), v)
+    };
+    // Arizona's Navajo area code: both Mountain zones, each its own Windows zone.
+    std::fs::write(s.path().join("schedules/numbers.txt"), "+19285550100\n").unwrap();
+    let (code, v) = run_check(
+        with_compliance(
+            "America/New_York",
+            "101",
+            LONG_DAYS,
+            r#"{"recipients":{"phoneNumbersFile":"numbers.txt"}}"#,
+        ),
+        &[],
+    );
+    assert_eq!(code, Some(0), "{v}");
+    let zones: Vec<(&str, &str)> = v["curfews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["recipientZone"].as_str().unwrap(),
+                c["windowsZone"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        zones.contains(&("America/Phoenix", "US Mountain Standard Time")),
+        "{v}"
+    );
+    assert!(
+        zones.contains(&("America/Denver", "Mountain Standard Time")),
+        "{v}"
+    );
+
+    // Honolulu: federal hours only, in Hawaii's own time.
+    let (code, v) = run_check(
+        with_compliance(
+            "America/New_York",
+            "101",
+            LONG_DAYS,
+            r#"{"recipients":{"zones":["Pacific/Honolulu"]}}"#,
+        ),
+        &[],
+    );
+    assert_eq!(code, Some(0), "{v}");
+    let c = &v["curfews"][0];
+    assert_eq!(
+        (
+            c["windowsZone"].as_str(),
+            c["start"].as_str(),
+            c["end"].as_str()
+        ),
+        (Some("Hawaiian Standard Time"), Some("08:00"), Some("21:00")),
+        "{v}"
+    );
+
+    // Debt collection: Regulation F's hours.
+    let (code, v) = run_check(
+        with_compliance(
+            "America/New_York",
+            "101",
+            LONG_DAYS,
+            r#"{"purpose":"debt_collection","recipients":{"states":["TX"]}}"#,
+        ),
+        &[],
+    );
+    assert_eq!(code, Some(0), "{v}");
+    assert!(
+        v["curfews"][0]["rules"].to_string().contains("US-FED-REGF"),
+        "{v}"
+    );
+
+    // A Sunday window into Utah: a curfew cannot express a banned day, so it is still refused.
+    let sunday = format!(
+        "{WEEKDAYS},{}",
+        r#"{"dayOfWeek":"SUNDAY","startTime":"13:00:00","endTime":"16:00:00"}"#
+    );
+    let (code, v) = run_check(
+        with_compliance(
+            "America/New_York",
+            "101",
+            &sunday,
+            r#"{"recipients":{"states":["UT"]}}"#,
+        ),
+        &[],
+    );
+    assert_eq!(code, Some(1), "{v}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "PROHIBITED_DAY" && f["state"] == "UT"),
+        "{v}"
+    );
+    let apply = s.run(&["apply", "--yes", "schedules"]);
+    assert_eq!(apply.status.code(), Some(1), "{}", text(&apply));
+    assert!(
+        text(&apply).contains("compliance error"),
+        "{}",
+        text(&apply)
+    );
+    assert_eq!(s.puts(), 0, "refused before any write");
+}
