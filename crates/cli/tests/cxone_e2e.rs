@@ -40,7 +40,10 @@ impl Setup {
         std::fs::write(dir.path().join("schedules/campaign.json"), doc).unwrap();
         let skills = dir.path().join("skills.txt");
         std::fs::write(&skills, "101\n102\n103\n").unwrap();
-        let mut args = vec!["--skills", skills.to_str().unwrap()];
+        let mut args = Vec::new();
+        if !emulator_args.contains(&"--skills") {
+            args.extend(["--skills", skills.to_str().unwrap()]);
+        }
         args.extend_from_slice(emulator_args);
         let emu = Cxone::start(&args);
         Setup { dir, emu }
@@ -545,4 +548,138 @@ fn worked_cases_navajo_honolulu_debt_collection_and_a_sunday_into_utah() {
         text(&apply)
     );
     assert_eq!(s.puts(), 0, "refused before any write");
+}
+
+/// Documents for skills `1..=n`, five skills each, into `schedules/`.
+fn many(s: &Setup, n: u64) {
+    std::fs::remove_file(s.path().join("schedules/campaign.json")).unwrap();
+    for d in 0..n.div_ceil(5) {
+        let skills: Vec<String> = (d * 5 + 1..=(d * 5 + 5).min(n))
+            .map(|i| i.to_string())
+            .collect();
+        let doc = document("America/New_York", &skills.join(","), WEEKDAYS)
+            .replace(CAMPAIGN, &format!("3f1c2a4e-7b8d-4c9e-a1f2-{d:012}"));
+        std::fs::write(s.path().join(format!("schedules/c{d}.json")), doc).unwrap();
+    }
+}
+
+fn skills_file(dir: &Path, n: u64) -> String {
+    let path = dir.join("ids.txt");
+    let ids: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+    std::fs::write(&path, ids.join("\n")).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn tokens_expiring_and_revoked_and_429_bursts_without_retry_after_still_converge() {
+    let scratch = tempfile::tempdir().unwrap();
+    let ids = skills_file(scratch.path(), 30);
+    let s = Setup::new(
+        &document("America/New_York", "1", WEEKDAYS),
+        &[
+            "--skills",
+            &ids,
+            "--token-ttl",
+            "1",
+            "--latency-ms",
+            "15",
+            "--fault-rate",
+            "0.15",
+            "--fault-kinds",
+            "429,5xx,drop",
+        ],
+    );
+    many(&s, 30);
+    // Revoke every token while the run is under way, as an administrator might.
+    let issuer = s.emu.url.clone();
+    let revoker = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        support::http(&issuer, "POST", "/_emulator/tokens/revoke", None)
+    });
+    let apply = s.run(&[
+        "--output",
+        "json",
+        "apply",
+        "--yes",
+        "--concurrency",
+        "4",
+        "schedules",
+    ]);
+    let (status, _) = revoker.join().unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
+    let results = json_lines(&apply.stdout);
+    assert_eq!(results.len(), 30);
+    assert!(
+        results.iter().all(|r| r["status"] == "written"),
+        "{}",
+        text(&apply)
+    );
+    let requests = s.requests();
+    let tokens = requests
+        .iter()
+        .filter(|r| r["path"] == "/auth/token")
+        .count();
+    assert!(tokens >= 2, "the token was renewed mid-run: {tokens}");
+    assert!(
+        requests.iter().any(|r| r["status"] == 429),
+        "the run met 429s: {requests:?}"
+    );
+    let again = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(
+        json_lines(&again.stdout)
+            .iter()
+            .all(|r| r["status"] == "unchanged")
+    );
+}
+
+#[test]
+fn an_apply_killed_mid_run_converges_when_run_again() {
+    let scratch = tempfile::tempdir().unwrap();
+    let ids = skills_file(scratch.path(), 40);
+    let s = Setup::new(
+        &document("America/New_York", "1", WEEKDAYS),
+        &["--skills", &ids, "--latency-ms", "40"],
+    );
+    many(&s, 40);
+    let mut child = cxsched(s.path())
+        .envs(s.emu.env())
+        .args(["apply", "--yes", "--concurrency", "4", "schedules"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some writes have landed (sequenced on the request log, not on timing).
+    let started = std::time::Instant::now();
+    while s.puts() < 5 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no writes seen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(s.puts() < 80, "the kill came before the run ended");
+
+    let rerun = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
+    let results = json_lines(&rerun.stdout);
+    assert_eq!(results.len(), 40);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["status"] == "written" || r["status"] == "unchanged"),
+        "{}",
+        text(&rerun)
+    );
+    let last = s.run(&["--output", "json", "apply", "--yes", "schedules"]);
+    assert!(
+        json_lines(&last.stdout)
+            .iter()
+            .all(|r| r["status"] == "unchanged")
+    );
+    let verify = s.run(&["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify));
 }
