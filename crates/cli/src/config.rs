@@ -18,10 +18,11 @@ use crate::commands::UsageError;
 /// Which API a command works with (CONTRACT §6).
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PlatformName {
-    /// The seed tutorial's campaign schedule API (CONTRACT §4).
+    // The seed tutorial's campaign schedule API (CONTRACT §4). (Plain comments: doc comments
+    // on the values would turn every command's help into the long layout.)
     #[default]
     Seed,
-    /// NICE CXone's Personal Connection skills (CONTRACT §6).
+    // NICE CXone's Personal Connection skills (CONTRACT §6).
     Cxone,
 }
 

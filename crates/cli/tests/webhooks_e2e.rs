@@ -40,6 +40,7 @@ fn event(i: usize) -> Event {
         directive: "FLEXIBLE".into(),
         timestamp: "2026-11-02T14:00:00Z".parse().unwrap(),
         etag_after: format!("\"{i}-ü\""),
+        skill_id: None,
     }
 }
 

@@ -384,13 +384,35 @@ impl Platform for Cxone {
                 .collect();
             names.sort_unstable();
             names.dedup();
+            // Zones whose change is the same (typically "→ inactive") are told on one line
+            // when there are many of them.
+            let mut by_change: Vec<((String, String), Vec<&str>)> = Vec::new();
             for name in names {
                 let find = |list: &'_ [ZoneWindow]| {
                     zone_text(list.iter().find(|z| z.standard_name == name))
                 };
                 let (w, h) = (find(zones), find(&live.zones.value));
                 if w != h {
-                    out.push(format!("curfew {name}: {h} → {w}"));
+                    match by_change
+                        .iter_mut()
+                        .find(|(c, _)| *c == (h.clone(), w.clone()))
+                    {
+                        Some((_, names)) => names.push(name),
+                        None => by_change.push(((h, w), vec![name])),
+                    }
+                }
+            }
+            for ((h, w), names) in by_change {
+                if names.len() > 3 {
+                    out.push(format!(
+                        "curfews of {} other zones: {h} → {w} ({})",
+                        names.len(),
+                        names.join(", ")
+                    ));
+                } else {
+                    for name in names {
+                        out.push(format!("curfew {name}: {h} → {w}"));
+                    }
                 }
             }
         }
@@ -494,7 +516,7 @@ impl Platform for Cxone {
 
     fn event(
         &self,
-        _target: Target,
+        target: Target,
         schedule: &Schedule,
         _desired: &SkillDesired,
         version: &str,
@@ -506,6 +528,7 @@ impl Platform for Cxone {
             directive: schedule.directive.as_str().to_owned(),
             timestamp: jiff::Timestamp::now(),
             etag_after: version.to_owned(),
+            skill_id: target.skill_id,
         }
     }
 }

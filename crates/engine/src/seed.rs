@@ -148,6 +148,7 @@ impl Platform for Seed {
             directive: schedule.directive.as_str().to_owned(),
             timestamp: jiff::Timestamp::now(),
             etag_after: version.to_owned(),
+            skill_id: None,
         }
     }
 }

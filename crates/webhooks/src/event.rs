@@ -22,8 +22,11 @@ pub struct Event {
     pub directive: String,
     /// When the write happened.
     pub timestamp: jiff::Timestamp,
-    /// The ETag the API returned for the write; part of the event's identity.
+    /// The ETag the API returned for the write (on CXone, the skill's version after it);
+    /// part of the event's identity.
     pub etag_after: String,
+    /// The CXone skill written (absent on the seed platform, and then from the body).
+    pub skill_id: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +38,8 @@ struct Payload<'a> {
     windows: &'a serde_json::Value,
     directive: &'a str,
     timestamp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skill_id: Option<u64>,
 }
 
 impl Event {
@@ -58,6 +63,7 @@ impl Event {
             windows: &self.windows,
             directive: &self.directive,
             timestamp: self.timestamp.to_string(),
+            skill_id: self.skill_id,
         })
         .expect("an event always serializes")
     }
@@ -75,6 +81,7 @@ mod tests {
             directive: "STRICT".into(),
             timestamp: "2026-03-09T14:00:00Z".parse().unwrap(),
             etag_after: etag.into(),
+            skill_id: None,
         }
     }
 

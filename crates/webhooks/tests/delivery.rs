@@ -27,6 +27,7 @@ fn event(i: usize) -> Event {
         directive: "STRICT".into(),
         timestamp: "2026-04-05T01:00:00Z".parse().unwrap(),
         etag_after: format!("\"etag-{i}\""),
+        skill_id: None,
     }
 }
 

@@ -51,8 +51,8 @@ pub struct Args {
     /// A rule pack (TOML) replacing the embedded US rules.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// On cxone: the platform's limits, and effective dialing — each occurrence cut to its
-    /// recipients' curfews, which cxsched writes to the skills (CONTRACT §7).
+    // On cxone: the platform's limits, and effective dialing — each occurrence cut to its
+    // recipients' curfews, which cxsched writes to the skills (CONTRACT §7).
     #[command(flatten)]
     pub platform: PlatformFlag,
 }

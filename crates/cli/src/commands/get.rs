@@ -143,7 +143,9 @@ fn run_cxone(args: &Args, globals: &Globals) -> anyhow::Result<Outcome> {
             for (i, d) in s.days.iter().enumerate() {
                 let name = cxsched_core::model::WEEKDAY_NAMES[i];
                 match (d.active, d.start, d.end) {
-                    (true, Some(a), Some(b)) => writeln!(out, "    {name:<9} {a}–{b}")?,
+                    (true, Some(a), Some(b)) => {
+                        writeln!(out, "    {name:<9} {}–{}", hhmm(a), hhmm(b))?;
+                    }
                     _ => writeln!(out, "    {name:<9} off")?,
                 }
             }
@@ -155,7 +157,7 @@ fn run_cxone(args: &Args, globals: &Globals) -> anyhow::Result<Outcome> {
                 for z in active {
                     match (z.override_time, z.start, z.end) {
                         (true, Some(a), Some(b)) => {
-                            writeln!(out, "    {:<28} {a}–{b}", z.standard_name)?;
+                            writeln!(out, "    {:<28} {}–{}", z.standard_name, hhmm(a), hhmm(b))?;
                         }
                         _ => writeln!(out, "    {:<28} business unit hours", z.standard_name)?,
                     }
@@ -165,4 +167,9 @@ fn run_cxone(args: &Args, globals: &Globals) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Ok)
+}
+
+/// `HH:mm`, as CXone writes times.
+fn hhmm(t: cxsched_core::LocalTime) -> String {
+    t.to_string()[..5].to_owned()
 }
