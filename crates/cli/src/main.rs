@@ -48,6 +48,8 @@ enum Command {
     Plan(commands::plan::Args),
     /// Plan, then write the changes.
     Apply(commands::apply::Args),
+    /// Write the live state as schedule documents, one per campaign or skill.
+    Export(commands::export::Args),
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(commands::audit::Command),
@@ -73,6 +75,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
         Command::Get(a) => commands::get::run(a, &globals),
         Command::Plan(a) => commands::plan::run(a, &globals),
         Command::Apply(a) => commands::apply::run(a, &globals),
+        Command::Export(a) => commands::export::run(a, &globals),
         Command::Audit(c) => commands::audit::run(c, &globals),
         Command::Webhooks(c) => commands::webhooks::run(c, &globals),
         Command::Emulator(a) => commands::emulator::run(a, &globals),

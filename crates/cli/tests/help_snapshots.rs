@@ -28,6 +28,7 @@ fn help_of_every_command() {
         &["get"],
         &["plan"],
         &["apply"],
+        &["export"],
         &["audit", "verify"],
         &["webhooks", "flush"],
         &["webhooks", "status"],

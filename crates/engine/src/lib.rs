@@ -24,6 +24,7 @@
 pub mod cxone;
 pub mod document;
 pub mod execute;
+pub mod export;
 pub mod gate;
 pub mod plan;
 pub mod platform;

@@ -7,6 +7,7 @@ pub mod check;
 pub mod demo;
 pub mod emulator;
 pub mod expand;
+pub mod export;
 pub mod get;
 pub mod plan;
 pub mod validate;
