@@ -287,6 +287,14 @@ impl Tenant {
             Some(other),
         );
         assert!((200..300).contains(&status), "{status} {body}");
+        // Its curfews: the federal hours in Eastern and Central time, the rest inactive.
+        let zones = r#"{"timeZoneSettings":[
+            {"standardName":"Eastern Standard Time","startTime":"08:00","endTime":"21:00","timeZoneActiveToCall":true,"overrideTime":true},
+            {"standardName":"Central Standard Time","startTime":"08:00","endTime":"21:00","timeZoneActiveToCall":true,"overrideTime":true}]}"#;
+        let (status, body) = t
+            .emu
+            .request("PUT", "/_emulator/skills/103/time-zones", Some(zones));
+        assert!((200..300).contains(&status), "{status} {body}");
         t
     }
 

@@ -88,8 +88,9 @@ pub fn skill_schedule(schedule: &Schedule) -> SkillSchedule {
             end: Some(w.end),
         };
     }
+    // A document without windows never dials: the skill is unscheduled.
     SkillSchedule {
-        is_scheduled: true,
+        is_scheduled: !schedule.windows.is_empty(),
         days,
     }
 }

@@ -30,7 +30,7 @@
 //!   document is read back with the core's parser before it is returned, so an export
 //!   never writes bytes that do not mean the schedule.
 
-use cxsched_api::cxone::{BusinessUnit, DayHours, Skill, SkillSchedule};
+use cxsched_api::cxone::{BusinessUnit, DayHours, Skill, SkillSchedule, ZoneWindow};
 use cxsched_core::compare::{canonical_windows, same_schedule};
 use cxsched_core::model::weekday_name;
 use cxsched_core::{
@@ -152,9 +152,12 @@ pub fn skill_schedule_document(
     tenant_id: &str,
     skill_id: u64,
     live: &SkillSchedule,
+    zones: &[ZoneWindow],
     business_unit: &BusinessUnit,
 ) -> Result<Schedule, String> {
     let timezone = business_unit_zone(business_unit)?;
+    let mut compliance = Compliance::default();
+    compliance.recipients.zones = recipient_zones(zones, &timezone);
     let mut windows = Vec::new();
     if live.is_scheduled {
         for (day, hours) in WEEK.iter().zip(&live.days) {
@@ -175,9 +178,31 @@ pub fn skill_schedule_document(
         directive: DEFAULT_DIRECTIVE,
         max_concurrent_calls: DEFAULT_MAX_CONCURRENT_CALLS,
         windows,
-        compliance: Compliance::default(),
+        compliance,
         skill_ids: vec![skill_id],
     })
+}
+
+/// The recipient zones a skill's active time zones name: each active Windows zone's primary
+/// IANA zone, sorted; none when the only one is the campaign's own zone (what a document
+/// without recipients means). So a skill cxsched wrote from a document naming zones exports
+/// to a document whose curfews compile to the same list. What the live state cannot say —
+/// the recipients' states, and so the state rules behind narrower curfews — is not
+/// recovered: `plan` then shows those curfews widening, for the operator to add the states.
+fn recipient_zones(zones: &[ZoneWindow], campaign: &zone::Zone) -> Vec<String> {
+    let mut names: Vec<String> = zones
+        .iter()
+        .filter(|z| z.active)
+        .filter_map(|z| cxsched_core::windows_zone::primary_iana(&z.standard_name))
+        .filter_map(|iana| zone::resolve(iana).ok())
+        .map(|r| r.zone.canonical.to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    if names.len() == 1 && names[0] == *campaign.canonical {
+        names.clear();
+    }
+    names
 }
 
 /// The zone a business unit's skill schedules run in, as a document names it.
@@ -443,68 +468,7 @@ fn to_yaml(schedule: &Schedule) -> String {
 
 /// A version 5 UUID (RFC 9562 §5.5): SHA-1 of the namespace's bytes and the name.
 fn uuid_v5(namespace: Uuid, name: &[u8]) -> Uuid {
-    let mut data = namespace.as_bytes().to_vec();
-    data.extend_from_slice(name);
-    let digest = sha1(&data);
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
-}
-
-/// SHA-1 (FIPS 180-4), for name-based UUIDs only (never for security): the workspace's
-/// `uuid` has no `v5` feature and no SHA-1 crate is a dependency.
-fn sha1(message: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
-    let mut data = message.to_vec();
-    let bit_len = (message.len() as u64).wrapping_mul(8);
-    data.push(0x80);
-    while data.len() % 64 != 56 {
-        data.push(0);
-    }
-    data.extend_from_slice(&bit_len.to_be_bytes());
-    for block in data.chunks_exact(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, wi) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let t = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(*wi);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = t;
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 20];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    out
+    Uuid::new_v5(&namespace, name)
 }
 
 #[cfg(test)]
@@ -536,22 +500,30 @@ mod tests {
     const TENANT: &str = "11111111-2222-4333-8444-555555555555";
 
     #[test]
-    fn sha1_and_uuid_v5_match_the_published_vectors() {
+    fn the_active_zones_become_the_recipients_and_the_campaign_zone_alone_is_no_recipient() {
+        let z = |name: &str, active: bool| ZoneWindow {
+            standard_name: name.into(),
+            active,
+            override_time: active,
+            start: None,
+            end: None,
+        };
+        let ny = zone::resolve("America/New_York").unwrap().zone;
+        let live = [
+            z("Eastern Standard Time", true),
+            z("Central Standard Time", true),
+            z("Pacific Standard Time", false),
+        ];
         assert_eq!(
-            hex::encode(sha1(b"abc")),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
+            recipient_zones(&live, &ny),
+            ["America/Chicago", "America/New_York"]
         );
-        assert_eq!(
-            hex::encode(sha1(b"")),
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-        );
-        // Two blocks of padding.
-        assert_eq!(
-            hex::encode(sha1(
-                b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-            )),
-            "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
-        );
+        assert!(recipient_zones(&live[..1], &ny).is_empty());
+        assert!(recipient_zones(&[], &ny).is_empty());
+    }
+
+    #[test]
+    fn uuid_v5_matches_pythons() {
         // Python's uuid.uuid5(uuid.NAMESPACE_DNS, "python.org").
         let dns = uuid::uuid!("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
         assert_eq!(
@@ -612,8 +584,9 @@ mod tests {
 
     #[test]
     fn a_skill_becomes_a_document_in_its_business_units_zone() {
-        let s = skill_schedule_document(TENANT, 101, &weekdays(), &bu("Eastern Standard Time"))
-            .unwrap();
+        let s =
+            skill_schedule_document(TENANT, 101, &weekdays(), &[], &bu("Eastern Standard Time"))
+                .unwrap();
         assert_eq!(s.campaign_id, skill_campaign_id(TENANT, 101));
         assert_eq!(&*s.timezone.name, "America/New_York");
         assert_eq!(s.directive, Directive::Strict);
@@ -644,13 +617,15 @@ mod tests {
     fn an_unscheduled_skill_has_no_windows_and_still_validates() {
         let mut off = weekdays();
         off.is_scheduled = false;
-        let s = skill_schedule_document(TENANT, 7, &off, &bu("Eastern Standard Time")).unwrap();
+        let s =
+            skill_schedule_document(TENANT, 7, &off, &[], &bu("Eastern Standard Time")).unwrap();
         assert!(s.windows.is_empty());
         let none = SkillSchedule {
             is_scheduled: true,
             days: [DayHours::default(); 7],
         };
-        let s2 = skill_schedule_document(TENANT, 7, &none, &bu("Eastern Standard Time")).unwrap();
+        let s2 =
+            skill_schedule_document(TENANT, 7, &none, &[], &bu("Eastern Standard Time")).unwrap();
         assert!(s2.windows.is_empty());
         for f in [Format::Json, Format::Toml, Format::Yaml] {
             let text = document_bytes(&s, f).unwrap();
@@ -666,19 +641,20 @@ mod tests {
 
     #[test]
     fn a_zone_cldr_cannot_map_and_a_window_a_document_cannot_hold_are_errors_naming_them() {
-        let e =
-            skill_schedule_document(TENANT, 1, &weekdays(), &bu("Mars Standard Time")).unwrap_err();
+        let e = skill_schedule_document(TENANT, 1, &weekdays(), &[], &bu("Mars Standard Time"))
+            .unwrap_err();
         assert!(e.contains("\"Mars Standard Time\""), "{e}");
         let mut overnight = weekdays();
         overnight.days[2] = hours(t(22, 0), t(2, 0));
-        let e = skill_schedule_document(TENANT, 9, &overnight, &bu("Eastern Standard Time"))
+        let e = skill_schedule_document(TENANT, 9, &overnight, &[], &bu("Eastern Standard Time"))
             .unwrap_err();
         assert!(e.starts_with("skill 9: wednesday"), "{e}");
     }
 
     fn full() -> Schedule {
-        let mut s = skill_schedule_document(TENANT, 101, &weekdays(), &bu("Eastern Standard Time"))
-            .unwrap();
+        let mut s =
+            skill_schedule_document(TENANT, 101, &weekdays(), &[], &bu("Eastern Standard Time"))
+                .unwrap();
         s.schedule_id = Some(uuid::uuid!("0f1c2a4e-7b8d-4c9e-a1f2-0123456789ab"));
         s.skill_ids = vec![101, 7];
         // Out of order, and two windows on one day: sorted by day, then start.
@@ -745,7 +721,7 @@ mod tests {
     fn every_format_reads_back_as_the_same_schedule() {
         for s in [
             full(),
-            skill_schedule_document(TENANT, 101, &weekdays(), &bu("Eastern Standard Time"))
+            skill_schedule_document(TENANT, 101, &weekdays(), &[], &bu("Eastern Standard Time"))
                 .unwrap(),
         ] {
             for f in [Format::Json, Format::Toml, Format::Yaml] {
@@ -767,8 +743,9 @@ mod tests {
 
     #[test]
     fn toml_and_yaml_look_like_this() {
-        let s = skill_schedule_document(TENANT, 101, &weekdays(), &bu("Eastern Standard Time"))
-            .unwrap();
+        let s =
+            skill_schedule_document(TENANT, 101, &weekdays(), &[], &bu("Eastern Standard Time"))
+                .unwrap();
         let id = s.campaign_id;
         assert_eq!(
             document_bytes(&s, Format::Toml).unwrap(),

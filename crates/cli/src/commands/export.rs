@@ -309,11 +309,15 @@ async fn read_cxone(args: &Args) -> anyhow::Result<(Vec<ReadResult>, Vec<String>
         );
         pool.spawn(i, async move {
             let what = ExportId::Skill(id);
-            let schedule = match (zone_error, client.get_schedule_settings(id).await) {
+            let (settings, zones) =
+                tokio::join!(client.get_schedule_settings(id), client.get_time_zones(id));
+            let schedule = match (zone_error, settings.and_then(|s| Ok((s, zones?)))) {
                 (_, Err(e)) => Err(Failure::api(what, &e)),
                 (Some(z), Ok(_)) => Err(Failure::local(format!("{what}: {z}"))),
-                (None, Ok(live)) => export::skill_schedule_document(&tenant, id, &live.value, &bu)
-                    .map_err(Failure::local),
+                (None, Ok((live, zones))) => {
+                    export::skill_schedule_document(&tenant, id, &live.value, &zones.value, &bu)
+                        .map_err(Failure::local)
+                }
             };
             ReadResult {
                 id: what,
