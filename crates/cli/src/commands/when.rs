@@ -62,7 +62,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["phone", "zone", "state"])]
     pub phone_numbers: Option<PathBuf>,
     /// With --phone-numbers: JSON Lines, one object per number (as --output json).
-    #[arg(long, requires = "phone_numbers")]
+    #[arg(long)]
     pub jsonl: bool,
     /// Why the call is made: telemarketing, debt_collection or informational.
     #[arg(long, value_parser = parse_purpose, default_value = "telemarketing")]
@@ -93,6 +93,14 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             "nothing to answer for: give --phone NUMBER, --zone ZONE or --state XX (repeatable; \
              together they describe one recipient), or --phone-numbers FILE for one answer per \
              number"
+                .into(),
+        )
+        .into());
+    }
+    if args.jsonl && args.phone_numbers.is_none() {
+        return Err(UsageError(
+            "--jsonl is for --phone-numbers FILE (one line per number); for one recipient use \
+             --output json"
                 .into(),
         )
         .into());
