@@ -42,6 +42,8 @@ enum Command {
     Expand(commands::expand::Args),
     /// Write an RFC 5545 calendar (with VTIMEZONE) of the windows.
     Calendar(commands::calendar::Args),
+    /// The legal calling hours per date for a recipient (phone, zone, state) or a file of numbers.
+    When(commands::when::Args),
     /// Show the live schedule of a campaign and its ETag.
     Get(commands::get::Args),
     /// Compare desired schedules (files, folders) with the live ones.
@@ -72,6 +74,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
         Command::Check(a) => commands::check::run(a, &globals),
         Command::Expand(a) => commands::expand::run(a, &globals),
         Command::Calendar(a) => commands::calendar::run(a, &globals),
+        Command::When(a) => commands::when::run(a, &globals),
         Command::Get(a) => commands::get::run(a, &globals),
         Command::Plan(a) => commands::plan::run(a, &globals),
         Command::Apply(a) => commands::apply::run(a, &globals),

@@ -12,6 +12,7 @@ pub mod get;
 pub mod plan;
 pub mod validate;
 pub mod webhooks;
+pub mod when;
 
 use crate::output::OutputMode;
 
