@@ -508,7 +508,6 @@ impl Platform for Cxone {
             version,
             answer_lost: false,
             details: json!({
-                "skillId": id,
                 "readBack": "matches",
                 "earlierAttemptUnanswered": unanswered,
             }),
