@@ -246,6 +246,15 @@ impl<A: Api> Bench<'_, A> {
                 let pending = report["pending"].as_array().map_or(0, Vec::len);
                 if pending > 0 {
                     left_pending += 1;
+                    // `plan` shows each pending intent on its target, and writes nothing.
+                    let before = self.log_len();
+                    let plan = self.run(&["plan", "schedules", "--output", "json"]);
+                    let noted: usize = json_lines(&plan.stdout)
+                        .iter()
+                        .map(|v| v["pendingIntents"].as_array().map_or(0, Vec::len))
+                        .sum();
+                    assert_eq!(noted, pending, "{}", String::from_utf8_lossy(&plan.stdout));
+                    assert_eq!(self.log_len(), before, "plan wrote to the audit log");
                 }
                 println!(
                     "round {round}: killed {after:?} after {}; {pending} intent(s) pending, {} \
