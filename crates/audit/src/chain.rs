@@ -23,6 +23,15 @@
 //! entry. [`verify`] accepts such a fragment only when the entry right after it vouches for
 //! exactly those bytes; any other line that is not a valid entry is tampering.
 //!
+//! # Intents (CONTRACT §11)
+//!
+//! Before each write, `apply` appends an [`INTENT`] entry whose `details.intentId` names it;
+//! the write's outcome (or, after a crash, an [`SETTLED`] entry) carries the same id. An
+//! intent with neither is *pending* — the process stopped between the two — and [`verify`]
+//! lists it in [`Report::pending`]: not tampering, the chain can still be intact. A
+//! settlement whose outcome is [`SETTLED_UNKNOWN`] (the live state could not be read) leaves
+//! the intent pending.
+//!
 //! # What verification cannot see
 //!
 //! Removing whole entries from the *end* of the log leaves a valid, shorter chain; a chain
@@ -41,6 +50,19 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// The action of the entry that vouches for a torn fragment before it.
 pub const TORN_TAIL_RECOVERED: &str = "audit.torn_tail_recovered";
+
+/// The action of the entry written (and synced) before a write, naming it by
+/// `details.intentId`.
+pub const INTENT: &str = "apply.intent";
+
+/// The action of the entry that settles an intent a crashed run left without an outcome.
+pub const SETTLED: &str = "apply.settled";
+
+/// The outcome of a settlement that could not decide (the intent stays pending).
+pub const SETTLED_UNKNOWN: &str = "unknown";
+
+/// The `details` member that pairs an intent with its outcome.
+pub const INTENT_ID: &str = "intentId";
 
 /// Bytes after the hash's hex digits: `"}`.
 const CLOSING: &[u8] = b"\"}";
@@ -94,7 +116,19 @@ pub struct ChainedLine {
     pub prev: String,
     pub hash: String,
     pub action: String,
+    pub outcome: Option<String>,
+    pub campaign_id: Option<String>,
+    pub skill_id: Option<u64>,
     pub details: serde_json::Value,
+}
+
+impl ChainedLine {
+    /// The intent this entry is, or answers, when it names one.
+    pub fn intent_id(&self) -> Option<&str> {
+        self.details
+            .get(INTENT_ID)
+            .and_then(serde_json::Value::as_str)
+    }
 }
 
 /// Why a line is not a valid entry.
@@ -119,6 +153,12 @@ pub fn check_line(line: &[u8]) -> Result<ChainedLine, LineFault> {
         hash: String,
         action: String,
         #[serde(default)]
+        outcome: Option<String>,
+        #[serde(default, rename = "campaignId")]
+        campaign_id: Option<String>,
+        #[serde(default, rename = "skillId")]
+        skill_id: Option<u64>,
+        #[serde(default)]
         details: serde_json::Value,
     }
     let head: Head = serde_json::from_slice(line).map_err(|_| LineFault::Malformed)?;
@@ -142,6 +182,9 @@ pub fn check_line(line: &[u8]) -> Result<ChainedLine, LineFault> {
         prev: head.prev,
         hash: head.hash,
         action: head.action,
+        outcome: head.outcome,
+        campaign_id: head.campaign_id,
+        skill_id: head.skill_id,
         details: head.details,
     })
 }
@@ -176,6 +219,22 @@ pub struct Report {
     pub recovered_torn_lines: Vec<u64>,
     /// The last entry's `hash` (the chain head), when the log has entries.
     pub head: Option<String>,
+    /// Intents with neither an outcome nor a settlement (a run stopped between the intent
+    /// and the outcome; the next `apply` settles them), in log order.
+    pub pending: Vec<PendingIntent>,
+}
+
+/// An intent without an outcome, as `audit verify` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingIntent {
+    /// The intent's 1-based line.
+    pub line: u64,
+    /// The intent entry's id.
+    pub id: String,
+    pub intent_id: String,
+    pub campaign_id: Option<String>,
+    pub skill_id: Option<u64>,
 }
 
 /// What a recovery entry's `details` say about the fragment it seals.
@@ -199,6 +258,7 @@ pub fn verify<R: BufRead>(mut reader: R) -> std::io::Result<Report> {
         kind: None,
         recovered_torn_lines: Vec::new(),
         head: None,
+        pending: Vec::new(),
     };
     let mut expected_prev = GENESIS.to_string();
     // A line that is not an entry, waiting for the next entry to vouch for it.
@@ -249,6 +309,7 @@ pub fn verify<R: BufRead>(mut reader: R) -> std::io::Result<Report> {
                     );
                 }
                 expected_prev = entry.hash.clone();
+                track_intent(&mut report.pending, line_no, &entry);
                 report.head = Some(entry.hash);
             }
             Err(LineFault::HashMismatch { id }) => {
@@ -270,6 +331,27 @@ pub fn verify<R: BufRead>(mut reader: R) -> std::io::Result<Report> {
         break_at(&mut report, at, None, BreakKind::Tampered);
     }
     Ok(report)
+}
+
+/// Takes one valid entry into account for the pending intents.
+fn track_intent(pending: &mut Vec<PendingIntent>, line: u64, entry: &ChainedLine) {
+    let Some(intent_id) = entry.intent_id() else {
+        return;
+    };
+    if entry.action == INTENT {
+        pending.push(PendingIntent {
+            line,
+            id: entry.id.clone(),
+            intent_id: intent_id.to_owned(),
+            campaign_id: entry.campaign_id.clone(),
+            skill_id: entry.skill_id,
+        });
+    } else if !(entry.action == SETTLED && entry.outcome.as_deref() == Some(SETTLED_UNKNOWN)) {
+        // Outcomes follow their intent closely: search from the end.
+        if let Some(i) = pending.iter().rposition(|p| p.intent_id == intent_id) {
+            pending.remove(i);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -327,6 +409,58 @@ mod tests {
         let r = run(&[lines[0].clone(), edited], "");
         assert_eq!(r.kind, Some(BreakKind::Tampered));
         assert_eq!(r.broken_at.unwrap().line, 2);
+    }
+
+    fn lines_of(entries: &[AuditEntry]) -> Vec<String> {
+        let mut prev = GENESIS.to_string();
+        entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let seal = Seal {
+                    seq: i as u64 + 1,
+                    id: format!("id-{}", i + 1),
+                    ts: "2026-03-08T07:00:00Z".into(),
+                    prev: prev.clone(),
+                };
+                let (line, hash) = seal_line(&seal, e);
+                prev = hash;
+                line
+            })
+            .collect()
+    }
+
+    fn with_intent(action: &str, outcome: &str, intent: &str) -> AuditEntry {
+        let mut e = AuditEntry::new(action, outcome);
+        e.campaign_id = Some("c1".into());
+        e.details = serde_json::json!({ INTENT_ID: intent });
+        e
+    }
+
+    #[test]
+    fn an_intent_without_an_outcome_is_pending_not_tampering() {
+        let lines = lines_of(&[
+            with_intent(INTENT, "pending", "a"),
+            with_intent("apply.write", "ok", "a"),
+            with_intent(INTENT, "pending", "b"),
+            with_intent(INTENT, "pending", "c"),
+            with_intent(SETTLED, SETTLED_UNKNOWN, "b"),
+            with_intent(INTENT, "pending", "d"),
+            with_intent(SETTLED, "landed", "d"),
+        ]);
+        let r = run(&lines, "");
+        assert!(r.ok, "{r:?}");
+        let pending: Vec<(u64, &str)> = r
+            .pending
+            .iter()
+            .map(|p| (p.line, p.intent_id.as_str()))
+            .collect();
+        assert_eq!(pending, vec![(3, "b"), (4, "c")]);
+        assert_eq!(r.pending[0].id, "id-3");
+        assert_eq!(r.pending[0].campaign_id.as_deref(), Some("c1"));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["pending"][1]["intentId"], "c");
+        assert!(json["pending"][1]["skillId"].is_null());
     }
 
     #[test]

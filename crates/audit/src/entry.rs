@@ -14,8 +14,8 @@ use crate::AuditError;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuditEntry {
-    /// What was attempted: `apply.write`, `apply.refused`, `apply.conflict`,
-    /// `validation.failed`, `webhook.delivered`, `webhook.failed`, …
+    /// What was attempted: `apply.intent`, `apply.write`, `apply.settled`, `apply.refused`,
+    /// `apply.conflict`, `validation.failed`, `webhook.delivered`, `webhook.failed`, …
     pub action: String,
     /// The campaign concerned, when there is one.
     pub campaign_id: Option<String>,

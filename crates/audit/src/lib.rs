@@ -5,7 +5,8 @@
 //! ([`chain`] has the exact format and hashing). [`AuditLog::append`] locks the file, chains,
 //! writes and syncs before returning, so a command reports success only after its entry is
 //! on disk. [`verify`] names the first line where the chain breaks and tells a torn last
-//! line (a crash while writing) apart from tampering.
+//! line (a crash while writing) apart from tampering, and lists intents left without an
+//! outcome (a crash between an `apply.intent` entry and its write's outcome) as pending.
 //!
 //! The hashing and verification ([`chain`]) are pure; only [`log`] touches files.
 
@@ -15,7 +16,7 @@ pub mod log;
 
 use std::path::{Path, PathBuf};
 
-pub use chain::{BreakKind, BrokenAt, Report};
+pub use chain::{BreakKind, BrokenAt, PendingIntent, Report};
 pub use entry::{AuditEntry, payload_sha256};
 pub use log::{Appended, AuditLog, DEFAULT_LOG_FILE, verify};
 

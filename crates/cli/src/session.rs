@@ -230,7 +230,8 @@ impl<P: Platform> Session<P> {
                         );
                         signal.wait().await;
                         // Every write already reported is in the audit log (synced before it
-                        // counts as done); the ones in flight are re-read by the next run.
+                        // counts as done); each one in flight has its intent on disk, and the
+                        // next run settles it from a fresh read (CONTRACT §11).
                         eprintln!("interrupted again: stopping now; run the same command again to converge");
                         std::process::exit(1);
                     }

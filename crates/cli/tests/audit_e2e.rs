@@ -178,3 +178,59 @@ fn the_log_defaults_to_cxsched_audit_log_and_a_missing_log_is_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("CXSCHED_AUDIT_LOG"));
 }
+
+/// An intent with neither an outcome nor a settlement (a run killed between the two) is
+/// reported pending, not as tampering: exit 0, `ok` true, and the human output says the next
+/// `apply` settles it. A paired intent, and one settled `unknown`, are told apart.
+#[test]
+fn an_intent_without_an_outcome_is_pending_and_the_chain_stays_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = build_log(dir.path());
+    let mut log = AuditLog::open(&path).unwrap();
+    let campaign = "00000000-0000-4000-8000-000000000042";
+    let mut append = |action: &str, outcome: &str, intent: &str, skill: Option<u64>| {
+        let mut e = AuditEntry::new(action, outcome);
+        e.campaign_id = Some(campaign.into());
+        e.skill_id = skill;
+        e.details = serde_json::json!({ "intentId": intent });
+        log.append(&e).unwrap().id
+    };
+    append("apply.intent", "pending", "i-paired", None);
+    append("apply.write", "ok", "i-paired", None);
+    let open = append("apply.intent", "pending", "i-open", Some(7));
+    append("apply.intent", "pending", "i-unknown", None);
+    append("apply.settled", "unknown", "i-unknown", None);
+    append("apply.intent", "pending", "i-landed", None);
+    append("apply.settled", "landed", "i-landed", None);
+
+    let (code, r) = verify(&path);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["ok"], true);
+    assert_eq!(r["kind"], Value::Null);
+    let pending = r["pending"].as_array().unwrap();
+    assert_eq!(pending.len(), 2, "{r}");
+    assert_eq!(
+        pending[0],
+        serde_json::json!({
+            "line": ENTRIES + 3, "id": open, "intentId": "i-open",
+            "campaignId": campaign, "skillId": 7
+        })
+    );
+    assert_eq!(pending[1]["intentId"], "i-unknown");
+    assert_eq!(pending[1]["skillId"], Value::Null);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+        .args(["--output", "human", "audit", "verify"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("intact")
+            && text.contains("2 intent(s) pending")
+            && text.contains("next `apply`")
+            && text.contains(&format!("{campaign} skill 7")),
+        "{text}"
+    );
+}

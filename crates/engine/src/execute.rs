@@ -2,6 +2,11 @@
 //! the audit log, a signed webhook queued in the outbox after each write, and a clean stop
 //! when the stop flag is raised (no new writes start; those in flight finish and are
 //! reported).
+//!
+//! The audit log is written ahead (CONTRACT §11): first the settlements of intents an
+//! earlier run left pending (decided by the plan's read), then, per write, an `apply.intent`
+//! entry synced before the request is sent — when it cannot be recorded, nothing is sent —
+//! and the outcome carrying the same `details.intentId`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +17,7 @@ use cxsched_audit::{AuditEntry, AuditLog, payload_sha256};
 use cxsched_webhooks::Outbox;
 use serde_json::Value;
 
-use crate::plan::{Entry, Status};
+use crate::plan::{Entry, Settlement, Status};
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
 use crate::pool::{Pool, in_order};
 use crate::record::{self, Action, Outcome};
@@ -123,7 +128,16 @@ impl Sinks {
     }
 
     /// Appends an entry; a failure is remembered (and makes the run fail), not fatal here.
-    pub fn record(&self, mut entry: AuditEntry, settings: &Settings) {
+    pub fn record(&self, entry: AuditEntry, settings: &Settings) {
+        let _ = self.record_checked(entry, settings);
+    }
+
+    /// Appends an entry and says whether it is on disk; a failure is also remembered (and
+    /// makes the run fail).
+    ///
+    /// # Errors
+    /// Why the entry could not be appended.
+    pub fn record_checked(&self, mut entry: AuditEntry, settings: &Settings) -> Result<(), String> {
         entry.actor = Some(settings.actor.clone());
         entry.tzdb = Some(cxsched_core::tzdb_version().to_owned());
         entry.rule_pack = Some(settings.rule_pack.clone());
@@ -132,10 +146,11 @@ impl Sinks {
             .lock()
             .map_err(|_| "the audit log lock is poisoned".to_owned())
             .and_then(|mut log| log.append(&entry).map(drop).map_err(|e| e.to_string()));
-        if let Err(e) = result {
+        if let Err(e) = &result {
             let mut slot = self.audit_failure.lock().unwrap_or_else(|p| p.into_inner());
-            slot.get_or_insert(e);
+            slot.get_or_insert(e.clone());
         }
+        result
     }
 
     /// The first audit failure of the run, if any.
@@ -162,6 +177,10 @@ pub async fn execute<P: Platform>(
     control: Control,
 ) -> Vec<TargetResult> {
     let Control { stop, progress } = control;
+    // Settle what earlier runs left pending before anything new is written.
+    for s in entries.iter().flat_map(|e| &e.settlements) {
+        sinks.record(settled_entry(s), &settings);
+    }
     let mut ended: Vec<(usize, TargetResult)> = Vec::with_capacity(entries.len());
     let mut writes = Pool::new(settings.concurrency);
     // Targets whose task failed internally, by index, to report them rather than lose them.
@@ -319,6 +338,22 @@ fn gate<P: Platform>(platform: &P, entry: &Entry<P>, settings: &Settings) -> Gat
     }
 }
 
+/// The `apply.settled` entry of a settlement.
+fn settled_entry(s: &Settlement) -> AuditEntry {
+    let mut e = record::entry(Action::Settled, s.found, Some(&s.intent.target));
+    e.etag_before = s.intent.version_before.clone();
+    e.payload_sha256 = s.intent.payload_sha256.clone();
+    if s.found == Outcome::Landed {
+        // What cxsched last wrote, for drift (as a write's `etagAfter`).
+        e.etag_after = s.live_version.clone();
+    }
+    e.details = record::with_intent(
+        serde_json::json!({ "liveVersion": s.live_version, "how": s.how }),
+        &s.intent.intent_id,
+    );
+    e
+}
+
 fn not_started<P: Platform>(entry: &Entry<P>) -> TargetResult {
     TargetResult::new(
         entry,
@@ -345,6 +380,20 @@ async fn write_one<P: Platform>(
     audit.payload_sha256 = Some(payload_sha256(body.to_string().as_bytes()));
     audit.override_reason = override_reason;
     let mut result = TargetResult::new(&entry, Ending::Written, None);
+    // Write-ahead: the intent is on disk before anything is sent.
+    let intent_id = record::new_intent_id();
+    let mut intent = audit.clone();
+    record::set(&mut intent, Action::Intent, Outcome::Pending);
+    intent.details = record::with_intent(Value::Null, &intent_id);
+    if let Err(e) = sinks.record_checked(intent, settings) {
+        result.ending = Ending::Failed;
+        result.message = Some(format!(
+            "not written: the intent to write could not be recorded in the audit log, and a \
+             write is never sent unrecorded ({e}); fix the audit log and apply again"
+        ));
+        return result;
+    }
+    audit.details = record::with_intent(Value::Null, &intent_id);
     let started = Instant::now();
     let outcome = platform.write(target, desired, live).await;
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -365,7 +414,7 @@ async fn write_one<P: Platform>(
                         .into(),
                 );
             }
-            audit.details = details;
+            audit.details = record::with_intent(details, &intent_id);
             sinks.record(audit, settings);
             if let Some(outbox) = &sinks.outbox {
                 let event = platform.event(target, schedule, desired, &version);

@@ -1,17 +1,20 @@
 //! Deciding, per target, what `apply` would do: read every target concurrently and compare
 //! it with the desired state by meaning, and with what the audit log says cxsched last
-//! wrote (drift).
+//! wrote (drift). A target with an intent the audit log left without an outcome (a run
+//! died between appending it and recording the write's end, CONTRACT §11) is settled from
+//! the same read: see [`Settlement`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use cxsched_api::ApiError;
+use cxsched_audit::payload_sha256;
 use cxsched_core::Schedule;
 
 use crate::document::{Document, error_lines};
 use crate::platform::{Platform, Target};
 use crate::pool::{Pool, in_order};
-use crate::record::{History, Known};
+use crate::record::{History, Intent, Known, Outcome};
 
 /// What a plan decided for one target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +62,114 @@ pub struct Entry<P: Platform> {
     pub last_written: Option<Known>,
     /// The read failed on credentials or the network: nothing could be decided.
     pub remote_failure: bool,
+    /// This target's pending intents and what the live state says of each; `apply`
+    /// records them (`apply.settled`) before any write, `plan` only shows them.
+    pub settlements: Vec<Settlement>,
+}
+
+/// What the live state says of an intent left without an outcome.
+///
+/// How it is decided, the same way on every platform (CONTRACT §11):
+///
+/// - When the document still describes the target as the intent meant it (the hash of
+///   what would be sent now equals the intent's `payloadSha256`), the live state is compared
+///   **by meaning** with the desired state ([`Platform::same`]): the seed API's ETag is made
+///   by the server and cannot be foreseen, and CXone's fingerprint depends on the time-zones
+///   a write left untouched, so neither version is predicted; the meaning is what the write
+///   was for. Equal: `landed` (whoever put it there, the target holds what we wrote, and its
+///   version becomes what cxsched last wrote); different: `not_landed`.
+/// - When the document changed since, the intended state is not at hand: if the live
+///   version is still the one read before the intent, nothing landed (`not_landed`);
+///   otherwise it cannot be told (`unknown`).
+/// - When the read failed: `unknown`.
+///
+/// `unknown` leaves the intent pending: the next run tries again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    pub intent: Intent,
+    /// [`Outcome::Landed`], [`Outcome::NotLanded`] or [`Outcome::Unknown`].
+    pub found: Outcome,
+    /// The live version read, when it was read.
+    pub live_version: Option<String>,
+    /// How it was decided, in a sentence.
+    pub how: String,
+}
+
+impl Settlement {
+    /// How a plan shows it, in a sentence.
+    pub fn note(&self) -> String {
+        let what = match self.found {
+            Outcome::Landed => "the write landed",
+            Outcome::NotLanded => "the write did not land",
+            _ => "whether the write landed is unknown; it stays pending",
+        };
+        format!(
+            "an earlier apply stopped between announcing a write (intent {}) and recording how \
+             it ended: {what} ({}); apply records this before writing",
+            self.intent.intent_id, self.how
+        )
+    }
+}
+
+/// Decides what the live state (or the failure to read it) says of each pending intent.
+fn settle<P: Platform>(
+    platform: &P,
+    target: Target,
+    desired: &P::Desired,
+    live: Result<&P::Live, &ApiError>,
+    pending: Vec<Intent>,
+) -> Vec<Settlement> {
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    let desired_hash = payload_sha256(platform.desired_json(desired).to_string().as_bytes());
+    pending
+        .into_iter()
+        .map(|intent| {
+            let (found, live_version, how) = match live {
+                Err(e) => (
+                    Outcome::Unknown,
+                    None,
+                    format!("the live state could not be read: {e}"),
+                ),
+                Ok(live) => {
+                    let version = platform.version(target, live);
+                    let (found, how) = if intent.payload_sha256.as_deref() == Some(&desired_hash) {
+                        if platform.same(desired, live) {
+                            (
+                                Outcome::Landed,
+                                "the live state means what the intent was to write",
+                            )
+                        } else {
+                            (
+                                Outcome::NotLanded,
+                                "the live state does not mean what the intent was to write",
+                            )
+                        }
+                    } else if intent.version_before.as_deref() == Some(version.as_str()) {
+                        (
+                            Outcome::NotLanded,
+                            "the live state is still the version read before the intent",
+                        )
+                    } else {
+                        (
+                            Outcome::Unknown,
+                            "the document changed since, and so did the live state: the two \
+                             cannot be compared; apply the document as it was then, or review \
+                             the target",
+                        )
+                    };
+                    (found, Some(version), how.to_owned())
+                }
+            };
+            Settlement {
+                intent,
+                found,
+                live_version,
+                how,
+            }
+        })
+        .collect()
 }
 
 impl<P: Platform> Entry<P> {
@@ -76,6 +187,7 @@ impl<P: Platform> Entry<P> {
             compliance_errors: Vec::new(),
             last_written: None,
             remote_failure: false,
+            settlements: Vec::new(),
         }
     }
 
@@ -195,6 +307,7 @@ pub async fn plan<P: Platform>(
             let platform = Arc::clone(&platform);
             let source = doc.source.clone();
             let last = input.history.get(&target).cloned();
+            let pending = input.history.pending_for(&target);
             let compliance_errors = compliance_errors.clone();
             let schedule = Arc::clone(&schedule);
             reads
@@ -209,6 +322,7 @@ pub async fn plan<P: Platform>(
                             desired,
                             compliance_errors,
                             last_written: last,
+                            pending,
                         },
                         live,
                     )
@@ -230,10 +344,31 @@ struct Decided<P: Platform> {
     desired: P::Desired,
     compliance_errors: Vec<String>,
     last_written: Option<Known>,
+    pending: Vec<Intent>,
 }
 
-fn decide<P: Platform>(platform: &P, d: Decided<P>, live: Result<P::Live, ApiError>) -> Entry<P> {
+fn decide<P: Platform>(
+    platform: &P,
+    mut d: Decided<P>,
+    live: Result<P::Live, ApiError>,
+) -> Entry<P> {
     let campaign_id = Some(d.target.campaign_id.to_string());
+    let settlements = settle(
+        platform,
+        d.target,
+        &d.desired,
+        live.as_ref(),
+        std::mem::take(&mut d.pending),
+    );
+    // A write that landed is what cxsched last wrote, as if its outcome had been recorded.
+    if let Some(s) = settlements.iter().rfind(|s| s.found == Outcome::Landed)
+        && let Some(version) = &s.live_version
+    {
+        d.last_written = Some(Known {
+            version: version.clone(),
+            conflicted: false,
+        });
+    }
     let live = match live {
         Ok(live) => live,
         Err(e) => {
@@ -247,6 +382,7 @@ fn decide<P: Platform>(platform: &P, d: Decided<P>, live: Result<P::Live, ApiErr
             entry.target = Some(d.target);
             entry.schedule = Some(d.schedule);
             entry.desired = Some(d.desired);
+            entry.settlements = settlements;
             return entry;
         }
     };
@@ -309,6 +445,7 @@ fn decide<P: Platform>(platform: &P, d: Decided<P>, live: Result<P::Live, ApiErr
         compliance_errors: d.compliance_errors,
         last_written: d.last_written,
         remote_failure: false,
+        settlements,
     }
 }
 

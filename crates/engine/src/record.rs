@@ -5,18 +5,30 @@
 //!
 //! | action | outcomes | when |
 //! |---|---|---|
+//! | `apply.intent` | `pending` | appended and synced right before a write is sent (CONTRACT §11) |
 //! | `apply.write` | `ok`, `already_in_place`, `failed` | a write was attempted |
 //! | `apply.conflict` | `conflict` | the live state changed under us; not overwritten |
+//! | `apply.settled` | `landed`, `not_landed`, `unknown` | a later run settled an intent left without an outcome |
 //! | `apply.refused` | `refused` | compliance errors or drift, without an override |
 //! | `apply.read` | `failed` | the live state could not be read |
 //! | `validation.failed` | `failed` | the document is invalid |
 //! | `webhook.delivered` / `webhook.failed` | `delivered` / `failed` | a webhook's delivery ended |
+//!
+//! **Write-ahead.** Each write is bracketed: an `apply.intent` entry (target, the hash of the
+//! payload about to be sent, the version read before, a fresh `details.intentId`) is on disk
+//! before the request leaves, and the write's outcome (`apply.write` or `apply.conflict`)
+//! carries the same `details.intentId`. An intent without an outcome means the process died
+//! in between; the next plan reads that target anyway and decides whether the write landed
+//! ([`crate::plan::Settlement`]), and `apply` records the verdict as `apply.settled` with the
+//! same id. `unknown` (the live state could not be read, or cannot be compared) leaves the
+//! intent pending for the next run.
 
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
 
 use cxsched_audit::AuditEntry;
+use cxsched_audit::chain::INTENT_ID;
 use cxsched_webhooks::DeliveryState;
 use uuid::Uuid;
 
@@ -25,7 +37,9 @@ use crate::platform::Target;
 /// What an audit entry records an attempt of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
+    Intent,
     Write,
+    Settled,
     Conflict,
     Refused,
     ReadFailed,
@@ -35,8 +49,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
+        Action::Intent,
         Action::Write,
+        Action::Settled,
         Action::Conflict,
         Action::Refused,
         Action::ReadFailed,
@@ -48,7 +64,9 @@ impl Action {
     /// The name written in the log.
     pub fn as_str(self) -> &'static str {
         match self {
+            Action::Intent => cxsched_audit::chain::INTENT,
             Action::Write => "apply.write",
+            Action::Settled => cxsched_audit::chain::SETTLED,
             Action::Conflict => "apply.conflict",
             Action::Refused => "apply.refused",
             Action::ReadFailed => "apply.read",
@@ -72,16 +90,28 @@ pub enum Outcome {
     Refused,
     Conflict,
     Delivered,
+    /// An intent: the write is about to be sent.
+    Pending,
+    /// Settled: the live state holds what the intent would have written.
+    Landed,
+    /// Settled: the live state does not hold it; the write did not land (or was undone).
+    NotLanded,
+    /// Not settled: the live state could not be read or compared; still pending.
+    Unknown,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 6] = [
+    pub const ALL: [Outcome; 10] = [
         Outcome::Ok,
         Outcome::AlreadyInPlace,
         Outcome::Failed,
         Outcome::Refused,
         Outcome::Conflict,
         Outcome::Delivered,
+        Outcome::Pending,
+        Outcome::Landed,
+        Outcome::NotLanded,
+        Outcome::Unknown,
     ];
 
     /// The name written in the log.
@@ -93,6 +123,10 @@ impl Outcome {
             Outcome::Refused => "refused",
             Outcome::Conflict => "conflict",
             Outcome::Delivered => "delivered",
+            Outcome::Pending => "pending",
+            Outcome::Landed => "landed",
+            Outcome::NotLanded => "not_landed",
+            Outcome::Unknown => cxsched_audit::chain::SETTLED_UNKNOWN,
         }
     }
 
@@ -109,6 +143,24 @@ pub fn entry(action: Action, outcome: Outcome, target: Option<&Target>) -> Audit
         e.skill_id = t.skill_id;
     }
     e
+}
+
+/// A fresh intent id (UUID v7: ordered by time).
+pub fn new_intent_id() -> String {
+    Uuid::now_v7().to_string()
+}
+
+/// `details` naming `intent_id`, keeping what `details` said: its members when it is an
+/// object, else under `platform`.
+pub fn with_intent(details: serde_json::Value, intent_id: &str) -> serde_json::Value {
+    match details {
+        serde_json::Value::Object(mut m) => {
+            m.insert(INTENT_ID.into(), intent_id.into());
+            serde_json::Value::Object(m)
+        }
+        serde_json::Value::Null => serde_json::json!({ INTENT_ID: intent_id }),
+        other => serde_json::json!({ INTENT_ID: intent_id, "platform": other }),
+    }
 }
 
 /// Sets an entry's action and outcome.
@@ -139,15 +191,43 @@ pub struct Known {
     pub conflicted: bool,
 }
 
-/// The last known version per target, from the audit log.
+/// An intent the audit log holds no outcome or settlement for: a run stopped between
+/// appending it and recording how the write ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intent {
+    pub intent_id: String,
+    pub target: Target,
+    /// The hash of the payload that was about to be sent.
+    pub payload_sha256: Option<String>,
+    /// The version read before the write (`etagBefore`).
+    pub version_before: Option<String>,
+}
+
+/// The last known version per target, and the pending intents, from the audit log.
 #[derive(Clone, Debug, Default)]
 pub struct History {
     known: HashMap<Target, Known>,
+    /// In log order.
+    pending: Vec<Intent>,
 }
 
 impl History {
     pub fn get(&self, target: &Target) -> Option<&Known> {
         self.known.get(target)
+    }
+
+    /// Every pending intent, in log order.
+    pub fn pending(&self) -> &[Intent] {
+        &self.pending
+    }
+
+    /// The pending intents aimed at `target`, in log order.
+    pub fn pending_for(&self, target: &Target) -> Vec<Intent> {
+        self.pending
+            .iter()
+            .filter(|i| i.target == *target)
+            .cloned()
+            .collect()
     }
 
     /// Reads the log at `path` (a missing log knows nothing). Torn or foreign lines carry
@@ -178,7 +258,11 @@ impl History {
             outcome: String,
             campaign_id: Option<Uuid>,
             skill_id: Option<u64>,
+            etag_before: Option<String>,
             etag_after: Option<String>,
+            payload_sha256: Option<String>,
+            #[serde(default)]
+            details: serde_json::Value,
         }
         let Ok(l) = serde_json::from_str::<Line>(line) else {
             return;
@@ -187,8 +271,28 @@ impl History {
         else {
             return;
         };
-        let wrote =
-            action == Action::Write && matches!(outcome, Outcome::Ok | Outcome::AlreadyInPlace);
+        let intent_id = l.details.get(INTENT_ID).and_then(serde_json::Value::as_str);
+        match (action, intent_id, l.campaign_id) {
+            (Action::Intent, Some(id), Some(campaign_id)) => self.pending.push(Intent {
+                intent_id: id.to_owned(),
+                target: Target {
+                    campaign_id,
+                    skill_id: l.skill_id,
+                },
+                payload_sha256: l.payload_sha256,
+                version_before: l.etag_before,
+            }),
+            (Action::Settled, _, _) if outcome == Outcome::Unknown => {}
+            (_, Some(id), _) => {
+                if let Some(i) = self.pending.iter().rposition(|p| p.intent_id == id) {
+                    self.pending.remove(i);
+                }
+            }
+            _ => {}
+        }
+        let wrote = (action == Action::Write
+            && matches!(outcome, Outcome::Ok | Outcome::AlreadyInPlace))
+            || (action == Action::Settled && outcome == Outcome::Landed);
         let conflicted = action == Action::Conflict;
         if let (true, Some(campaign_id), Some(version)) =
             (wrote || conflicted, l.campaign_id, l.etag_after)
@@ -260,5 +364,62 @@ mod tests {
             })
         );
         assert_eq!(h.get(&skill).map(|k| k.version.as_str()), Some("cx-a"));
+    }
+
+    #[test]
+    fn intents_pair_with_their_outcome_by_id_and_landed_settlements_count_as_writes() {
+        let target = Target {
+            campaign_id: Uuid::from_u128(9),
+            skill_id: Some(3),
+        };
+        let line = |action: Action, outcome: Outcome, intent: &str, after: Option<&str>| {
+            let mut e = entry(action, outcome, Some(&target));
+            e.payload_sha256 = Some("p".into());
+            e.etag_before = Some("v0".into());
+            e.etag_after = after.map(str::to_owned);
+            e.details = with_intent(serde_json::Value::Null, intent);
+            serde_json::to_string(&e).unwrap()
+        };
+        let mut h = History::default();
+        h.learn(&line(Action::Intent, Outcome::Pending, "a", None));
+        assert_eq!(h.pending_for(&target).len(), 1);
+        h.learn(&line(Action::Write, Outcome::Ok, "a", Some("v1")));
+        assert!(h.pending().is_empty(), "the outcome pairs with its intent");
+        h.learn(&line(Action::Intent, Outcome::Pending, "b", None));
+        h.learn(&line(Action::Settled, Outcome::Unknown, "b", None));
+        assert_eq!(
+            h.pending_for(&target),
+            vec![Intent {
+                intent_id: "b".into(),
+                target,
+                payload_sha256: Some("p".into()),
+                version_before: Some("v0".into()),
+            }],
+            "an unknown settlement leaves the intent pending"
+        );
+        assert_eq!(h.get(&target).map(|k| k.version.as_str()), Some("v1"));
+        h.learn(&line(Action::Settled, Outcome::Landed, "b", Some("v2")));
+        assert!(h.pending().is_empty());
+        assert_eq!(h.get(&target).map(|k| k.version.as_str()), Some("v2"));
+        h.learn(&line(Action::Intent, Outcome::Pending, "c", None));
+        h.learn(&line(Action::Settled, Outcome::NotLanded, "c", Some("v9")));
+        assert!(h.pending().is_empty());
+        assert_eq!(
+            h.get(&target).map(|k| k.version.as_str()),
+            Some("v2"),
+            "a write that did not land teaches nothing"
+        );
+    }
+
+    #[test]
+    fn intent_ids_are_kept_beside_what_details_said() {
+        assert_eq!(
+            with_intent(serde_json::json!({"skillId": 4}), "x"),
+            serde_json::json!({"skillId": 4, "intentId": "x"})
+        );
+        assert_eq!(
+            with_intent(serde_json::json!("odd"), "x"),
+            serde_json::json!({"intentId": "x", "platform": "odd"})
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! `cxsched audit verify [LOG]`: checks the audit log's hash chain and says where it breaks
-//! (exit 0 intact, 1 broken). The log defaults to `CXSCHED_AUDIT_LOG`, then
+//! (exit 0 intact, 1 broken), and lists intents left without an outcome (`pending`: a run
+//! stopped between announcing a write and recording it; not tampering, CONTRACT §11). The log defaults to `CXSCHED_AUDIT_LOG`, then
 //! `./cxsched-audit.jsonl`.
 
 use std::path::PathBuf;
@@ -57,6 +58,30 @@ fn verify(path: PathBuf, globals: &Globals) -> anyhow::Result<Outcome> {
 }
 
 fn human(path: &std::path::Path, r: &Report) -> String {
+    let mut s = chain_human(path, r);
+    if !r.pending.is_empty() {
+        s.push_str(&format!(
+            "  {} intent(s) pending: a run stopped between announcing a write and recording how \
+             it ended (not tampering); the next `apply` of those documents reads each target \
+             and settles it\n",
+            r.pending.len()
+        ));
+        for p in &r.pending {
+            let target = match (&p.campaign_id, p.skill_id) {
+                (Some(c), Some(skill)) => format!("{c} skill {skill}"),
+                (Some(c), None) => c.clone(),
+                (None, _) => "?".into(),
+            };
+            s.push_str(&format!(
+                "    line {} (entry {}): intent {} for {target}\n",
+                p.line, p.id, p.intent_id
+            ));
+        }
+    }
+    s
+}
+
+fn chain_human(path: &std::path::Path, r: &Report) -> String {
     let name = path.display();
     let mut s = String::new();
     let recovered = if r.recovered_torn_lines.is_empty() {

@@ -25,6 +25,22 @@ pub fn plan_json<P: Platform>(p: &P, e: &Entry<P>) -> Value {
     if let Some(skill) = e.target.and_then(|t| t.skill_id) {
         v["skillId"] = skill.into();
     }
+    if !e.settlements.is_empty() {
+        // Intents an earlier run left without an outcome (CONTRACT §11), as apply will
+        // record them.
+        v["pendingIntents"] = e
+            .settlements
+            .iter()
+            .map(|s| {
+                json!({
+                    "intentId": s.intent.intent_id,
+                    "found": s.found.as_str(),
+                    "liveEtag": s.live_version,
+                    "detail": s.note(),
+                })
+            })
+            .collect();
+    }
     v
 }
 
@@ -45,6 +61,9 @@ pub fn plan_human<P: Platform>(p: &P, entries: &[Entry<P>]) -> String {
         }
         if let Some(d) = &e.detail {
             let _ = writeln!(s, "    {d}");
+        }
+        for settlement in &e.settlements {
+            let _ = writeln!(s, "    {}", settlement.note());
         }
         if !e.compliance_errors.is_empty() {
             let _ = writeln!(
