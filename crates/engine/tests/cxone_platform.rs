@@ -169,7 +169,11 @@ async fn skills_are_written_with_their_curfews_and_a_second_run_writes_nothing()
     let again = plan_of(&p, &log).await;
     assert!(again.iter().all(|e| e.status == Status::Unchanged));
     let text = std::fs::read_to_string(&log).unwrap();
-    assert_eq!(text.matches("\"skillId\":7").count(), 1, "{text}");
+    let writes_of_7 = text
+        .lines()
+        .filter(|l| l.contains("\"action\":\"apply.write\"") && l.contains("\"skillId\":7,"))
+        .count();
+    assert_eq!(writes_of_7, 1, "{text}");
     assert!(
         text.contains("\"actor\":\"user:"),
         "the token's user acts: {text}"

@@ -77,6 +77,7 @@ async fn plan_on(p: &Arc<Seed>, log: &Path, docs: Vec<Document>) -> Vec<Entry<Se
         PlanInput {
             concurrency: 8,
             history: &history,
+            now: jiff::Timestamp::now(),
             gate: &gate,
         },
     )
