@@ -211,7 +211,26 @@ impl ApiSettings {
                 "no client secret: set {secret_var} in the environment or .env"
             ))
         })?;
-        Ok(ApiSettings {
+        Ok(ApiSettings::with_common(
+            sources,
+            base_url,
+            client_id,
+            client_secret,
+            seconds(flags.request_timeout, "--request-timeout")?,
+            seconds(flags.deadline, "--deadline")?,
+        ))
+    }
+
+    /// Settings with the ones every platform shares (webhooks, audit log) from `sources`.
+    fn with_common(
+        sources: &Sources,
+        base_url: String,
+        client_id: String,
+        client_secret: Secret,
+        request_timeout: Duration,
+        deadline: Duration,
+    ) -> ApiSettings {
+        ApiSettings {
             base_url,
             client_id,
             client_secret,
@@ -221,9 +240,9 @@ impl ApiSettings {
                 || PathBuf::from(cxsched_audit::DEFAULT_LOG_FILE),
                 PathBuf::from,
             ),
-            request_timeout: seconds(flags.request_timeout, "--request-timeout")?,
-            deadline: seconds(flags.deadline, "--deadline")?,
-        })
+            request_timeout,
+            deadline,
+        }
     }
 
     /// Settings for the CXone platform (CONTRACT §6.1): the issuer, the registered
@@ -289,19 +308,14 @@ impl ApiSettings {
         }
         config.request_timeout = seconds(flags.request_timeout, "--request-timeout")?;
         config.deadline = seconds(flags.deadline, "--deadline")?;
-        let common = ApiSettings {
-            base_url: issuer,
+        let common = ApiSettings::with_common(
+            sources,
+            issuer,
             client_id,
             client_secret,
-            webhook_url: sources.get("WEBHOOK_URL"),
-            webhook_secret: sources.get("WEBHOOK_SECRET").map(Secret::new),
-            audit_log: sources.get("CXSCHED_AUDIT_LOG").map_or_else(
-                || PathBuf::from(cxsched_audit::DEFAULT_LOG_FILE),
-                PathBuf::from,
-            ),
-            request_timeout: config.request_timeout,
-            deadline: config.deadline,
-        };
+            config.request_timeout,
+            config.deadline,
+        );
         Ok((config, common))
     }
 

@@ -116,6 +116,17 @@ pub fn weekday_name(day: Weekday) -> &'static str {
     WEEKDAY_NAMES[day.to_monday_zero_offset() as usize]
 }
 
+/// The weekdays, Monday first (the order of [`WEEKDAY_NAMES`] and of CXone's day fields).
+pub const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
+
 /// The wire weekday names, Monday first.
 pub const WEEKDAY_NAMES: [&str; 7] = [
     "MONDAY",

@@ -54,15 +54,7 @@ fn resolve_zone(name: &str) -> Zone {
         .zone
 }
 
-const WEEK: [Weekday; 7] = [
-    Weekday::Monday,
-    Weekday::Tuesday,
-    Weekday::Wednesday,
-    Weekday::Thursday,
-    Weekday::Friday,
-    Weekday::Saturday,
-    Weekday::Sunday,
-];
+const WEEK: [Weekday; 7] = cxsched_core::model::WEEKDAYS;
 
 /// A time of day, mostly near midnight and the small hours where clocks change.
 fn boundary() -> impl Strategy<Value = u32> {

@@ -97,15 +97,7 @@ fn schedule() -> impl Strategy<Value = Schedule> {
 
 /// Up to 8 non-overlapping windows on each of a few days, in shuffled order.
 fn windows() -> impl Strategy<Value = Vec<TimeWindow>> {
-    const WEEK: [Weekday; 7] = [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-        Weekday::Sunday,
-    ];
+    const WEEK: [Weekday; 7] = cxsched_core::model::WEEKDAYS;
     // Day indexes (0 = Monday) mapped to sorted window boundaries.
     prop::collection::btree_map(
         0usize..7,

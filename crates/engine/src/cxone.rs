@@ -30,15 +30,7 @@ use crate::gate::{self, Judgement};
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
 
 /// Weekdays Monday first, as [`SkillSchedule::days`] is indexed.
-const WEEK: [Weekday; 7] = [
-    Weekday::Monday,
-    Weekday::Tuesday,
-    Weekday::Wednesday,
-    Weekday::Thursday,
-    Weekday::Friday,
-    Weekday::Saturday,
-    Weekday::Sunday,
-];
+const WEEK: [Weekday; 7] = cxsched_core::model::WEEKDAYS;
 
 /// What one skill should hold.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -51,15 +51,7 @@ pub const DEFAULT_DIRECTIVE: Directive = Directive::Strict;
 pub const DEFAULT_MAX_CONCURRENT_CALLS: u16 = 1;
 
 /// Weekdays Monday first, as [`SkillSchedule::days`] is indexed.
-const WEEK: [Weekday; 7] = [
-    Weekday::Monday,
-    Weekday::Tuesday,
-    Weekday::Wednesday,
-    Weekday::Thursday,
-    Weekday::Friday,
-    Weekday::Saturday,
-    Weekday::Sunday,
-];
+const WEEK: [Weekday; 7] = cxsched_core::model::WEEKDAYS;
 
 /// The campaign id of a skill's exported document: UUID v5 of `"{tenant}/{skill}"` in
 /// [`SKILL_CAMPAIGN_NAMESPACE`]. A tenant id that is a UUID is written lower-case and

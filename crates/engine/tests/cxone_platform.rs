@@ -3,8 +3,9 @@
 //! conflict and nothing is written over it; a write whose read-back differs (someone wrote
 //! in between) is a conflict with both versions.
 
+mod support;
+
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -17,12 +18,10 @@ use cxsched_emulator::cxone::{
     SkillSource, app,
 };
 use cxsched_engine::cxone::Cxone;
-use cxsched_engine::execute::Control;
-use cxsched_engine::plan::PlanInput;
-use cxsched_engine::record::History;
 use cxsched_engine::{
-    Document, Ending, Entry, Platform, Settings, Sinks, Status, TargetResult, execute, plan,
+    Document, Ending, Entry, Platform, Settings, Sinks, Status, TargetResult, execute,
 };
+use support::{control, plan_all};
 
 const OTHER: &str = r#"{"scheduleSettings":{"isScheduled":true,"mondayStartTime":"10:00","mondayEndTime":"11:00","mondayIsActive":true}}"#;
 
@@ -103,20 +102,7 @@ fn platform(base: &str) -> Arc<Cxone> {
 }
 
 async fn plan_of(p: &Arc<Cxone>, log: &std::path::Path) -> Vec<Entry<Cxone>> {
-    p.prepare().await.expect("connects");
-    let history = History::read(log).unwrap();
-    let gate = |_: &Document| Vec::new();
-    plan(
-        Arc::clone(p),
-        vec![document()],
-        PlanInput {
-            concurrency: 4,
-            history: &history,
-            now: jiff::Timestamp::now(),
-            gate: &gate,
-        },
-    )
-    .await
+    plan_all(p, log, vec![document()]).await
 }
 
 async fn execute_all(
@@ -131,11 +117,7 @@ async fn execute_all(
         rule_pack: "test".into(),
         ..Settings::default()
     });
-    let control = Control {
-        stop: Arc::new(AtomicBool::new(false)),
-        progress: Arc::new(|| {}),
-    };
-    execute(Arc::clone(p), entries, settings, sinks, control).await
+    execute(Arc::clone(p), entries, settings, sinks, control(false)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,58 +3,15 @@
 //! drift (a conflict not overwritten) until overwritten with a reason, and a stop raised
 //! before the writes leaves every campaign not started.
 
+mod support;
+
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
-use cxsched_api::{Client, ClientConfig, Secret};
 use cxsched_audit::AuditLog;
-use cxsched_core::{Format, Validation, parse_document};
-use cxsched_emulator::{CampaignSource, EmulatorConfig, RunningEmulator};
-use cxsched_engine::execute::Control;
-use cxsched_engine::plan::PlanInput;
-use cxsched_engine::record::History;
 use cxsched_engine::seed::Seed;
-use cxsched_engine::{Document, Ending, Settings, Sinks, Status, execute, plan};
+use cxsched_engine::{Document, Ending, Settings, Sinks, Status, execute};
 use serde_json::json;
-
-fn id(i: usize) -> String {
-    format!("3f1c2a4e-7b8d-4c9e-a1f2-{i:012}")
-}
-
-fn document(i: usize, end: &str) -> Document {
-    let text = json!({
-        "campaignId": id(i),
-        "timezone": "America/New_York",
-        "businessHoursDirective": "STRICT",
-        "maxConcurrentCalls": 10,
-        "timeWindows": [{"dayOfWeek": "MONDAY", "startTime": "09:00:00", "endTime": end}]
-    })
-    .to_string();
-    let validation: Validation = parse_document(&text, Format::Json);
-    assert!(validation.is_valid(), "{:?}", validation.errors);
-    Document {
-        source: format!("doc{i}.json"),
-        base_dir: ".".into(),
-        validation,
-    }
-}
-
-async fn emulator(n: usize) -> RunningEmulator {
-    let mut config = EmulatorConfig::loopback();
-    config.campaigns = CampaignSource::Documents(
-        (0..n)
-            .map(|i| json!({"campaignId": id(i), "timeWindows": []}))
-            .collect(),
-    );
-    cxsched_emulator::spawn(config)
-        .await
-        .expect("emulator starts")
-}
-
-fn platform(emu: &RunningEmulator) -> Arc<Seed> {
-    let config = ClientConfig::new(emu.base_url(), "demo-client", Secret::new("demo-secret"));
-    Arc::new(Seed::new(Client::new(config).expect("client")))
-}
+use support::{control, document, id, plan_all, seed_emulator, seed_platform};
 
 struct Run {
     log: std::path::PathBuf,
@@ -62,19 +19,7 @@ struct Run {
 
 impl Run {
     async fn plan(&self, p: &Arc<Seed>, docs: Vec<Document>) -> Vec<cxsched_engine::Entry<Seed>> {
-        let history = History::read(&self.log).expect("audit log readable");
-        let gate = |_: &Document| Vec::new();
-        plan(
-            Arc::clone(p),
-            docs,
-            PlanInput {
-                concurrency: 8,
-                history: &history,
-                now: jiff::Timestamp::now(),
-                gate: &gate,
-            },
-        )
-        .await
+        plan_all(p, &self.log, docs).await
     }
 
     async fn apply(
@@ -93,10 +38,7 @@ impl Run {
             rule_pack: "test".into(),
             ..Settings::default()
         });
-        let control = Control {
-            stop: Arc::new(AtomicBool::new(stop)),
-            progress: Arc::new(|| {}),
-        };
+        let control = control(stop);
         let results = execute(
             Arc::clone(p),
             entries,
@@ -116,8 +58,8 @@ fn endings(results: &[cxsched_engine::TargetResult]) -> Vec<Ending> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_converges_and_drift_is_not_overwritten_without_a_reason() {
-    let emu = emulator(5).await;
-    let p = platform(&emu);
+    let emu = seed_emulator(5).await;
+    let p = seed_platform(&emu);
     let dir = tempfile::tempdir().unwrap();
     let run = Run {
         log: dir.path().join("audit.jsonl"),

@@ -3,61 +3,20 @@
 //! crash left without an outcome is settled `landed` or `not_landed` from the next plan's
 //! read; and when the intent cannot be recorded, nothing is sent.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
-use cxsched_api::{Client, ClientConfig, Secret};
 use cxsched_audit::{AuditLog, payload_sha256};
-use cxsched_core::{Format, Validation, parse_document};
-use cxsched_emulator::{CampaignSource, EmulatorConfig, RunningEmulator};
-use cxsched_engine::execute::Control;
-use cxsched_engine::plan::PlanInput;
+use cxsched_emulator::RunningEmulator;
 use cxsched_engine::record::{self, Action, History, Outcome};
 use cxsched_engine::seed::Seed;
 use cxsched_engine::{
-    Document, Ending, Entry, Platform, Settings, Sinks, Status, TargetResult, execute, plan,
+    Document, Ending, Entry, Platform, Settings, Sinks, Status, TargetResult, execute,
 };
-use serde_json::{Value, json};
-
-fn id(i: usize) -> String {
-    format!("5a1c2a4e-7b8d-4c9e-a1f2-{i:012}")
-}
-
-fn document(i: usize, end: &str) -> Document {
-    let text = json!({
-        "campaignId": id(i),
-        "timezone": "America/New_York",
-        "businessHoursDirective": "STRICT",
-        "maxConcurrentCalls": 10,
-        "timeWindows": [{"dayOfWeek": "MONDAY", "startTime": "09:00:00", "endTime": end}]
-    })
-    .to_string();
-    let validation: Validation = parse_document(&text, Format::Json);
-    assert!(validation.is_valid(), "{:?}", validation.errors);
-    Document {
-        source: format!("doc{i}.json"),
-        base_dir: ".".into(),
-        validation,
-    }
-}
-
-async fn emulator(n: usize) -> RunningEmulator {
-    let mut config = EmulatorConfig::loopback();
-    config.campaigns = CampaignSource::Documents(
-        (0..n)
-            .map(|i| json!({"campaignId": id(i), "timeWindows": []}))
-            .collect(),
-    );
-    cxsched_emulator::spawn(config)
-        .await
-        .expect("emulator starts")
-}
-
-fn platform(emu: &RunningEmulator) -> Arc<Seed> {
-    let config = ClientConfig::new(emu.base_url(), "demo-client", Secret::new("demo-secret"));
-    Arc::new(Seed::new(Client::new(config).expect("client")))
-}
+use serde_json::Value;
+use support::{control, document, id, plan_all, seed_emulator, seed_platform};
 
 fn settings() -> Settings {
     Settings {
@@ -68,34 +27,14 @@ fn settings() -> Settings {
     }
 }
 
-async fn plan_on(p: &Arc<Seed>, log: &Path, docs: Vec<Document>) -> Vec<Entry<Seed>> {
-    let history = History::read(log).expect("audit log readable");
-    let gate = |_: &Document| Vec::new();
-    plan(
-        Arc::clone(p),
-        docs,
-        PlanInput {
-            concurrency: 8,
-            history: &history,
-            now: jiff::Timestamp::now(),
-            gate: &gate,
-        },
-    )
-    .await
-}
-
-/// Plans and applies; returns the results and the first audit failure.
 async fn apply_on(
     p: &Arc<Seed>,
     log: &Path,
     docs: Vec<Document>,
 ) -> (Vec<TargetResult>, Option<String>) {
-    let entries = plan_on(p, log, docs).await;
+    let entries = plan_all(p, log, docs).await;
     let sinks = Arc::new(Sinks::new(AuditLog::open(log).unwrap(), None));
-    let control = Control {
-        stop: Arc::new(AtomicBool::new(false)),
-        progress: Arc::new(|| {}),
-    };
+    let control = control(false);
     let results = execute(
         Arc::clone(p),
         entries,
@@ -155,8 +94,8 @@ async fn crash_after_intent(p: &Arc<Seed>, log: &Path, entry: &Entry<Seed>, send
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_write_is_bracketed_by_its_intent_and_an_outcome_with_the_same_id() {
-    let emu = emulator(3).await;
-    let p = platform(&emu);
+    let emu = seed_emulator(3).await;
+    let p = seed_platform(&emu);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");
     let docs = || (0..3).map(|i| document(i, "17:00:00")).collect::<Vec<_>>();
@@ -207,12 +146,12 @@ async fn every_write_is_bracketed_by_its_intent_and_an_outcome_with_the_same_id(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_intent_whose_put_landed_is_settled_landed_and_counts_as_our_write() {
-    let emu = emulator(2).await;
-    let p = platform(&emu);
+    let emu = seed_emulator(2).await;
+    let p = seed_platform(&emu);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");
     let docs = || (0..2).map(|i| document(i, "17:00:00")).collect::<Vec<_>>();
-    let planned = plan_on(&p, &log, docs()).await;
+    let planned = plan_all(&p, &log, docs()).await;
     let intent_id = crash_after_intent(&p, &log, &planned[0], true).await;
     assert_eq!(puts(&emu).await, 1);
 
@@ -227,7 +166,7 @@ async fn an_intent_whose_put_landed_is_settled_landed_and_counts_as_our_write() 
 
     // The plan (read-only) finds it landed, and writes nothing to the log.
     let before = lines(&log).len();
-    let planned = plan_on(&p, &log, docs()).await;
+    let planned = plan_all(&p, &log, docs()).await;
     assert_eq!(planned[0].status, Status::Unchanged);
     let s = &planned[0].settlements;
     assert_eq!(s.len(), 1);
@@ -274,11 +213,11 @@ async fn an_intent_whose_put_landed_is_settled_landed_and_counts_as_our_write() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_intent_whose_put_never_left_is_settled_not_landed_and_written_again() {
-    let emu = emulator(2).await;
-    let p = platform(&emu);
+    let emu = seed_emulator(2).await;
+    let p = seed_platform(&emu);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");
-    let planned = plan_on(
+    let planned = plan_all(
         &p,
         &log,
         vec![document(0, "17:00:00"), document(1, "17:00:00")],
@@ -290,7 +229,7 @@ async fn an_intent_whose_put_never_left_is_settled_not_landed_and_written_again(
     // Campaign 1's document changes before the rerun: the intended state is no longer at
     // hand, but the live ETag is still the one read before the intent.
     let docs = || vec![document(0, "17:00:00"), document(1, "18:00:00")];
-    let planned = plan_on(&p, &log, docs()).await;
+    let planned = plan_all(&p, &log, docs()).await;
     for (e, intent_id) in planned.iter().zip([&same_doc, &doc_changed]) {
         assert_eq!(e.status, Status::Changed);
         assert_eq!(e.settlements.len(), 1);
@@ -339,8 +278,8 @@ async fn an_intent_whose_put_never_left_is_settled_not_landed_and_written_again(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_the_intent_cannot_be_recorded_nothing_is_sent() {
-    let emu = emulator(2).await;
-    let p = platform(&emu);
+    let emu = seed_emulator(2).await;
+    let p = seed_platform(&emu);
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");
     // A last line that is not an entry: the chain cannot be extended.
