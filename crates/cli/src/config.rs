@@ -29,9 +29,58 @@ pub enum PlatformName {
 /// `--platform`, shared by the commands that depend on it (`#[command(flatten)]`).
 #[derive(clap::Args, Debug, Clone, Copy, Default)]
 pub struct PlatformFlag {
-    /// The platform: seed (the tutorial's API) or cxone (NICE CXone skills).
-    #[arg(long, value_enum, env = "CXSCHED_PLATFORM", default_value = "seed")]
-    pub platform: PlatformName,
+    /// The platform: seed (the tutorial's API) or cxone (NICE CXone skills) [else
+    /// CXSCHED_PLATFORM, default seed].
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformName>,
+}
+
+impl PlatformFlag {
+    /// The flag, else `CXSCHED_PLATFORM` (environment, then `.env`), else `seed`.
+    ///
+    /// # Errors
+    /// A `CXSCHED_PLATFORM` that names no platform, or an unreadable `.env`.
+    pub fn resolve(&self) -> Result<PlatformName, UsageError> {
+        if let Some(p) = self.platform {
+            return Ok(p);
+        }
+        match lookup("CXSCHED_PLATFORM")?.as_deref().map(str::trim) {
+            None => Ok(PlatformName::Seed),
+            Some("seed") => Ok(PlatformName::Seed),
+            Some("cxone") => Ok(PlatformName::Cxone),
+            Some(other) => Err(UsageError(format!(
+                "CXSCHED_PLATFORM must be seed or cxone, found {other:?}"
+            ))),
+        }
+    }
+}
+
+/// One setting from the environment, then `.env` (empty counts as unset): the one way every
+/// command reads a variable once its flag is absent.
+///
+/// # Errors
+/// A `.env` file that cannot be read or parsed.
+pub fn lookup(name: &str) -> Result<Option<String>, UsageError> {
+    Ok(Sources::process()?.get(name))
+}
+
+/// `--rate-limit`, else `CXSCHED_RATE_LIMIT`; zero or less means none.
+///
+/// # Errors
+/// A `CXSCHED_RATE_LIMIT` that is not a number, or an unreadable `.env`.
+pub fn rate_limit(flag: Option<f64>) -> Result<Option<f64>, UsageError> {
+    let value = match flag {
+        Some(v) => Some(v),
+        None => match lookup("CXSCHED_RATE_LIMIT")? {
+            Some(text) => Some(text.trim().parse::<f64>().map_err(|_| {
+                UsageError(format!(
+                    "CXSCHED_RATE_LIMIT must be a number of requests per second, found {text:?}"
+                ))
+            })?),
+            None => None,
+        },
+    };
+    Ok(value.filter(|r| r.is_finite() && *r > 0.0))
 }
 
 /// Flags shared by the commands that call the API (`#[command(flatten)]`).

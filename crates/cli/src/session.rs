@@ -34,20 +34,16 @@ pub struct SessionFlags {
     pub platform: PlatformFlag,
     #[command(flatten)]
     pub api: ApiFlags,
-    /// Client-side limit on requests per second (all requests; 429s slow it further).
-    #[arg(long, value_name = "RPS", env = "CXSCHED_RATE_LIMIT")]
+    /// Client-side limit on requests per second (all requests; 429s slow it further)
+    /// [else CXSCHED_RATE_LIMIT].
+    #[arg(long, value_name = "RPS")]
     pub rate_limit: Option<f64>,
     /// Most requests in flight at once (reads in the plan, writes in apply).
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
-    /// Folder of the durable webhook outbox.
-    #[arg(
-        long,
-        value_name = "DIR",
-        env = "CXSCHED_OUTBOX",
-        default_value = "cxsched-outbox"
-    )]
-    pub outbox: PathBuf,
+    /// Folder of the durable webhook outbox [else CXSCHED_OUTBOX, default ./cxsched-outbox].
+    #[arg(long, value_name = "DIR")]
+    pub outbox: Option<PathBuf>,
 }
 
 /// An open session: a platform, a runtime, and (for apply) the audit log and outbox.
@@ -89,7 +85,7 @@ impl Session<Seed> {
     pub fn seed(flags: &SessionFlags) -> anyhow::Result<Session<Seed>> {
         let settings = ApiSettings::from_sources(&flags.api)?;
         let mut config: ClientConfig = settings.client_config();
-        config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);
+        config.rate_limit = crate::config::rate_limit(flags.rate_limit)?;
         let client = Client::new(config).map_err(|e| UsageError(e.to_string()))?;
         Session::new(Seed::new(client), settings, flags)
     }
@@ -102,7 +98,7 @@ impl Session<Cxone> {
     /// A usage error for missing or bad configuration.
     pub fn cxone(flags: &SessionFlags) -> anyhow::Result<Session<Cxone>> {
         let (mut config, settings) = ApiSettings::cxone(&flags.api)?;
-        config.rate_limit = flags.rate_limit.filter(|r| *r > 0.0);
+        config.rate_limit = crate::config::rate_limit(flags.rate_limit)?;
         let client = CxoneClient::new(config).map_err(|e| UsageError(e.to_string()))?;
         Session::new(Cxone::new(client), settings, flags)
     }
@@ -115,7 +111,7 @@ impl<P: Platform> Session<P> {
             platform: Arc::new(platform),
             audit_path: settings.audit_log.clone(),
             settings,
-            outbox_dir: flags.outbox.clone(),
+            outbox_dir: crate::commands::webhooks::outbox_dir(flags.outbox.clone())?,
             concurrency: usize::from(flags.concurrency),
         })
     }

@@ -54,7 +54,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         .into());
     }
     let docs = rollout::desired::load(&args.paths)?;
-    match args.session.platform.platform {
+    match args.session.platform.resolve()? {
         PlatformName::Seed => write(Session::seed(&args.session)?, docs, &args, globals),
         PlatformName::Cxone => write(Session::cxone(&args.session)?, docs, &args, globals),
     }

@@ -21,20 +21,22 @@ pub enum Command {
 
 /// The audit log to use: the given path, else `CXSCHED_AUDIT_LOG` (environment, then
 /// `.env`), else `./cxsched-audit.jsonl`.
-pub fn log_path(given: Option<PathBuf>) -> PathBuf {
-    given
-        .or_else(|| {
-            dotenvy::var("CXSCHED_AUDIT_LOG")
-                .ok()
-                .filter(|s| !s.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| PathBuf::from(cxsched_audit::DEFAULT_LOG_FILE))
+///
+/// # Errors
+/// An unreadable `.env`.
+pub fn log_path(given: Option<PathBuf>) -> Result<PathBuf, UsageError> {
+    Ok(match given {
+        Some(path) => path,
+        None => crate::config::lookup("CXSCHED_AUDIT_LOG")?.map_or_else(
+            || PathBuf::from(cxsched_audit::DEFAULT_LOG_FILE),
+            PathBuf::from,
+        ),
+    })
 }
 
 pub fn run(command: Command, globals: &Globals) -> anyhow::Result<Outcome> {
     match command {
-        Command::Verify { log } => verify(log_path(log), globals),
+        Command::Verify { log } => verify(log_path(log)?, globals),
     }
 }
 

@@ -65,6 +65,8 @@ fn parse_purpose(s: &str) -> Result<Purpose, String> {
 
 /// What every document of one run shares.
 struct Setup {
+    /// `--platform cxone`: the platform's limits and effective dialing under curfews.
+    cxone: bool,
     pack: RulePack,
     /// The pack's name and version, as reports show it.
     ruleset: String,
@@ -159,6 +161,7 @@ fn setup(args: &Args) -> anyhow::Result<Setup> {
         .str(&pack.disclaimer)
         .raw(b"}\n");
     Ok(Setup {
+        cxone: args.platform.resolve()? == PlatformName::Cxone,
         ruleset,
         ruleset_json,
         disclaimer_json,
@@ -249,7 +252,7 @@ fn one(
     v: &Validation,
     mode: OutputMode,
 ) -> bool {
-    let cxone = args.platform.platform == PlatformName::Cxone;
+    let cxone = setup.cxone;
     let restricted;
     let v = if cxone && v.schedule.is_some() {
         let mut r = v.clone();

@@ -43,7 +43,7 @@ pub fn run(args: Args, _globals: &Globals) -> anyhow::Result<Outcome> {
         Some(d) => d,
         None => std::env::temp_dir().join(format!("cxsched-demo-{}", std::process::id())),
     };
-    if args.platform.platform == PlatformName::Cxone {
+    if args.platform.resolve()? == PlatformName::Cxone {
         return run_cxone(&dir);
     }
     std::fs::create_dir_all(dir.join("schedules"))

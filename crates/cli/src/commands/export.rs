@@ -60,8 +60,8 @@ pub struct Args {
     /// Most reads in flight at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
-    /// Client-side limit on requests per second.
-    #[arg(long, value_name = "RPS", env = "CXSCHED_RATE_LIMIT")]
+    /// Client-side limit on requests per second [else CXSCHED_RATE_LIMIT].
+    #[arg(long, value_name = "RPS")]
     pub rate_limit: Option<f64>,
     #[command(flatten)]
     pub platform: PlatformFlag,
@@ -134,7 +134,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let (reads, notes) = match args.platform.platform {
+    let (reads, notes) = match args.platform.resolve()? {
         PlatformName::Seed => (runtime.block_on(read_seed(&args))?, Vec::new()),
         PlatformName::Cxone => runtime.block_on(read_cxone(&args))?,
     };
@@ -190,7 +190,7 @@ async fn read_seed(args: &Args) -> anyhow::Result<Vec<ReadResult>> {
         .collect::<Result<Vec<Uuid>, _>>()?;
     let settings = ApiSettings::from_sources(&args.api)?;
     let mut config = settings.client_config();
-    config.rate_limit = args.rate_limit.filter(|r| *r > 0.0);
+    config.rate_limit = crate::config::rate_limit(args.rate_limit)?;
     let client = Arc::new(Client::new(config).map_err(api_failure)?);
     let mut pool = Pool::new(usize::from(args.concurrency));
     let ids = unique(ids);
@@ -261,7 +261,7 @@ async fn read_cxone(args: &Args) -> anyhow::Result<(Vec<ReadResult>, Vec<String>
         })
         .collect::<Result<Vec<u64>, _>>()?;
     let (mut config, _) = ApiSettings::cxone(&args.api)?;
-    config.rate_limit = args.rate_limit.filter(|r| *r > 0.0);
+    config.rate_limit = crate::config::rate_limit(args.rate_limit)?;
     let client = CxoneClient::new(config).map_err(api_failure)?;
     client.connect().await.map_err(api_failure)?;
     let bu = client.business_unit().await.map_err(api_failure)?;

@@ -36,7 +36,7 @@ pub fn api_failure(err: ApiError) -> anyhow::Error {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
-    if args.platform.platform == PlatformName::Cxone {
+    if args.platform.resolve()? == PlatformName::Cxone {
         return run_cxone(&args, globals);
     }
     let id = Uuid::try_parse(args.campaign_id.trim()).ok().filter(|id| !id.is_nil()).ok_or_else(|| {

@@ -22,7 +22,7 @@ pub struct Args {
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let docs = rollout::desired::load(&args.paths)?;
-    match args.session.platform.platform {
+    match args.session.platform.resolve()? {
         PlatformName::Seed => show(Session::seed(&args.session)?, docs, globals),
         PlatformName::Cxone => show(Session::cxone(&args.session)?, docs, globals),
     }

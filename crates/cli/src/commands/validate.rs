@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
-    let cxone = args.platform.platform == PlatformName::Cxone;
+    let cxone = args.platform.resolve()? == PlatformName::Cxone;
     if let Some(path) = &args.jsonl {
         return run_jsonl(path, cxone, globals);
     }

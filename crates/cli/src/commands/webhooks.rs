@@ -5,6 +5,7 @@
 //! the receiver from `--url`, then `WEBHOOK_URL`; the signing secret only from
 //! `WEBHOOK_SECRET` (environment or `.env`), never from a flag, and it is never printed.
 
+use crate::config::lookup;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -46,15 +47,17 @@ pub struct StatusArgs {
 }
 
 /// The outbox folder to use (flag, `CXSCHED_OUTBOX`, default).
-pub fn outbox_dir(given: Option<PathBuf>) -> PathBuf {
-    given
-        .or_else(|| config("CXSCHED_OUTBOX").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(cxsched_webhooks::DEFAULT_OUTBOX_DIR))
-}
-
-/// A setting from the environment, then `.env`; empty counts as unset.
-fn config(key: &str) -> Option<String> {
-    dotenvy::var(key).ok().filter(|v| !v.trim().is_empty())
+///
+/// # Errors
+/// An unreadable `.env`.
+pub fn outbox_dir(given: Option<PathBuf>) -> Result<PathBuf, UsageError> {
+    Ok(match given {
+        Some(dir) => dir,
+        None => lookup("CXSCHED_OUTBOX")?.map_or_else(
+            || PathBuf::from(cxsched_webhooks::DEFAULT_OUTBOX_DIR),
+            PathBuf::from,
+        ),
+    })
 }
 
 pub fn run(command: Command, globals: &Globals) -> anyhow::Result<Outcome> {
@@ -65,7 +68,7 @@ pub fn run(command: Command, globals: &Globals) -> anyhow::Result<Outcome> {
 }
 
 fn flush(args: FlushArgs, globals: &Globals) -> anyhow::Result<Outcome> {
-    let dir = outbox_dir(args.outbox);
+    let dir = outbox_dir(args.outbox)?;
     let outbox = Outbox::open(&dir).map_err(|e| UsageError(e.to_string()))?;
     if args.retry_failed {
         outbox.requeue_failed()?;
@@ -77,7 +80,11 @@ fn flush(args: FlushArgs, globals: &Globals) -> anyhow::Result<Outcome> {
             ..Default::default()
         }
     } else {
-        let url = args.url.or_else(|| config("WEBHOOK_URL")).ok_or_else(|| {
+        let url = match args.url {
+            Some(u) => Some(u),
+            None => lookup("WEBHOOK_URL")?,
+        }
+        .ok_or_else(|| {
             UsageError(format!(
                 "{} event(s) are pending but no receiver is configured; set WEBHOOK_URL or \
                  give --url",
@@ -85,7 +92,7 @@ fn flush(args: FlushArgs, globals: &Globals) -> anyhow::Result<Outcome> {
             ))
         })?;
         cxsched_webhooks::check_url(&url).map_err(|e| UsageError(e.to_string()))?;
-        let secret = config("WEBHOOK_SECRET").ok_or_else(|| {
+        let secret = lookup("WEBHOOK_SECRET")?.ok_or_else(|| {
             UsageError("no webhook signing secret; set WEBHOOK_SECRET (whsec_… or raw)".into())
         })?;
         let secret = WebhookSecret::parse(&secret).map_err(|e| UsageError(e.to_string()))?;
@@ -135,7 +142,7 @@ fn flush(args: FlushArgs, globals: &Globals) -> anyhow::Result<Outcome> {
 }
 
 fn status(args: StatusArgs, globals: &Globals) -> anyhow::Result<Outcome> {
-    let dir = outbox_dir(args.outbox);
+    let dir = outbox_dir(args.outbox)?;
     if !dir.is_dir() {
         return Err(UsageError(format!(
             "{}: no webhook outbox there; give --outbox or set CXSCHED_OUTBOX",
