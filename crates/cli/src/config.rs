@@ -134,6 +134,29 @@ pub struct ApiSettings {
 /// Looks a variable up in the process environment.
 type Lookup = Box<dyn Fn(&str) -> Option<String>>;
 
+/// Settings a caller inside the process gives the commands it runs (`demo`), seen before the
+/// environment — so that nothing writes the process environment.
+static INJECTED: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Gives the commands run from now on in this process these settings, as if the environment
+/// held them (they win over it).
+pub fn inject(settings: &[(&str, &str)]) {
+    let mut slot = INJECTED.lock().unwrap_or_else(|p| p.into_inner());
+    *slot = settings
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+}
+
+fn injected(name: &str) -> Option<String> {
+    INJECTED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
 /// Where settings are looked up after the flags: the process environment, then `.env`.
 pub struct Sources {
     env: Lookup,
@@ -162,7 +185,7 @@ impl Sources {
             Err(e) => return Err(UsageError(format!("the .env file cannot be read: {e}"))),
         }
         Ok(Sources {
-            env: Box::new(|k| std::env::var(k).ok()),
+            env: Box::new(|k| injected(k).or_else(|| std::env::var(k).ok())),
             dotenv,
         })
     }

@@ -412,13 +412,10 @@ async fn put_out_of_band(url: String, body: &serde_json::Value) -> anyhow::Resul
     Ok(())
 }
 
-/// Sets the demo's configuration for the commands it runs.
+/// Gives the commands the demo runs their configuration (injected, as the environment
+/// would give it; the process environment itself is left alone).
 fn configure(env: &[(&str, &str)]) {
-    for (k, v) in env {
-        // SAFETY: the demo sets its configuration before any command reads it, from the main
-        // thread; the background runtime never reads the environment.
-        unsafe { std::env::set_var(k, v) };
-    }
+    crate::config::inject(env);
 }
 
 /// What the webhook receiver got.
