@@ -683,3 +683,82 @@ fn an_apply_killed_mid_run_converges_when_run_again() {
     let verify = s.run(&["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify));
 }
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_secret_and_no_token_reaches_any_output_or_file() {
+    let s = Setup::new(&document("America/New_York", "101", WEEKDAYS), &[]);
+    // A webhook receiver that is not there: the events stay in the outbox, on disk.
+    let run = |args: &[&str]| {
+        cxsched(s.path())
+            .envs(s.emu.env())
+            .env("WEBHOOK_URL", "http://127.0.0.1:9/hooks")
+            .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let mut outputs = vec![
+        run(&["apply", "--yes", "--webhook-wait-secs", "1", "schedules"]),
+        run(&["--output", "json", "plan", "schedules"]),
+        run(&["get", "101"]),
+        run(&["webhooks", "status"]),
+        run(&["audit", "verify"]),
+    ];
+    // A failing token request (a wrong access key secret) must not echo what was sent.
+    outputs.push(
+        cxsched(s.path())
+            .envs(s.emu.env())
+            .env("CXONE_ACCESS_KEY_SECRET", "wrong+/secret==")
+            .args(["plan", "schedules"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(outputs.last().unwrap().status.code(), Some(3));
+    let mut texts: Vec<(String, String)> = outputs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (format!("output {i}"), text(o)))
+        .collect();
+    let files = files_under(s.path());
+    assert!(
+        files.iter().any(|f| f.to_string_lossy().contains("outbox")),
+        "events queued on disk: {files:?}"
+    );
+    for f in files {
+        texts.push((
+            f.display().to_string(),
+            String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned(),
+        ));
+    }
+    // The Basic header's value: base64 of id:secret.
+    let basic = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode("demo-client:demo-secret")
+    };
+    for (name, t) in &texts {
+        for secret in [
+            "demo-secret",
+            ACCESS_KEY_ID,
+            ACCESS_KEY_SECRET,
+            "wrong+/secret==",
+            basic.as_str(),
+            "eyJ", // any JWT: the access, refresh and id tokens
+        ] {
+            assert!(!t.contains(secret), "{secret} in {name}: {t}");
+        }
+    }
+}
