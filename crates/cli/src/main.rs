@@ -114,6 +114,8 @@ fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
                 }
+                // `plan --detailed-exitcode` keeps 2 for changes pending: a usage error is 1.
+                _ if std::env::args_os().any(|a| a == "--detailed-exitcode") => ExitCode::from(1),
                 _ => ExitCode::from(2),
             };
         }

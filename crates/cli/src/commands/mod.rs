@@ -31,6 +31,8 @@ pub enum Outcome {
     Failed,
     /// The remote API refused us or the network failed before anything was decided.
     Remote,
+    /// `plan --detailed-exitcode`: the plan is good and has changes to write (exit status 2).
+    Pending,
 }
 
 impl Outcome {
@@ -38,6 +40,7 @@ impl Outcome {
         match self {
             Outcome::Ok => 0,
             Outcome::Failed => 1,
+            Outcome::Pending => 2,
             Outcome::Remote => 3,
         }
     }
