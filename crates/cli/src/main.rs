@@ -62,6 +62,10 @@ enum Command {
     Emulator(commands::emulator::Args),
     /// Run the whole workflow against an embedded emulator, with nothing configured.
     Demo(commands::demo::Args),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(commands::completions::Args),
+    /// Print the man page (roff), or write every command's page with --out DIR.
+    Man(commands::man::Args),
 }
 
 /// Runs one parsed command line.
@@ -83,6 +87,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
         Command::Webhooks(c) => commands::webhooks::run(c, &globals),
         Command::Emulator(a) => commands::emulator::run(a, &globals),
         Command::Demo(a) => commands::demo::run(a, &globals),
+        Command::Completions(a) => commands::completions::run(a, &globals),
+        Command::Man(a) => commands::man::run(a, &globals),
     }
 }
 
