@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::output::OutputMode;
+use crate::output::{OutputFlag, OutputMode};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -24,9 +24,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser, Debug)]
 #[command(name = "cxsched", version = version_line(), propagate_version = true)]
 struct Cli {
-    /// Output format: human (the default) or json (one JSON document per line).
+    /// Output format: human (the default), json (one JSON document per line), or sarif (check
+    /// only: one SARIF 2.1.0 log for code scanning).
     #[arg(long, global = true, value_enum)]
-    output: Option<OutputMode>,
+    output: Option<OutputFlag>,
 
     #[command(subcommand)]
     command: Command,
@@ -70,8 +71,19 @@ enum Command {
 
 /// Runs one parsed command line.
 fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
+    let sarif = cli.output == Some(OutputFlag::Sarif);
+    if sarif && !matches!(cli.command, Command::Check(_)) {
+        return Err(commands::UsageError(
+            "--output sarif is only for check; use human or json here".into(),
+        )
+        .into());
+    }
     let globals = commands::Globals {
-        output: cli.output.unwrap_or(OutputMode::Human),
+        output: match cli.output {
+            Some(OutputFlag::Json | OutputFlag::Sarif) => OutputMode::Json,
+            Some(OutputFlag::Human) | None => OutputMode::Human,
+        },
+        sarif,
     };
     match cli.command {
         Command::Validate(a) => commands::validate::run(a, &globals),

@@ -22,6 +22,8 @@ use crate::output::OutputMode;
 #[derive(Clone, Debug)]
 pub struct Globals {
     pub output: OutputMode,
+    /// `--output sarif` (only `check` takes it; `output` is then `Json`).
+    pub sarif: bool,
 }
 
 /// How a command ended, when it ran to its end.
