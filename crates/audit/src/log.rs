@@ -173,6 +173,27 @@ impl AuditLog {
 /// # Errors
 /// [`AuditError::Io`] when the file cannot be read (a missing file is an error, not an
 /// empty log, so that a wrong path is noticed).
+///
+/// # Example
+/// ```
+/// use cxsched_audit::{AuditEntry, AuditLog, verify};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("audit.jsonl");
+/// let mut log = AuditLog::open(&path).unwrap();
+/// log.append(&AuditEntry::new("schedule.write", "written")).unwrap();
+/// log.append(&AuditEntry::new("schedule.write", "unchanged")).unwrap();
+/// let report = verify(&path).unwrap();
+/// assert!(report.ok);
+/// assert_eq!(report.entries, 2);
+///
+/// // Any edit breaks the chain, and verification says where.
+/// let text = std::fs::read_to_string(&path).unwrap();
+/// std::fs::write(&path, text.replacen("unchanged", "nothing", 1)).unwrap();
+/// let report = verify(&path).unwrap();
+/// assert!(!report.ok);
+/// assert!(report.broken_at.is_some());
+/// ```
 pub fn verify(path: impl AsRef<Path>) -> Result<Report, AuditError> {
     let path = path.as_ref();
     let file = File::open(path).map_err(|e| AuditError::io(path, "open", e))?;

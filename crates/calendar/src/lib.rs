@@ -57,6 +57,26 @@ pub struct Summary {
 }
 
 /// Writes the calendar of `schedules` over the span (CRLF line endings, folded lines).
+///
+/// # Example
+/// ```
+/// use cxsched_calendar::{CalendarOptions, write_calendar};
+/// use cxsched_core::{Format, parse_document};
+///
+/// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/Chicago",
+///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+///   "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}]}"#;
+/// let schedule = parse_document(doc, Format::Json).schedule.expect("a valid document");
+/// let options = CalendarOptions {
+///     from: jiff::civil::date(2026, 3, 2),
+///     days: 28,
+///     dtstamp: "2026-03-01T00:00:00Z".parse().unwrap(),
+/// };
+/// let ics = write_calendar(&[schedule], &options);
+/// assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+/// assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:America/Chicago\r\n"));
+/// assert!(ics.contains("DTSTART;TZID=America/Chicago:20260302T090000\r\n"));
+/// ```
 pub fn write_calendar(schedules: &[Schedule], options: &CalendarOptions) -> String {
     write_calendar_with_summary(schedules, options).0
 }

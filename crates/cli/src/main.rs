@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::output::OutputMode;
+use crate::output::{OutputFlag, OutputMode};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -24,9 +24,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser, Debug)]
 #[command(name = "cxsched", version = version_line(), propagate_version = true)]
 struct Cli {
-    /// Output format: human (the default) or json (one JSON document per line).
+    /// Output format: human (the default), json (one JSON document per line), or sarif (check
+    /// only: one SARIF 2.1.0 log for code scanning).
     #[arg(long, global = true, value_enum)]
-    output: Option<OutputMode>,
+    output: Option<OutputFlag>,
 
     #[command(subcommand)]
     command: Command,
@@ -62,12 +63,27 @@ enum Command {
     Emulator(commands::emulator::Args),
     /// Run the whole workflow against an embedded emulator, with nothing configured.
     Demo(commands::demo::Args),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(commands::completions::Args),
+    /// Print the man page (roff), or write every command's page with --out DIR.
+    Man(commands::man::Args),
 }
 
 /// Runs one parsed command line.
 fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
+    let sarif = cli.output == Some(OutputFlag::Sarif);
+    if sarif && !matches!(cli.command, Command::Check(_)) {
+        return Err(commands::UsageError(
+            "--output sarif is only for check; use human or json here".into(),
+        )
+        .into());
+    }
     let globals = commands::Globals {
-        output: cli.output.unwrap_or(OutputMode::Human),
+        output: match cli.output {
+            Some(OutputFlag::Json | OutputFlag::Sarif) => OutputMode::Json,
+            Some(OutputFlag::Human) | None => OutputMode::Human,
+        },
+        sarif,
     };
     match cli.command {
         Command::Validate(a) => commands::validate::run(a, &globals),
@@ -83,6 +99,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
         Command::Webhooks(c) => commands::webhooks::run(c, &globals),
         Command::Emulator(a) => commands::emulator::run(a, &globals),
         Command::Demo(a) => commands::demo::run(a, &globals),
+        Command::Completions(a) => commands::completions::run(a, &globals),
+        Command::Man(a) => commands::man::run(a, &globals),
     }
 }
 
@@ -114,6 +132,8 @@ fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
                 }
+                // `plan --detailed-exitcode` keeps 2 for changes pending: a usage error is 1.
+                _ if std::env::args_os().any(|a| a == "--detailed-exitcode") => ExitCode::from(1),
                 _ => ExitCode::from(2),
             };
         }

@@ -20,6 +20,15 @@ pub enum OutputMode {
     Json,
 }
 
+/// The `--output` flag: the modes every command has, and `sarif`, which only `check` has
+/// (a SARIF 2.1.0 log for code scanning; see `commands::check`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFlag {
+    Human,
+    Json,
+    Sarif,
+}
+
 /// Writes one JSON value on its own line to stdout.
 pub fn print_json(value: &serde_json::Value) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();

@@ -35,6 +35,8 @@ fn help_of_every_command() {
         &["webhooks", "status"],
         &["emulator"],
         &["demo"],
+        &["completions"],
+        &["man"],
     ] {
         let name = if command.is_empty() {
             "cxsched".to_owned()

@@ -213,6 +213,31 @@ impl Report {
 /// Checks one schedule against `targets` over `horizon`.
 ///
 /// `purpose` selects the rules (the document's `compliance.purpose` or a flag).
+///
+/// # Example
+/// ```
+/// use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
+/// use cxsched_core::{Format, Purpose, parse_document};
+///
+/// // Sundays into Utah, which bans Sunday telemarketing calls.
+/// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/Denver",
+///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+///   "timeWindows":[{"dayOfWeek":"SUNDAY","startTime":"10:00:00","endTime":"14:00:00"}]}"#;
+/// let schedule = parse_document(doc, Format::Json).schedule.expect("a valid document");
+/// let pack = RulePack::embedded_us();
+/// let states = ["UT".to_owned()];
+/// let input = RecipientInput { zones: &[], states: &states, phone_numbers: None };
+/// let recipients =
+///     cxsched_compliance::recipients::resolve(&input, &schedule.timezone, AreaCodeTable::embedded)
+///         .expect("known states");
+/// let horizon = Horizon::new(&pack, jiff::civil::date(2026, 3, 1), 28);
+/// let report = check(&pack, &horizon, &schedule, Purpose::Telemarketing, &recipients.targets);
+/// assert!(report.has_errors());
+/// let list = findings(&report, &pack, &schedule, &recipients.targets);
+/// let sunday = list.iter().find(|f| f.code == "PROHIBITED_DAY").expect("a finding");
+/// assert_eq!(sunday.rule.as_deref(), Some("US-UT"));
+/// assert_eq!(sunday.occurrences, 4);
+/// ```
 pub fn check(
     pack: &RulePack,
     horizon: &Horizon,

@@ -126,6 +126,23 @@ fn instant(tz: &TimeZone, local: DateTime) -> (Timestamp, Offset, Option<Dst>) {
 
 /// Every occurrence of `schedule` on the `days` dates starting at `from`, in date order and,
 /// within a date, by local start time. Void occurrences are included (see module docs).
+///
+/// # Example
+/// ```
+/// use cxsched_core::{Dst, Format, parse_document, occurrences};
+///
+/// // A Sunday 02:30 window in New York, over the week of the 2026 spring-forward change.
+/// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+///   "timeWindows":[{"dayOfWeek":"SUNDAY","startTime":"02:30:00","endTime":"04:00:00"}]}"#;
+/// let schedule = parse_document(doc, Format::Json).schedule.expect("a valid document");
+/// let all: Vec<_> = occurrences(&schedule, jiff::civil::date(2026, 3, 2), 14).collect();
+/// assert_eq!(all.len(), 2);
+/// assert_eq!(all[0].dst, Some(Dst::Gap)); // 02:30 does not exist on 2026-03-08
+/// // Moved forward by the gap: 03:30 EDT.
+/// assert_eq!(all[0].start.to_string(), "2026-03-08T07:30:00Z");
+/// assert_eq!(all[1].dst, None);
+/// ```
 pub fn occurrences(schedule: &Schedule, from: Date, days: u32) -> Occurrences<'_> {
     let mut by_day: [Vec<usize>; 7] = Default::default();
     for (i, w) in schedule.windows.iter().enumerate() {

@@ -71,6 +71,19 @@ fn signed_content(mac: &mut HmacSha256, msg_id: &str, timestamp: i64, body: &[u8
 }
 
 /// The `webhook-signature` header value for a message: `v1,<base64 HMAC-SHA256>`.
+///
+/// # Example
+/// ```
+/// use cxsched_webhooks::{WebhookSecret, sign, verify};
+///
+/// // The Standard Webhooks secret format: `whsec_` and the base64 key.
+/// let secret = WebhookSecret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+/// let body = br#"{"type":"schedule.activated"}"#;
+/// let header = sign(&secret, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", 1_767_225_600, body);
+/// assert!(header.starts_with("v1,"));
+/// assert!(verify(&secret, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", 1_767_225_600, body, &header));
+/// assert!(!verify(&secret, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", 1_767_225_601, body, &header));
+/// ```
 pub fn sign(secret: &WebhookSecret, msg_id: &str, timestamp: i64, body: &[u8]) -> String {
     let mut mac = secret.mac();
     signed_content(&mut mac, msg_id, timestamp, body);

@@ -62,6 +62,34 @@ impl Client {
     /// # Errors
     /// [`ErrorKind::Conflict`] with [`ApiError::conflict`] holding what was read and what is
     /// live now; otherwise the errors of [`Client::put_schedule`] and [`Client::get_schedule`].
+    ///
+    /// # Example
+    /// ```no_run
+    /// use cxsched_api::{Client, ClientConfig, Secret, WriteOutcome};
+    /// use cxsched_core::{Format, parse_document};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), cxsched_api::ApiError> {
+    /// let config = ClientConfig::new(
+    ///     "http://127.0.0.1:8080",
+    ///     "demo-client",
+    ///     Secret::new("demo-secret"),
+    /// );
+    /// let client = Client::new(config)?;
+    /// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+    ///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+    ///   "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}]}"#;
+    /// let desired = parse_document(doc, Format::Json).schedule.expect("a valid document");
+    /// // Read the live schedule and its ETag, then write ours over exactly that version.
+    /// let live = client.get_schedule(desired.campaign_id).await?;
+    /// println!("live ETag {}", live.etag);
+    /// match client.write_schedule(&desired, &live).await? {
+    ///     WriteOutcome::Written { etag_after, .. } => println!("written, now {etag_after}"),
+    ///     other => println!("{other:?}"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn write_schedule(
         &self,
         desired: &Schedule,

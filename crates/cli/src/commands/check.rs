@@ -7,6 +7,7 @@
 //! the campaign's zone. Invalid documents are reported as `validate` reports them. Exit
 //! status 1 when any document is invalid or any error finding exists; warnings alone give 0.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -104,6 +105,20 @@ impl Horizons {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
+    if globals.sarif {
+        if args.jsonl.is_some() {
+            return Err(UsageError(
+                "--output sarif reports files (with their lines and columns); it does not take --jsonl"
+                    .into(),
+            )
+            .into());
+        }
+        if args.files.is_empty() {
+            return Err(UsageError("nothing to check: give FILE…".into()).into());
+        }
+        let setup = setup(&args)?;
+        return sarif::run(&args, &setup);
+    }
     if let Some(path) = &args.jsonl {
         // The rule pack is read while the file is.
         let (setup, text) = rayon::join(|| setup(&args), || input::read_jsonl(path));
@@ -238,6 +253,87 @@ fn run_jsonl(
     finish(&mut out, globals.output, total, failed)
 }
 
+/// A document as `check` judges it: its validation (with the platform's limits and the
+/// problems of its recipients), and when it is valid the recipients and horizon, the
+/// findings, and (on cxone) the curfews, which take away the findings effective dialing
+/// never meets. One judgement for every rendering (human, JSON, SARIF).
+struct Judged<'v, 'h> {
+    v: Cow<'v, Validation>,
+    checked: Option<Checked<'h>>,
+}
+
+/// What a valid document's check found.
+struct Checked<'h> {
+    prepared: Prepared<'h>,
+    list: Vec<Finding>,
+    effective: Option<Effective>,
+}
+
+fn judge<'v, 'h>(
+    horizons: &'h mut Horizons,
+    setup: &Setup,
+    args: &Args,
+    base_dir: &Path,
+    v: &'v Validation,
+) -> Judged<'v, 'h> {
+    let mut v = Cow::Borrowed(v);
+    if setup.cxone && v.schedule.is_some() {
+        cxsched_core::cxone::restrict(v.to_mut());
+    }
+    let Some(schedule) = v.schedule.clone() else {
+        return Judged { v, checked: None };
+    };
+    match prepare(setup, horizons, args, base_dir, &schedule) {
+        Err(problems) => {
+            let w = v.to_mut();
+            w.schedule = None;
+            w.errors.extend(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| cxsched_core::Issue { path, message }),
+            );
+            Judged { v, checked: None }
+        }
+        Ok(prepared) => {
+            let report = check(
+                &setup.pack,
+                prepared.horizon,
+                &schedule,
+                prepared.purpose,
+                &prepared.resolution.targets,
+            );
+            let mut list = findings(
+                &report,
+                &setup.pack,
+                &schedule,
+                &prepared.resolution.targets,
+            );
+            let mut effective = None;
+            if setup.cxone {
+                let (e, kept) = cxsched_compliance::effective::judge(
+                    &setup.pack,
+                    prepared.purpose,
+                    &prepared.resolution.targets,
+                    &schedule,
+                    prepared.horizon.from,
+                    prepared.horizon.days,
+                    list,
+                );
+                list = kept;
+                effective = Some(e);
+            }
+            Judged {
+                v,
+                checked: Some(Checked {
+                    prepared,
+                    list,
+                    effective,
+                }),
+            }
+        }
+    }
+}
+
 /// Checks one document and appends its report to `out`; returns whether it passed (no
 /// errors).
 #[allow(clippy::too_many_arguments)]
@@ -252,72 +348,26 @@ fn one(
     v: &Validation,
     mode: OutputMode,
 ) -> bool {
-    let cxone = setup.cxone;
-    let restricted;
-    let v = if cxone && v.schedule.is_some() {
-        let mut r = v.clone();
-        cxsched_core::cxone::restrict(&mut r);
-        restricted = r;
-        &restricted
-    } else {
-        v
-    };
-    let Some(schedule) = &v.schedule else {
-        invalid(out, source, line, v, mode);
+    let Judged { v, checked } = judge(horizons, setup, args, base_dir, v);
+    let (Some(c), Some(schedule)) = (checked, &v.schedule) else {
+        invalid(out, source, line, &v, mode);
         return false;
     };
-    match prepare(setup, horizons, args, base_dir, schedule) {
-        Err(problems) => {
-            let mut v = v.clone();
-            v.schedule = None;
-            v.errors.extend(
-                problems
-                    .into_iter()
-                    .map(|(path, message)| cxsched_core::Issue { path, message }),
-            );
-            invalid(out, source, line, &v, mode);
-            false
-        }
-        Ok(prepared) => {
-            let report = check(
-                &setup.pack,
-                prepared.horizon,
-                schedule,
-                prepared.purpose,
-                &prepared.resolution.targets,
-            );
-            let mut list = findings(&report, &setup.pack, schedule, &prepared.resolution.targets);
-            let mut effective = None;
-            if cxone {
-                let (e, kept) = cxsched_compliance::effective::judge(
-                    &setup.pack,
-                    prepared.purpose,
-                    &prepared.resolution.targets,
-                    schedule,
-                    prepared.horizon.from,
-                    prepared.horizon.days,
-                    list,
-                );
-                list = kept;
-                effective = Some(e);
-            }
-            render(
-                out,
-                setup,
-                Rendered {
-                    source,
-                    line,
-                    schedule,
-                    v,
-                    prepared: &prepared,
-                    list: &list,
-                    effective: effective.as_ref(),
-                },
-                mode,
-            );
-            !list.iter().any(|f| f.severity == "error")
-        }
-    }
+    render(
+        out,
+        setup,
+        Rendered {
+            source,
+            line,
+            schedule,
+            v: &v,
+            prepared: &c.prepared,
+            list: &c.list,
+            effective: c.effective.as_ref(),
+        },
+        mode,
+    );
+    !c.list.iter().any(|f| f.severity == "error")
 }
 
 struct Prepared<'h> {
@@ -718,4 +768,684 @@ fn finish(
     output::summary(out, mode, total, failed, ("pass or warn", "fail"))?;
     out.flush().context("writing the report")?;
     Ok(Outcome::failed_if(failed > 0))
+}
+
+/// `check --output sarif`: one SARIF 2.1.0 log (one run, one result per finding and per
+/// validation issue) for code scanning, with each result at the line and column of what it
+/// is about in the document: the window of a finding, the field of a validation issue (its
+/// nearest present parent when the field is missing), else the file.
+///
+/// Locations come from the parsers' own positions, not from searching the text: the JSON
+/// text is scanned by a small parser that records where each value starts, TOML documents
+/// are read with `toml`'s spanned tables (`toml::de::DeTable`), YAML ones with
+/// `serde_saphyr::Spanned`. So a window written inline (`- { dayOfWeek: … }`, `timeWindows =
+/// [{ … }]`), on several lines, or after comments is found the same way as any other, and
+/// the Nth window is the Nth element of `timeWindows` exactly as the validator counts it.
+/// Columns are 1-based Unicode code points (`columnKind: unicodeCodePoints`).
+mod sarif {
+    use std::collections::BTreeMap;
+    use std::io::Write;
+    use std::path::Path;
+
+    use cxsched_compliance::report::Finding;
+    use cxsched_core::{Format, Validation};
+    use serde_json::{Value, json};
+
+    use super::{Args, Horizons, Outcome, Setup};
+    use crate::input;
+
+    pub(super) fn run(args: &Args, setup: &Setup) -> anyhow::Result<Outcome> {
+        let mut rules = Rules::default();
+        let mut results = Vec::new();
+        let mut failed = false;
+        let mut horizons = Horizons::default();
+        for path in input::document_paths(&args.files)? {
+            let (loaded, text) = load(&path);
+            let tree = text.as_ref().and_then(|(t, f)| locate::tree(t, *f));
+            let uri = uri_of(&loaded.source);
+            let at = |json_path: &str| location(&uri, tree.as_ref(), json_path);
+            let (v, list) = assess(setup, &mut horizons, args, &loaded);
+            failed |= v.schedule.is_none() || list.iter().any(|f| f.severity == "error");
+            for issue in &v.errors {
+                results.push(result(
+                    rules.validation("INVALID_DOCUMENT"),
+                    "error",
+                    &issue_text(issue),
+                    at(&issue.path),
+                    json!({ "path": issue.path }),
+                ));
+            }
+            for issue in &v.warnings {
+                results.push(result(
+                    rules.validation("DOCUMENT_WARNING"),
+                    "warning",
+                    &issue_text(issue),
+                    at(&issue.path),
+                    json!({ "path": issue.path }),
+                ));
+            }
+            for f in &list {
+                let path = f
+                    .window
+                    .map_or_else(String::new, |w| format!("timeWindows[{w}]"));
+                results.push(result(
+                    rules.finding(setup, f),
+                    if f.severity == "error" {
+                        "error"
+                    } else {
+                        "warning"
+                    },
+                    &f.message,
+                    at(&path),
+                    json!({
+                        "code": f.code,
+                        "window": f.window,
+                        "dayOfWeek": f.day_of_week,
+                        "recipientZone": f.recipient_zone,
+                        "state": f.state,
+                        "firstDate": f.first_date,
+                        "lastDate": f.last_date,
+                        "occurrences": f.occurrences,
+                        "localStart": f.local_start,
+                        "localEnd": f.local_end,
+                        "confidence": f.confidence,
+                        "presumption": f.presumption,
+                    }),
+                ));
+            }
+        }
+        let log = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "cxsched",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "version": format!("{} (tzdb {}, rules {})", env!("CARGO_PKG_VERSION"),
+                        cxsched_core::tzdb_version(), setup.ruleset),
+                    "informationUri": "https://example.invalid/cxsched",
+                    "rules": rules.list,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "properties": { "ruleset": setup.ruleset, "tzdb": cxsched_core::tzdb_version(),
+                    "disclaimer": setup.pack.disclaimer },
+            }],
+        });
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &log)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(Outcome::failed_if(failed))
+    }
+
+    /// Reads a document and keeps its text (for the locations) and format.
+    fn load(path: &Path) -> (input::Loaded, Option<(String, Format)>) {
+        let format = if path.as_os_str() == "-" {
+            Some(Format::Json)
+        } else {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .and_then(Format::from_extension)
+        };
+        let text = match format {
+            Some(_) if path.as_os_str() == "-" => {
+                let mut t = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+                    .ok()
+                    .map(|_| t)
+            }
+            Some(_) => std::fs::read_to_string(path).ok(),
+            None => None,
+        };
+        match (text, format) {
+            (Some(text), Some(format)) => {
+                let loaded = input::Loaded {
+                    source: path.display().to_string(),
+                    base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    validation: cxsched_core::parse_document(&text, format),
+                };
+                (loaded, Some((text, format)))
+            }
+            // Unreadable, or of no known format: reported as `validate` reports it.
+            _ => (input::load(path), None),
+        }
+    }
+
+    /// Validation as `check` sees it, then the findings (the same steps as `check`'s
+    /// reports, without the rendering).
+    fn assess(
+        setup: &Setup,
+        horizons: &mut Horizons,
+        args: &Args,
+        loaded: &input::Loaded,
+    ) -> (Validation, Vec<Finding>) {
+        let super::Judged { v, checked } =
+            super::judge(horizons, setup, args, &loaded.base_dir, &loaded.validation);
+        (v.into_owned(), checked.map(|c| c.list).unwrap_or_default())
+    }
+
+    fn issue_text(issue: &cxsched_core::Issue) -> String {
+        if issue.path.is_empty() {
+            issue.message.clone()
+        } else {
+            format!("{}: {}", issue.path, issue.message)
+        }
+    }
+
+    fn result(
+        (rule_id, rule_index): (String, usize),
+        level: &str,
+        message: &str,
+        location: Value,
+        properties: Value,
+    ) -> Value {
+        json!({
+            "ruleId": rule_id,
+            "ruleIndex": rule_index,
+            "level": level,
+            "message": { "text": message },
+            "locations": [location],
+            "properties": properties,
+        })
+    }
+
+    /// A file path as a URI reference: relative paths stay relative (to the folder the
+    /// check ran in, as code scanning expects), absolute ones become `file://` URIs.
+    fn uri_of(source: &str) -> String {
+        let mut out = String::new();
+        if source.starts_with('/') {
+            out.push_str("file://");
+        }
+        for b in source.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    fn location(uri: &str, tree: Option<&locate::Node>, json_path: &str) -> Value {
+        let mut physical = json!({ "artifactLocation": { "uri": uri } });
+        if let Some((line, column)) = tree.and_then(|t| locate::find(t, json_path)) {
+            physical["region"] = json!({ "startLine": line, "startColumn": column });
+        }
+        json!({ "physicalLocation": physical })
+    }
+
+    /// The run's rules, each once, in the order first used.
+    #[derive(Default)]
+    struct Rules {
+        list: Vec<Value>,
+        index: BTreeMap<String, usize>,
+    }
+
+    impl Rules {
+        fn add(&mut self, id: &str, make: impl FnOnce() -> Value) -> (String, usize) {
+            if let Some(&i) = self.index.get(id) {
+                return (id.to_owned(), i);
+            }
+            let i = self.list.len();
+            self.list.push(make());
+            self.index.insert(id.to_owned(), i);
+            (id.to_owned(), i)
+        }
+
+        fn validation(&mut self, id: &str) -> (String, usize) {
+            self.add(id, || {
+                let (level, short, help) = if id == "INVALID_DOCUMENT" {
+                    (
+                        "error",
+                        "The document breaks the structure or field rules",
+                        "The document does not meet the schedule document's structure and field rules (CONTRACT §1); `cxsched validate FILE` lists every error with its field path. Nothing is checked or written until it does.",
+                    )
+                } else {
+                    (
+                        "warning",
+                        "The document is valid but has something worth a look",
+                        "The document is valid, with a warning on a field (for example a deprecated zone name); `cxsched validate FILE` shows it.",
+                    )
+                };
+                json!({
+                    "id": id,
+                    "name": id,
+                    "shortDescription": { "text": short },
+                    "fullDescription": { "text": help },
+                    "help": { "text": help },
+                    "defaultConfiguration": { "level": level },
+                })
+            })
+        }
+
+        /// A regulatory finding's rule is the pack's rule (`US-TX`), with its title,
+        /// citation and notes; other findings (DST, directive) are rules of their code.
+        fn finding(&mut self, setup: &Setup, f: &Finding) -> (String, usize) {
+            let level = if f.severity == "error" {
+                "error"
+            } else {
+                "warning"
+            };
+            match f.rule.as_deref() {
+                Some(id) => self.add(id, || {
+                    let rule = setup.pack.rules.iter().find(|r| r.id == id);
+                    let title = rule.map_or_else(|| id.to_owned(), |r| r.title.clone());
+                    let citation = rule
+                        .map(|r| r.citation.clone())
+                        .or_else(|| f.citation.clone())
+                        .unwrap_or_default();
+                    let mut help = format!("{title}. Citation: {citation}.");
+                    if let Some(c) = f.confidence {
+                        help.push_str(&format!(" Confidence: {c}."));
+                    }
+                    if let Some(notes) = rule.and_then(|r| r.notes.as_deref()) {
+                        help.push(' ');
+                        help.push_str(notes.trim());
+                    }
+                    help.push(' ');
+                    help.push_str(&setup.pack.disclaimer);
+                    json!({
+                        "id": id,
+                        "name": id,
+                        "shortDescription": { "text": title },
+                        "fullDescription": { "text": format!("{title} ({citation})") },
+                        "help": { "text": help },
+                        "defaultConfiguration": { "level": level },
+                        "properties": {
+                            "citation": citation,
+                            "state": rule.and_then(|r| r.state.clone()),
+                            "ruleset": setup.ruleset,
+                            "tags": ["compliance"],
+                        },
+                    })
+                }),
+                None => self.add(f.code, || {
+                    let help = match f.code {
+                        "DST_GAP" => "A window's start or end falls in a daylight-saving gap on some date: that local time does not exist, and the occurrence moves forward. Choose times outside 02:00–03:00 local, or accept the move.",
+                        "DST_FOLD" => "A window's start or end falls in a daylight-saving fold on some date: that local time happens twice, and the earlier instant is used.",
+                        "DST_VOID_OCCURRENCE" => "On some date a window's whole occurrence falls in a daylight-saving gap: nothing is dialled that day.",
+                        "DIRECTIVE_IGNORE" => "businessHoursDirective IGNORE lets the dialer call outside the windows: the windows checked here are not enforced.",
+                        _ => "A finding of cxsched check.",
+                    };
+                    json!({
+                        "id": f.code,
+                        "name": f.code,
+                        "shortDescription": { "text": help.split(':').next().unwrap_or(help) },
+                        "fullDescription": { "text": help },
+                        "help": { "text": help },
+                        "defaultConfiguration": { "level": level },
+                        "properties": { "tags": ["schedule"] },
+                    })
+                }),
+            }
+        }
+    }
+
+    /// Where each value of a document starts, whatever its format.
+    pub(super) mod locate {
+        use cxsched_core::Format;
+
+        /// A value of the document and where it starts (1-based line and column).
+        pub struct Node {
+            pub line: usize,
+            pub column: usize,
+            pub kind: Kind,
+        }
+
+        pub enum Kind {
+            Map(Vec<(String, Node)>),
+            Seq(Vec<Node>),
+            Leaf,
+        }
+
+        /// The document's tree of positions; `None` when it does not parse.
+        pub fn tree(text: &str, format: Format) -> Option<Node> {
+            match format {
+                Format::Json => json(text),
+                Format::Toml => toml(text),
+                Format::Yaml => yaml(text),
+            }
+        }
+
+        /// The line and column of a field path (`timeWindows[3].endTime`,
+        /// `compliance.recipients`): of the value itself, else of its nearest present
+        /// parent; `None` for the document itself and for paths that are not fields
+        /// (`--recipient-*`).
+        pub fn find(root: &Node, path: &str) -> Option<(usize, usize)> {
+            if path.is_empty() || path.starts_with('-') {
+                return None;
+            }
+            let mut node = root;
+            let mut found = None;
+            for part in path.split('.') {
+                let (key, indices) = match part.find('[') {
+                    Some(i) => (&part[..i], &part[i..]),
+                    None => (part, ""),
+                };
+                if !key.is_empty() {
+                    let Kind::Map(entries) = &node.kind else {
+                        break;
+                    };
+                    let Some((_, n)) = entries.iter().find(|(k, _)| k == key) else {
+                        break;
+                    };
+                    node = n;
+                    found = Some((node.line, node.column));
+                }
+                for index in indices.split('[').skip(1) {
+                    let Some(i) = index
+                        .strip_suffix(']')
+                        .and_then(|i| i.parse::<usize>().ok())
+                    else {
+                        return found;
+                    };
+                    let Kind::Seq(items) = &node.kind else {
+                        return found;
+                    };
+                    let Some(n) = items.get(i) else { return found };
+                    node = n;
+                    found = Some((node.line, node.column));
+                }
+            }
+            found
+        }
+
+        /// Line starts of a text, to turn byte offsets into lines and columns.
+        struct Lines<'t> {
+            text: &'t str,
+            starts: Vec<usize>,
+        }
+
+        impl<'t> Lines<'t> {
+            fn new(text: &'t str) -> Lines<'t> {
+                let mut starts = vec![0];
+                starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+                Lines { text, starts }
+            }
+
+            fn at(&self, offset: usize) -> (usize, usize) {
+                let line = self.starts.partition_point(|&s| s <= offset) - 1;
+                let start = self.starts[line];
+                let column = self
+                    .text
+                    .get(start..offset)
+                    .map_or(1, |s| s.chars().count() + 1);
+                (line + 1, column)
+            }
+        }
+
+        /// JSON: a small recursive-descent scan recording each value's first byte.
+        fn json(text: &str) -> Option<Node> {
+            let lines = Lines::new(text);
+            let mut p = JsonScan {
+                b: text.as_bytes(),
+                i: 0,
+                lines: &lines,
+                depth: 0,
+            };
+            p.ws();
+            if p.b.get(p.i) == Some(&0xEF) {
+                p.i += 3; // a byte order mark
+                p.ws();
+            }
+            p.value()
+        }
+
+        struct JsonScan<'a> {
+            b: &'a [u8],
+            i: usize,
+            lines: &'a Lines<'a>,
+            depth: usize,
+        }
+
+        impl JsonScan<'_> {
+            fn ws(&mut self) {
+                while self.b.get(self.i).is_some_and(|c| b" \t\r\n".contains(c)) {
+                    self.i += 1;
+                }
+            }
+
+            fn value(&mut self) -> Option<Node> {
+                self.depth += 1;
+                if self.depth > 128 {
+                    return None;
+                }
+                let (line, column) = self.lines.at(self.i);
+                let kind = match *self.b.get(self.i)? {
+                    b'{' => {
+                        self.i += 1;
+                        let mut entries = Vec::new();
+                        self.ws();
+                        if self.b.get(self.i) == Some(&b'}') {
+                            self.i += 1;
+                        } else {
+                            loop {
+                                self.ws();
+                                let key = self.string()?;
+                                self.ws();
+                                (self.b.get(self.i) == Some(&b':')).then_some(())?;
+                                self.i += 1;
+                                self.ws();
+                                entries.push((key, self.value()?));
+                                self.ws();
+                                match self.b.get(self.i)? {
+                                    b',' => self.i += 1,
+                                    b'}' => {
+                                        self.i += 1;
+                                        break;
+                                    }
+                                    _ => return None,
+                                }
+                            }
+                        }
+                        Kind::Map(entries)
+                    }
+                    b'[' => {
+                        self.i += 1;
+                        let mut items = Vec::new();
+                        self.ws();
+                        if self.b.get(self.i) == Some(&b']') {
+                            self.i += 1;
+                        } else {
+                            loop {
+                                self.ws();
+                                items.push(self.value()?);
+                                self.ws();
+                                match self.b.get(self.i)? {
+                                    b',' => self.i += 1,
+                                    b']' => {
+                                        self.i += 1;
+                                        break;
+                                    }
+                                    _ => return None,
+                                }
+                            }
+                        }
+                        Kind::Seq(items)
+                    }
+                    b'"' => {
+                        self.string()?;
+                        Kind::Leaf
+                    }
+                    _ => {
+                        let start = self.i;
+                        while self
+                            .b
+                            .get(self.i)
+                            .is_some_and(|c| !b" \t\r\n,]}".contains(c))
+                        {
+                            self.i += 1;
+                        }
+                        (self.i > start).then_some(())?;
+                        Kind::Leaf
+                    }
+                };
+                self.depth -= 1;
+                Some(Node { line, column, kind })
+            }
+
+            /// A string at the cursor, decoded.
+            fn string(&mut self) -> Option<String> {
+                (self.b.get(self.i) == Some(&b'"')).then_some(())?;
+                let start = self.i;
+                self.i += 1;
+                let mut escaped = false;
+                loop {
+                    match *self.b.get(self.i)? {
+                        b'\\' => {
+                            escaped = true;
+                            self.i += 2;
+                        }
+                        b'"' => break,
+                        _ => self.i += 1,
+                    }
+                }
+                self.i += 1;
+                let raw = std::str::from_utf8(&self.b[start..self.i]).ok()?;
+                if escaped {
+                    serde_json::from_str(raw).ok()
+                } else {
+                    Some(raw[1..raw.len() - 1].to_owned())
+                }
+            }
+        }
+
+        /// TOML: `toml`'s spanned tables (byte ranges of every key and value).
+        fn toml(text: &str) -> Option<Node> {
+            use toml::de::{DeTable, DeValue};
+            fn node(v: &toml::Spanned<DeValue<'_>>, lines: &Lines<'_>) -> Node {
+                let (line, column) = lines.at(v.span().start);
+                let kind = match v.get_ref() {
+                    DeValue::Table(t) => table(t, lines),
+                    DeValue::Array(a) => Kind::Seq(a.iter().map(|v| node(v, lines)).collect()),
+                    _ => Kind::Leaf,
+                };
+                Node { line, column, kind }
+            }
+            fn table(t: &DeTable<'_>, lines: &Lines<'_>) -> Kind {
+                Kind::Map(
+                    t.iter()
+                        .map(|(k, v)| (k.get_ref().to_string(), node(v, lines)))
+                        .collect(),
+                )
+            }
+            let lines = Lines::new(text);
+            let root = DeTable::parse(text).ok()?;
+            Some(Node {
+                line: 1,
+                column: 1,
+                kind: table(root.get_ref(), &lines),
+            })
+        }
+
+        /// YAML: `serde_saphyr::Spanned` on every node.
+        fn yaml(text: &str) -> Option<Node> {
+            let root: serde_saphyr::Spanned<Yaml> = serde_saphyr::from_str(text).ok()?;
+            Some(root.into())
+        }
+
+        enum Yaml {
+            Map(Vec<(String, serde_saphyr::Spanned<Yaml>)>),
+            Seq(Vec<serde_saphyr::Spanned<Yaml>>),
+            Leaf,
+        }
+
+        impl From<serde_saphyr::Spanned<Yaml>> for Node {
+            fn from(s: serde_saphyr::Spanned<Yaml>) -> Node {
+                let kind = match s.value {
+                    Yaml::Map(entries) => {
+                        Kind::Map(entries.into_iter().map(|(k, v)| (k, v.into())).collect())
+                    }
+                    Yaml::Seq(items) => Kind::Seq(items.into_iter().map(Node::from).collect()),
+                    Yaml::Leaf => Kind::Leaf,
+                };
+                Node {
+                    line: usize::try_from(s.referenced.line()).unwrap_or(0),
+                    column: usize::try_from(s.referenced.column()).unwrap_or(0),
+                    kind,
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Yaml {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Yaml, D::Error> {
+                d.deserialize_any(YamlVisitor)
+            }
+        }
+
+        /// A mapping key: any scalar, as text.
+        struct Key(String);
+
+        impl<'de> serde::Deserialize<'de> for Key {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = Key;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a scalar key")
+                    }
+                    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                        Ok(Key(v.to_owned()))
+                    }
+                    fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+                        Ok(Key(v.to_string()))
+                    }
+                    fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+                        Ok(Key(v.to_string()))
+                    }
+                    fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+                        Ok(Key(v.to_string()))
+                    }
+                    fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
+                        Ok(Key(v.to_string()))
+                    }
+                    fn visit_unit<E>(self) -> Result<Key, E> {
+                        Ok(Key(String::new()))
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+
+        struct YamlVisitor;
+
+        macro_rules! leaf {
+            ($($name:ident: $t:ty),*) => {
+                $(fn $name<E>(self, _: $t) -> Result<Yaml, E> { Ok(Yaml::Leaf) })*
+            };
+        }
+
+        impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+            type Value = Yaml;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            leaf!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64,
+                visit_str: &str, visit_i128: i128, visit_u128: u128, visit_bytes: &[u8]);
+            fn visit_unit<E>(self) -> Result<Yaml, E> {
+                Ok(Yaml::Leaf)
+            }
+            fn visit_none<E>(self) -> Result<Yaml, E> {
+                Ok(Yaml::Leaf)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Yaml, D::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Yaml, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = a.next_element()? {
+                    items.push(item);
+                }
+                Ok(Yaml::Seq(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Yaml, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(Key(k)) = a.next_key()? {
+                    entries.push((k, a.next_value()?));
+                }
+                Ok(Yaml::Map(entries))
+            }
+        }
+    }
 }

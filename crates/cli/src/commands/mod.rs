@@ -4,11 +4,13 @@ pub mod apply;
 pub mod audit;
 pub mod calendar;
 pub mod check;
+pub mod completions;
 pub mod demo;
 pub mod emulator;
 pub mod expand;
 pub mod export;
 pub mod get;
+pub mod man;
 pub mod plan;
 pub mod validate;
 pub mod webhooks;
@@ -20,6 +22,8 @@ use crate::output::OutputMode;
 #[derive(Clone, Debug)]
 pub struct Globals {
     pub output: OutputMode,
+    /// `--output sarif` (only `check` takes it; `output` is then `Json`).
+    pub sarif: bool,
 }
 
 /// How a command ended, when it ran to its end.
@@ -31,6 +35,8 @@ pub enum Outcome {
     Failed,
     /// The remote API refused us or the network failed before anything was decided.
     Remote,
+    /// `plan --detailed-exitcode`: the plan is good and has changes to write (exit status 2).
+    Pending,
 }
 
 impl Outcome {
@@ -38,6 +44,7 @@ impl Outcome {
         match self {
             Outcome::Ok => 0,
             Outcome::Failed => 1,
+            Outcome::Pending => 2,
             Outcome::Remote => 3,
         }
     }
