@@ -21,9 +21,10 @@ start_emulator() {
   local dir="$1"; shift
   "$CXSCHED_BIN" emulator --listen 127.0.0.1:0 "$@" >"$dir/emu.out" 2>"$dir/emu.err" &
   EMU_PID=$!
-  for _ in $(seq 100); do grep -q '^listening on ' "$dir/emu.out" 2>/dev/null && break; sleep 0.05; done
+  # Up to 20 s: on a loaded shared host, start-up (loading --skills/--campaigns) can take a while.
+  for _ in $(seq 400); do grep -q '^listening on ' "$dir/emu.out" 2>/dev/null && break; sleep 0.05; done
   EMU_URL="$(sed -n 's/^listening on //p' "$dir/emu.out" | head -1)"
-  [ -n "$EMU_URL" ] || { cat "$dir/emu.err" >&2; echo "the emulator did not start" >&2; return 1; }
+  [ -n "$EMU_URL" ] || { cat "$dir/emu.err" >&2; echo "the emulator did not start (stdout: $(head -c 200 "$dir/emu.out"))" >&2; return 1; }
 }
 
 stop_emulator() {
