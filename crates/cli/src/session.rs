@@ -38,7 +38,8 @@ pub struct SessionFlags {
     /// [else CXSCHED_RATE_LIMIT].
     #[arg(long, value_name = "RPS")]
     pub rate_limit: Option<f64>,
-    /// Most requests in flight at once (reads in the plan, writes in apply).
+    /// Most targets worked on at once (reads in the plan, writes in apply; a CXone skill
+    /// reads its schedule and its curfews together, so up to twice as many requests).
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     /// Folder of the durable webhook outbox [else CXSCHED_OUTBOX, default ./cxsched-outbox].

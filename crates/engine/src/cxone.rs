@@ -13,7 +13,7 @@
 //! of what it holds, by meaning (`skill{ID}-` + 16 hex digits of SHA-256), recorded in the
 //! audit log so that the next plan recognises drift as on the seed API.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use cxsched_api::ApiError;
 use cxsched_api::cxone::{BusinessUnit, CxoneClient, DayHours, Read, SkillSchedule, ZoneWindow};
@@ -36,8 +36,9 @@ const WEEK: [Weekday; 7] = cxsched_core::model::WEEKDAYS;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkillDesired {
     pub schedule: SkillSchedule,
-    /// The curfews to write, when the plan computes them (`None`: time-zones untouched).
-    pub zones: Option<Vec<ZoneWindow>>,
+    /// The curfews to write, when the plan computes them (`None`: time-zones untouched);
+    /// shared by the skills of one document.
+    pub zones: Option<Arc<[ZoneWindow]>>,
 }
 
 /// What one skill holds, as read.
@@ -284,7 +285,7 @@ impl Platform for Cxone {
         let zones = match bu.filter(|_| self.curfews) {
             Some(bu) => match gate::curfews(doc, now) {
                 Ok(Some(c)) => match zone_windows(&c, bu) {
-                    Ok(z) => Some(z),
+                    Ok(z) => Some(Arc::from(z)),
                     Err(mut more) => {
                         issues.append(&mut more);
                         None
@@ -413,10 +414,23 @@ impl Platform for Cxone {
     }
 
     fn live_json(&self, live: &SkillLive) -> Value {
-        json!({
-            "scheduleSettings": live.schedule.body,
-            "timeZoneSettings": live.zones.body.get("timeZoneSettings").unwrap_or(&live.zones.body),
-        })
+        // As the platform sent it; once a plan has dropped the bodies (see `compact`), as
+        // cxsched read it, in the PUT's shape.
+        let schedule = if live.schedule.body.is_null() {
+            live.schedule.value.to_put_body()["scheduleSettings"].take()
+        } else {
+            live.schedule.body.clone()
+        };
+        let zones = if live.zones.body.is_null() {
+            ZoneWindow::list_to_put_body(&live.zones.value)["timeZoneSettings"].take()
+        } else {
+            live.zones
+                .body
+                .get("timeZoneSettings")
+                .unwrap_or(&live.zones.body)
+                .clone()
+        };
+        json!({ "scheduleSettings": schedule, "timeZoneSettings": zones })
     }
 
     fn desired_json(&self, desired: &SkillDesired) -> Value {
@@ -430,9 +444,16 @@ impl Platform for Cxone {
     }
 
     fn slim(&self, mut live: SkillLive) -> SkillLive {
+        live = self.compact(live);
+        live.zones.value = Vec::new();
+        live
+    }
+
+    fn compact(&self, mut live: SkillLive) -> SkillLive {
+        // The raw bodies are JSON trees of a couple of kilobytes per skill: what a plan keeps
+        // of them (versions, comparisons, conflict versions) comes from the parsed values.
         live.schedule.body = Value::Null;
         live.zones.body = Value::Null;
-        live.zones.value = Vec::new();
         live
     }
 

@@ -430,7 +430,7 @@ fn decide<P: Platform>(
         // Nothing will be written or shown of it but its version: keep memory flat.
         platform.slim(live)
     } else {
-        live
+        platform.compact(live)
     };
     Entry {
         source: d.source,

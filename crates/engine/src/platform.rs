@@ -156,6 +156,12 @@ pub trait Platform: Send + Sync + 'static {
         live
     }
 
+    /// The live state of a target that will be written, with what a plan never needs again
+    /// dropped (the default keeps everything).
+    fn compact(&self, live: Self::Live) -> Self::Live {
+        live
+    }
+
     /// Writes `desired` to `target`, whose state was `read` by the plan, never overwriting a
     /// change made since: the seed API by its ETag, CXone by reading again first and reading
     /// back after.
