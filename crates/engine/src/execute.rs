@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::plan::{Entry, Settlement, Status};
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
-use crate::pool::{Pool, in_order};
+use crate::pool::{Pool, Slots};
 use crate::record::{self, Action, Outcome};
 
 /// How `apply` treats what the plan found.
@@ -181,10 +181,34 @@ pub async fn execute<P: Platform>(
     for s in entries.iter().flat_map(|e| &e.settlements) {
         sinks.record(settled_entry(s), &settings);
     }
-    let mut ended: Vec<(usize, TargetResult)> = Vec::with_capacity(entries.len());
+    let mut ended: Slots<TargetResult> = Slots::new(entries.len());
     let mut writes = Pool::new(settings.concurrency);
-    // Targets whose task failed internally, by index, to report them rather than lose them.
+    // Targets whose task is in flight, by index, to report one that fails internally rather
+    // than lose it (an entry leaves when its task ends).
     let mut who: HashMap<usize, (String, Option<String>, Option<Target>)> = HashMap::new();
+    let settle = |ended: &mut Slots<TargetResult>,
+                  who: &mut HashMap<usize, (String, Option<String>, Option<Target>)>,
+                  done: Vec<(usize, Result<TargetResult, String>)>| {
+        for (i, result) in done {
+            let whom = who.remove(&i);
+            let result = result.unwrap_or_else(|e| {
+                let (source, campaign_id, target) = whom.unwrap_or_default();
+                TargetResult {
+                    source,
+                    campaign_id,
+                    target,
+                    ending: Ending::Failed,
+                    version_before: None,
+                    version_after: None,
+                    message: Some(e),
+                    versions: None,
+                    latency_ms: None,
+                    webhook_id: None,
+                }
+            });
+            ended.put(i, result);
+        }
+    };
     for (i, entry) in entries.into_iter().enumerate() {
         match gate(&*platform, &entry, &settings) {
             Gate::Done(decided) => {
@@ -193,11 +217,11 @@ pub async fn execute<P: Platform>(
                     sinks.record(a, &settings);
                 }
                 progress();
-                ended.push((i, result));
+                ended.put(i, result);
             }
             Gate::Write(_) if stop.load(Ordering::SeqCst) => {
                 progress();
-                ended.push((i, not_started(&entry)));
+                ended.put(i, not_started(&entry));
             }
             Gate::Write(override_reason) => {
                 who.insert(
@@ -227,28 +251,12 @@ pub async fn execute<P: Platform>(
                         result
                     })
                     .await;
+                settle(&mut ended, &mut who, writes.take_done());
             }
         }
     }
-    for (i, result) in writes.finish().await {
-        let result = result.unwrap_or_else(|e| {
-            let (source, campaign_id, target) = who.remove(&i).unwrap_or_default();
-            TargetResult {
-                source,
-                campaign_id,
-                target,
-                ending: Ending::Failed,
-                version_before: None,
-                version_after: None,
-                message: Some(e),
-                versions: None,
-                latency_ms: None,
-                webhook_id: None,
-            }
-        });
-        ended.push((i, result));
-    }
-    in_order(ended)
+    settle(&mut ended, &mut who, writes.finish().await);
+    ended.into_vec()
 }
 
 enum Gate {

@@ -13,7 +13,7 @@ use cxsched_core::Schedule;
 
 use crate::document::{Document, error_lines};
 use crate::platform::{Platform, Target};
-use crate::pool::{Pool, in_order};
+use crate::pool::{Pool, Slots};
 use crate::record::{History, Intent, Known, Outcome};
 
 /// What a plan decided for one target.
@@ -221,7 +221,6 @@ pub async fn plan<P: Platform>(
     docs: Vec<Document>,
     input: PlanInput<'_>,
 ) -> Vec<Entry<P>> {
-    let mut decided: Vec<(usize, Entry<P>)> = Vec::with_capacity(docs.len());
     let mut reads = Pool::new(input.concurrency);
     let mut next = 0usize;
     let mut index = || {
@@ -229,22 +228,35 @@ pub async fn plan<P: Platform>(
         next - 1
     };
     // A target named by two documents is an error in both (which one is meant cannot be
-    // guessed); find them first.
-    let mut sources: HashMap<Target, Vec<String>> = HashMap::new();
+    // guessed); find them first (by document index).
+    let mut sources: HashMap<Target, Vec<usize>> = HashMap::new();
     let mut prepared = Vec::with_capacity(docs.len());
-    for doc in docs {
+    let mut total = 0usize;
+    for (d, doc) in docs.into_iter().enumerate() {
         let targets = doc
             .validation
             .schedule
             .as_ref()
             .map(|s| platform.targets(&doc, s, input.now));
-        if let Some(Ok(ts)) = &targets {
-            for (t, _) in ts {
-                sources.entry(*t).or_default().push(doc.source.clone());
+        match &targets {
+            Some(Ok(ts)) => {
+                total += ts.len();
+                for (t, _) in ts {
+                    sources.entry(*t).or_default().push(d);
+                }
             }
+            _ => total += 1,
         }
         prepared.push((doc, targets));
     }
+    let names: Vec<String> = prepared.iter().map(|(doc, _)| doc.source.clone()).collect();
+    let mut decided: Slots<Entry<P>> = Slots::new(total);
+    let settle = |decided: &mut Slots<Entry<P>>, done: Vec<(usize, Result<Entry<P>, String>)>| {
+        for (i, entry) in done {
+            let entry = entry.unwrap_or_else(|e| Entry::error(String::new(), None, e));
+            decided.put(i, entry);
+        }
+    };
     for (doc, targets) in prepared {
         let v = &doc.validation;
         let (Some(schedule), Some(targets)) = (&v.schedule, targets) else {
@@ -253,7 +265,7 @@ pub async fn plan<P: Platform>(
                 v.campaign_id.clone(),
                 format!("invalid document: {}", error_lines(v)),
             );
-            decided.push((index(), entry));
+            decided.put(index(), entry);
             continue;
         };
         let targets = match targets {
@@ -271,7 +283,7 @@ pub async fn plan<P: Platform>(
                         platform.name()
                     ),
                 );
-                decided.push((index(), entry));
+                decided.put(index(), entry);
                 continue;
             }
         };
@@ -279,12 +291,12 @@ pub async fn plan<P: Platform>(
         let compliance_errors = (input.gate)(&doc);
         for (target, desired) in targets {
             let i = index();
-            let names = sources.get(&target).map_or(&[][..], Vec::as_slice);
-            if names.len() > 1 {
-                let mut others: Vec<&str> = names
+            let by = sources.get(&target).map_or(&[][..], Vec::as_slice);
+            if by.len() > 1 {
+                let mut others: Vec<&str> = by
                     .iter()
-                    .filter(|s| **s != doc.source)
-                    .map(String::as_str)
+                    .map(|&d| names[d].as_str())
+                    .filter(|s| *s != doc.source)
                     .collect();
                 others.dedup();
                 let detail = if others.is_empty() {
@@ -301,7 +313,7 @@ pub async fn plan<P: Platform>(
                 };
                 let mut entry = Entry::error(doc.source.clone(), v.campaign_id.clone(), detail);
                 entry.target = Some(target);
-                decided.push((i, entry));
+                decided.put(i, entry);
                 continue;
             }
             let platform = Arc::clone(&platform);
@@ -328,13 +340,11 @@ pub async fn plan<P: Platform>(
                     )
                 })
                 .await;
+            settle(&mut decided, reads.take_done());
         }
     }
-    for (i, entry) in reads.finish().await {
-        let entry = entry.unwrap_or_else(|e| Entry::error(String::new(), None, e));
-        decided.push((i, entry));
-    }
-    in_order(decided)
+    settle(&mut decided, reads.finish().await);
+    decided.into_vec()
 }
 
 struct Decided<P: Platform> {

@@ -1,5 +1,5 @@
 //! [`Pool`]: runs tasks with at most N in flight, so that only N futures exist at a time
-//! however many targets a run has; and [`in_order`] to put results back in input order.
+//! however many targets a run has; [`Slots`] and [`in_order`] to put results back in input order.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -34,6 +34,12 @@ impl<R: Send + 'static> Pool<R> {
         self.index_of.insert(handle.id(), index);
     }
 
+    /// The results of the tasks ended so far, by index (in completion order); taking them
+    /// as they come keeps only a handful waiting however many tasks a run has.
+    pub fn take_done(&mut self) -> Vec<(usize, Result<R, String>)> {
+        std::mem::take(&mut self.done)
+    }
+
     /// Waits for every task; results by index (in completion order).
     pub async fn finish(mut self) -> Vec<(usize, Result<R, String>)> {
         while !self.set.is_empty() {
@@ -58,6 +64,32 @@ impl<R: Send + 'static> Pool<R> {
             }
             None => {}
         }
+    }
+}
+
+/// Results by index, put in any order and read out in order: one buffer of the final size,
+/// no sort and no copy into a second one (a plan's entries are large, and many).
+pub struct Slots<T>(Vec<Option<T>>);
+
+impl<T> Slots<T> {
+    /// Room for `n` results, indexes `0..n`.
+    pub fn new(n: usize) -> Slots<T> {
+        let mut v = Vec::with_capacity(n);
+        v.resize_with(n, || None);
+        Slots(v)
+    }
+
+    /// Puts the result of index `i` (growing the room if `i` is past it).
+    pub fn put(&mut self, i: usize, item: T) {
+        if i >= self.0.len() {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i] = Some(item);
+    }
+
+    /// The results in index order (indexes never put are left out).
+    pub fn into_vec(self) -> Vec<T> {
+        self.0.into_iter().flatten().collect()
     }
 }
 
@@ -91,6 +123,10 @@ mod tests {
             .await;
         }
         let results = in_order(pool.finish().await);
+        let mut slots = Slots::new(2);
+        slots.put(3, 'd');
+        slots.put(0, 'a');
+        assert_eq!(slots.into_vec(), ['a', 'd']);
         assert!(most.load(Ordering::SeqCst) <= 3);
         assert_eq!(results.len(), 20);
         assert!(results[7].is_err());
