@@ -170,7 +170,12 @@ impl<P: Platform> Session<P> {
     /// `Some(Remote)` when every campaign failed to read for credentials or network reasons:
     /// nothing could be decided (exit status 3).
     pub fn remote_failure(&self, entries: &[Entry<P>]) -> Option<Outcome> {
-        let readable: Vec<&Entry<P>> = entries.iter().filter(|e| e.desired.is_some()).collect();
+        // The entries that got as far as reading their target (invalid documents did not;
+        // an unchanged one keeps no desired state).
+        let readable: Vec<&Entry<P>> = entries
+            .iter()
+            .filter(|e| e.desired.is_some() || e.status == Status::Unchanged)
+            .collect();
         (!readable.is_empty() && readable.iter().all(|e| e.remote_failure))
             .then_some(Outcome::Remote)
     }

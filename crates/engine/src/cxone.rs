@@ -443,12 +443,6 @@ impl Platform for Cxone {
         v
     }
 
-    fn slim(&self, mut live: SkillLive) -> SkillLive {
-        live = self.compact(live);
-        live.zones.value = Vec::new();
-        live
-    }
-
     fn compact(&self, mut live: SkillLive) -> SkillLive {
         // The raw bodies are JSON trees of a couple of kilobytes per skill: what a plan keeps
         // of them (versions, comparisons, conflict versions) comes from the parsed values.

@@ -50,8 +50,11 @@ pub struct Entry<P: Platform> {
     pub status: Status,
     /// The document's schedule (shared by the targets of one document).
     pub schedule: Option<Arc<Schedule>>,
-    pub desired: Option<P::Desired>,
-    pub live: Option<P::Live>,
+    /// What the target should hold, and what it held when read: kept (boxed, so that the
+    /// many unchanged entries of a large run stay small) only when the target will be
+    /// written or shown.
+    pub desired: Option<Box<P::Desired>>,
+    pub live: Option<Box<P::Live>>,
     /// The live state's version, when it was read.
     pub version: Option<String>,
     /// Why the status is `Error` or `Conflict`, in a sentence.
@@ -391,7 +394,7 @@ fn decide<P: Platform>(
             entry.remote_failure = e.is_auth() || e.is_transient() || e.is_timeout();
             entry.target = Some(d.target);
             entry.schedule = Some(d.schedule);
-            entry.desired = Some(d.desired);
+            entry.desired = Some(Box::new(d.desired));
             entry.settlements = settlements;
             return entry;
         }
@@ -436,11 +439,15 @@ fn decide<P: Platform>(
             _ => (Status::Changed, None),
         }
     };
-    let live = if status == Status::Unchanged {
-        // Nothing will be written or shown of it but its version: keep memory flat.
-        platform.slim(live)
+    // An unchanged target is neither written nor shown but by its version: keep nothing
+    // else of it, so memory stays flat for large runs.
+    let (desired, live) = if status == Status::Unchanged {
+        (None, None)
     } else {
-        platform.compact(live)
+        (
+            Some(Box::new(d.desired)),
+            Some(Box::new(platform.compact(live))),
+        )
     };
     Entry {
         source: d.source,
@@ -448,8 +455,8 @@ fn decide<P: Platform>(
         target: Some(d.target),
         status,
         schedule: Some(d.schedule),
-        desired: Some(d.desired),
-        live: Some(live),
+        desired,
+        live,
         version: Some(version),
         detail,
         compliance_errors: d.compliance_errors,

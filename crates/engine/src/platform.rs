@@ -150,12 +150,6 @@ pub trait Platform: Send + Sync + 'static {
     /// What would be sent, as JSON (its hash goes in the audit log).
     fn desired_json(&self, desired: &Self::Desired) -> Value;
 
-    /// The live state with what an unchanged target never needs dropped (keeps memory flat
-    /// for large runs; only the version is shown of it).
-    fn slim(&self, live: Self::Live) -> Self::Live {
-        live
-    }
-
     /// The live state of a target that will be written, with what a plan never needs again
     /// dropped (the default keeps everything).
     fn compact(&self, live: Self::Live) -> Self::Live {

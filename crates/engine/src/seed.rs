@@ -87,12 +87,6 @@ impl Platform for Seed {
         desired.to_wire()
     }
 
-    fn slim(&self, mut live: Live) -> Live {
-        live.body = Value::Null;
-        live.schedule = None;
-        live
-    }
-
     async fn write(
         &self,
         _target: Target,
