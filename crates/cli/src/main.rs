@@ -17,7 +17,7 @@ use clap::{Parser, Subcommand};
 
 use crate::output::{OutputFlag, OutputMode};
 
-#[global_allocator]
+#[cfg_attr(not(feature = "system-allocator"), global_allocator)]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Build, validate, check and activate NICE CXone campaign time-window schedules.

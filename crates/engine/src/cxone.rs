@@ -274,7 +274,7 @@ impl Platform for Cxone {
     fn targets(
         &self,
         doc: &Document,
-        schedule: &Schedule,
+        schedule: &Arc<Schedule>,
         now: jiff::Timestamp,
     ) -> Result<Vec<(Target, SkillDesired)>, Vec<Issue>> {
         let mut issues = cxsched_core::cxone::limits(schedule);

@@ -235,12 +235,18 @@ pub async fn plan<P: Platform>(
     let mut sources: HashMap<Target, Vec<usize>> = HashMap::new();
     let mut prepared = Vec::with_capacity(docs.len());
     let mut total = 0usize;
-    for (d, doc) in docs.into_iter().enumerate() {
-        let targets = doc
-            .validation
-            .schedule
+    for (d, mut doc) in docs.into_iter().enumerate() {
+        // One shared copy of the document's schedule serves all its targets: the targets and
+        // the compliance gate are settled now, then the document's own copy is dropped.
+        let shared = doc.validation.schedule.clone().map(Arc::new);
+        let targets = shared
             .as_ref()
             .map(|s| platform.targets(&doc, s, input.now));
+        let compliance_errors = match &targets {
+            Some(Ok(_)) => (input.gate)(&doc),
+            _ => Vec::new(),
+        };
+        doc.validation.schedule = None;
         match &targets {
             Some(Ok(ts)) => {
                 total += ts.len();
@@ -250,9 +256,12 @@ pub async fn plan<P: Platform>(
             }
             _ => total += 1,
         }
-        prepared.push((doc, targets));
+        prepared.push((doc, shared, targets, compliance_errors));
     }
-    let names: Vec<String> = prepared.iter().map(|(doc, _)| doc.source.clone()).collect();
+    let names: Vec<String> = prepared
+        .iter()
+        .map(|(doc, _, _, _)| doc.source.clone())
+        .collect();
     let mut decided: Slots<Entry<P>> = Slots::new(total);
     let settle = |decided: &mut Slots<Entry<P>>, done: Vec<(usize, Result<Entry<P>, String>)>| {
         for (i, entry) in done {
@@ -260,9 +269,9 @@ pub async fn plan<P: Platform>(
             decided.put(i, entry);
         }
     };
-    for (doc, targets) in prepared {
+    for (doc, shared, targets, compliance_errors) in prepared {
         let v = &doc.validation;
-        let (Some(schedule), Some(targets)) = (&v.schedule, targets) else {
+        let (Some(schedule), Some(targets)) = (shared, targets) else {
             let entry = Entry::error(
                 doc.source.clone(),
                 v.campaign_id.clone(),
@@ -290,8 +299,6 @@ pub async fn plan<P: Platform>(
                 continue;
             }
         };
-        let schedule = Arc::new(schedule.clone());
-        let compliance_errors = (input.gate)(&doc);
         for (target, desired) in targets {
             let i = index();
             let by = sources.get(&target).map_or(&[][..], Vec::as_slice);

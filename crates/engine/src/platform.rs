@@ -9,6 +9,7 @@
 //! Ctrl-C — is the engine's, and so the same on every platform.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use cxsched_api::ApiError;
 use cxsched_core::{Issue, Schedule};
@@ -117,7 +118,7 @@ pub trait Platform: Send + Sync + 'static {
     fn targets(
         &self,
         doc: &Document,
-        schedule: &Schedule,
+        schedule: &Arc<Schedule>,
         now: Timestamp,
     ) -> Result<Vec<(Target, Self::Desired)>, Vec<Issue>>;
 

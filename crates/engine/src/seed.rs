@@ -13,6 +13,26 @@ use serde_json::Value;
 use crate::document::Document;
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
 
+/// A campaign's live schedule as a plan keeps it: the client's [`Live`], whose body a plan
+/// may keep as text only ([`Platform::compact`]).
+#[derive(Clone, Debug)]
+pub struct SeedLive {
+    pub live: Live,
+    /// The body as sent, when `live.body` was dropped to save memory.
+    pub body_text: Option<Box<str>>,
+}
+
+impl SeedLive {
+    /// The read with its body as the server sent it.
+    pub fn full(&self) -> Live {
+        let mut live = self.live.clone();
+        if let Some(text) = &self.body_text {
+            live.body = serde_json::from_str(text).unwrap_or(Value::Null);
+        }
+        live
+    }
+}
+
 /// The seed API through its client.
 #[derive(Clone, Debug)]
 pub struct Seed {
@@ -28,8 +48,9 @@ impl Seed {
 }
 
 impl Platform for Seed {
-    type Desired = Schedule;
-    type Live = Live;
+    /// The document's own schedule, shared (the engine keeps one per document).
+    type Desired = Arc<Schedule>;
+    type Live = SeedLive;
 
     fn name(&self) -> &'static str {
         "seed"
@@ -42,35 +63,39 @@ impl Platform for Seed {
     fn targets(
         &self,
         _doc: &Document,
-        schedule: &Schedule,
+        schedule: &Arc<Schedule>,
         _now: jiff::Timestamp,
-    ) -> Result<Vec<(Target, Schedule)>, Vec<Issue>> {
+    ) -> Result<Vec<(Target, Arc<Schedule>)>, Vec<Issue>> {
         Ok(vec![(
             Target::campaign(schedule.campaign_id),
-            schedule.clone(),
+            Arc::clone(schedule),
         )])
     }
 
-    async fn read(&self, target: Target) -> Result<Live, ApiError> {
-        self.client.get_schedule(target.campaign_id).await
+    async fn read(&self, target: Target) -> Result<SeedLive, ApiError> {
+        Ok(SeedLive {
+            live: self.client.get_schedule(target.campaign_id).await?,
+            body_text: None,
+        })
     }
 
-    fn version(&self, _target: Target, live: &Live) -> String {
-        live.etag.clone()
+    fn version(&self, _target: Target, live: &SeedLive) -> String {
+        live.live.etag.clone()
     }
 
-    fn same(&self, desired: &Schedule, live: &Live) -> bool {
-        live.schedule
+    fn same(&self, desired: &Arc<Schedule>, live: &SeedLive) -> bool {
+        live.live
+            .schedule
             .as_ref()
             .is_some_and(|l| same_schedule(desired, l))
     }
 
-    fn is_empty(&self, live: &Live) -> bool {
-        live.schedule.is_none()
+    fn is_empty(&self, live: &SeedLive) -> bool {
+        live.live.schedule.is_none()
     }
 
-    fn changes(&self, desired: &Schedule, live: &Live) -> Vec<String> {
-        match &live.schedule {
+    fn changes(&self, desired: &Arc<Schedule>, live: &SeedLive) -> Vec<String> {
+        match &live.live.schedule {
             Some(l) => changes(desired, l),
             None => changes_from_empty(desired),
         }
@@ -79,21 +104,31 @@ impl Platform for Seed {
         .collect()
     }
 
-    fn live_json(&self, live: &Live) -> Value {
-        live.body.clone()
+    fn live_json(&self, live: &SeedLive) -> Value {
+        live.full().body
     }
 
-    fn desired_json(&self, desired: &Schedule) -> Value {
+    fn compact(&self, mut live: SeedLive) -> SeedLive {
+        // The body's JSON tree is most of a plan entry's memory: kept as its text instead.
+        if !live.live.body.is_null() {
+            live.body_text = Some(live.live.body.to_string().into_boxed_str());
+            live.live.body = Value::Null;
+        }
+        live
+    }
+
+    fn desired_json(&self, desired: &Arc<Schedule>) -> Value {
         desired.to_wire()
     }
 
     async fn write(
         &self,
         _target: Target,
-        desired: &Schedule,
-        read: &Live,
+        desired: &Arc<Schedule>,
+        read: &SeedLive,
     ) -> Result<Written, WriteError> {
-        match self.client.write_schedule(desired, read).await {
+        let read = read.full();
+        match self.client.write_schedule(desired, &read).await {
             Ok(WriteOutcome::Written {
                 etag_after,
                 answer_lost,
@@ -132,7 +167,7 @@ impl Platform for Seed {
         &self,
         _target: Target,
         schedule: &Schedule,
-        desired: &Schedule,
+        desired: &Arc<Schedule>,
         version: &str,
     ) -> Event {
         Event {

@@ -85,7 +85,7 @@ async fn crash_after_intent(p: &Arc<Seed>, log: &Path, entry: &Entry<Seed>, send
     AuditLog::open(log).unwrap().append(&intent).unwrap();
     if send {
         p.client
-            .write_schedule(desired, entry.live.as_ref().unwrap())
+            .write_schedule(desired, &entry.live.as_ref().unwrap().full())
             .await
             .expect("the PUT lands");
     }
@@ -189,7 +189,7 @@ async fn an_intent_whose_put_landed_is_settled_landed_and_counts_as_our_write() 
     assert_eq!(settled.len(), 1);
     assert_eq!(settled[0]["outcome"], "landed");
     assert_eq!(settled[0]["details"]["intentId"], intent_id.as_str());
-    let live_etag = p.read(planned[0].target.unwrap()).await.unwrap().etag;
+    let live_etag = p.read(planned[0].target.unwrap()).await.unwrap().live.etag;
     assert_eq!(settled[0]["etagAfter"], live_etag.as_str());
     let history = History::read(&log).unwrap();
     assert!(history.pending().is_empty());
