@@ -42,13 +42,15 @@
 //! Pure: no I/O and no clock.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use cxsched_core::model::weekday_name;
 use cxsched_core::{LocalTime, Occurrence, Purpose, Schedule, Zone, occurrences};
 use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
-use jiff::tz::TimeZone;
+use jiff::tz::{Offset, TimeZone};
 
+use crate::days::{DAY_SECONDS, DayNumber, date_of, day_number};
 use crate::recipients::Target;
 use crate::rules::{DayRule, RulePack, Severity};
 
@@ -358,12 +360,20 @@ pub fn compile_for_schedule(
     from: Date,
     days: u32,
 ) -> Curfews {
-    let occs: Vec<Occurrence> = occurrences(schedule, from, days)
-        .filter(|o| !o.is_void())
-        .collect();
+    let zones: Vec<&Zone> = targets.iter().map(|t| &t.zone).collect();
+    let occs = Occs::of(schedule, from, days, &zones);
     let hull = federal_hull(pack, purpose);
+    // Zones that keep the same offsets over the horizon (New York, Detroit and
+    // Indianapolis; Denver and Boise) reach the same weekdays: each is found once.
+    let mut done: Vec<(&Changes, Vec<Weekday>)> = Vec::new();
     compile_with(pack, purpose, targets, |zone| {
-        reached(&occs, &zone.tz, hull)
+        let changes = occs.changes(zone);
+        if let Some((_, days)) = done.iter().find(|(c, _)| *c == changes) {
+            return days.clone();
+        }
+        let days = occs.reached(&zone.tz, hull, changes);
+        done.push((changes, days.clone()));
+        days
     })
 }
 
@@ -398,10 +408,8 @@ pub fn dialing_weekdays(
     from: Date,
     days: u32,
 ) -> Vec<Weekday> {
-    let occs: Vec<Occurrence> = occurrences(schedule, from, days)
-        .filter(|o| !o.is_void())
-        .collect();
-    reached(&occs, &zone.tz, federal_hull(pack, purpose))
+    let occs = Occs::of(schedule, from, days, &[zone]);
+    occs.reached(&zone.tz, federal_hull(pack, purpose), occs.changes(zone))
 }
 
 /// From the earliest opening to the latest closing of the purpose's federal rules over the
@@ -419,30 +427,181 @@ fn federal_hull(pack: &RulePack, purpose: Purpose) -> (u32, u32) {
     hull.unwrap_or((0, LocalTime::DAY))
 }
 
-fn reached(occs: &[Occurrence], tz: &TimeZone, (open, close): (u32, u32)) -> Vec<Weekday> {
-    let mut seen = Vec::new();
-    for o in occs {
-        let span = Interval {
-            start: o.start,
-            end: o.end,
+/// A week, and the margin around an occurrence within which a recipient zone's offset
+/// decides the occurrence's local dates and their hours (a local date is within a day of
+/// the instants it holds), in seconds.
+const WEEK: i64 = 7 * 86_400;
+const MARGIN: i64 = 2 * 86_400;
+
+/// The changes of a zone's offset: the offset at the start of a span, then each change to
+/// its end.
+type Changes = Vec<(Timestamp, Offset)>;
+
+/// A schedule's occurrences over a horizon, for finding the weekdays they reach in a set of
+/// recipient zones.
+///
+/// Only the occurrences of the horizon's first week and of the dates near a change of
+/// offset (of the campaign zone or of any of the recipient zones) are made: on any other
+/// date, every occurrence is exactly a week after its window's occurrence of a week before
+/// (the campaign zone's offset is the same from one to the other), and no recipient zone
+/// changes offset from a margin before that one to a margin after this one, so it meets
+/// every recipient zone's hours on the same weekdays as that one ([`Occs::reached`]); by
+/// induction, on the same weekdays as an occurrence that is made.
+struct Occs {
+    list: Vec<Occurrence>,
+    /// Per occurrence: from (a margin before) its window's previous occurrence to (a margin
+    /// after) itself, in Unix seconds, when that one is exactly one week before, start and
+    /// end (the campaign zone's offsets did not change between).
+    week_after: Vec<Option<(i64, i64)>>,
+    /// Per recipient zone (canonical name): its changes of offset over the horizon, with
+    /// margins.
+    zones: Vec<(Arc<str>, Changes)>,
+}
+
+impl Occs {
+    fn of(schedule: &Schedule, from: Date, days: u32, zones: &[&Zone]) -> Occs {
+        let first = day_number(from);
+        let end = first + days as i32; // exclusive
+        // Every instant an occurrence, its local dates in any zone and their hours can
+        // reach (an offset is within a day and a few hours of UTC).
+        let at = |n: DayNumber| {
+            Timestamp::from_second(i64::from(n) * DAY_SECONDS).expect("a horizon date")
         };
-        let last = tz.to_datetime(o.end).date();
-        let mut d = tz.to_datetime(o.start).date();
-        while d <= last {
-            let part = Interval {
-                start: instant(tz, d, open),
-                end: instant(tz, d, close),
-            };
-            if span.intersect(&part).is_some() && !seen.contains(&d.weekday()) {
-                seen.push(d.weekday());
+        let (lo, hi) = (at(first - 5), at(end + 5));
+        let changes = |tz: &TimeZone| -> Changes {
+            let mut v = vec![(lo, tz.to_offset(lo))];
+            v.extend(
+                tz.following(lo)
+                    .take_while(|t| t.timestamp() <= hi)
+                    .map(|t| (t.timestamp(), t.offset())),
+            );
+            v
+        };
+        let mut per_zone: Vec<(Arc<str>, Changes)> = Vec::new();
+        for z in zones {
+            if !per_zone.iter().any(|(name, _)| *name == z.canonical) {
+                per_zone.push((Arc::clone(&z.canonical), changes(&z.tz)));
             }
-            d = d.tomorrow().expect("a horizon date");
         }
-        if seen.len() == 7 {
-            break;
+        // The UTC days of every change of offset.
+        let mut change_days: Vec<i64> = changes(&schedule.timezone.tz)
+            .iter()
+            .skip(1)
+            .chain(per_zone.iter().flat_map(|(_, c)| c.iter().skip(1)))
+            .map(|(t, _)| t.as_second().div_euclid(DAY_SECONDS))
+            .collect();
+        change_days.sort_unstable();
+        change_days.dedup();
+        // A date's occurrences (within a day of it in UTC) and their week-before ones, with
+        // the margins of `reached`, lie within UTC days [n - 11, n + 4].
+        let needed = |n: DayNumber| {
+            let n64 = i64::from(n);
+            let i = change_days.partition_point(|&d| d < n64 - 11);
+            n < first + 7 || change_days.get(i).is_some_and(|&d| d <= n64 + 4)
+        };
+        let mut list: Vec<Occurrence> = Vec::new();
+        let mut n = first;
+        while n < end {
+            if !needed(n) {
+                n += 1;
+                continue;
+            }
+            let run = n;
+            while n < end && needed(n) {
+                n += 1;
+            }
+            list.extend(
+                occurrences(schedule, date_of(run), (n - run) as u32).filter(|o| !o.is_void()),
+            );
+        }
+        let mut last: Vec<Option<(Timestamp, Timestamp)>> = vec![None; schedule.windows.len()];
+        let mut week_after = Vec::with_capacity(list.len());
+        for o in &list {
+            let prev = last[o.window].replace((o.start, o.end));
+            week_after.push(prev.and_then(|(s, e)| {
+                let same = |a: Timestamp, b: Timestamp| {
+                    a.subsec_nanosecond() == b.subsec_nanosecond()
+                        && a.as_second() + WEEK == b.as_second()
+                };
+                (same(s, o.start) && same(e, o.end))
+                    .then(|| (s.as_second() - MARGIN, o.end.as_second() + MARGIN))
+            }));
+        }
+        Occs {
+            list,
+            week_after,
+            zones: per_zone,
         }
     }
-    normalise(&seen)
+
+    /// The changes of offset of one of the recipient zones [`Occs::of`] was given.
+    fn changes(&self, zone: &Zone) -> &Changes {
+        &self
+            .zones
+            .iter()
+            .find(|(name, _)| *name == zone.canonical)
+            .expect("a zone given to Occs::of")
+            .1
+    }
+
+    /// The recipient-local weekdays (in `tz`, whose offsets are `changes`) on which an
+    /// occurrence meets the hours `[open, close)`.
+    ///
+    /// An occurrence exactly a week after its window's previous one, with no change of
+    /// `tz`'s offset from (a margin before) that one to (a margin after) this one, meets the
+    /// hours on the same weekdays as that one (its local dates and their hours are a week
+    /// later, instant for instant), so it is not looked at.
+    fn reached(
+        &self,
+        tz: &TimeZone,
+        (open, close): (u32, u32),
+        changes: &[(Timestamp, Offset)],
+    ) -> Vec<Weekday> {
+        // The changes of offset, in Unix seconds (whole seconds in the tz database).
+        let transitions: Vec<i64> = changes.iter().skip(1).map(|(t, _)| t.as_second()).collect();
+        // True when `tz`'s offset does not change within [lo, hi].
+        let steady = |(lo, hi): (i64, i64)| {
+            let i = transitions.partition_point(|&t| t < lo);
+            transitions.get(i).is_none_or(|&t| t > hi)
+        };
+        let mut seen = Vec::new();
+        // The hours of the last few local dates looked at (a date's windows come together).
+        let mut recent: [Option<(Date, Interval)>; 4] = [None; 4];
+        let mut next = 0;
+        for (o, after) in self.list.iter().zip(&self.week_after) {
+            if after.is_some_and(steady) {
+                continue;
+            }
+            let span = Interval {
+                start: o.start,
+                end: o.end,
+            };
+            let last = tz.to_datetime(o.end).date();
+            let mut d = tz.to_datetime(o.start).date();
+            while d <= last {
+                let part = match recent.iter().flatten().find(|(r, _)| *r == d) {
+                    Some((_, part)) => *part,
+                    None => {
+                        let part = Interval {
+                            start: instant(tz, d, open),
+                            end: instant(tz, d, close),
+                        };
+                        recent[next] = Some((d, part));
+                        next = (next + 1) % recent.len();
+                        part
+                    }
+                };
+                if span.intersect(&part).is_some() && !seen.contains(&d.weekday()) {
+                    seen.push(d.weekday());
+                }
+                d = d.tomorrow().expect("a horizon date");
+            }
+            if seen.len() == 7 {
+                break;
+            }
+        }
+        normalise(&seen)
+    }
 }
 
 fn compile_with(
