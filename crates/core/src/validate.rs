@@ -198,9 +198,16 @@ pub fn parse_document(text: &str, format: Format) -> Validation {
     }
     let tree = match format {
         Format::Json => json_tree(text),
-        Format::Toml => {
-            toml::from_str(text).map_err(|e| Box::new(Validation::failed(toml_error(text, &e))))
-        }
+        Format::Toml => toml::from_str(text).map_err(|e| {
+            let mut refused = Validation::failed(toml_error(text, &e));
+            // A repeated key: its span is the key, which names the field.
+            if e.message().contains("duplicate key")
+                && let Some(key) = e.span().and_then(|s| text.get(s))
+            {
+                refused.errors[0].path = shown_key(key.trim_matches(['"', '\'']));
+            }
+            Box::new(refused)
+        }),
         Format::Yaml => yaml_tree(text),
     };
     match tree {
@@ -210,26 +217,19 @@ pub fn parse_document(text: &str, format: Format) -> Validation {
 }
 
 /// What is refused before the text is read at all: a document over the size or nesting
-/// limits, one that starts with a byte-order mark, an empty one.
+/// limits, one that starts with a byte-order mark. (An empty document is left to the
+/// readers: bad JSON, or a TOML or YAML document without its required fields.)
 fn refused_unread(text: &str, format: Format) -> Option<Validation> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Some(Validation::failed(format!(
-            "the document is {} bytes, more than the limit of {MAX_DOCUMENT_BYTES} bytes \
-             (1 MiB); a schedule document is a few kilobytes",
-            text.len()
+            "the document is more than the limit of {MAX_DOCUMENT_BYTES} bytes (1 MiB); a \
+             schedule document is a few kilobytes"
         )));
     }
     if text.starts_with('\u{feff}') {
         return Some(Validation::failed(
             "the document starts with a byte-order mark (U+FEFF); save it as UTF-8 without \
              a byte-order mark"
-                .into(),
-        ));
-    }
-    if text.trim().is_empty() {
-        return Some(Validation::failed(
-            "the document is empty; expected a schedule document (campaignId, timezone, \
-             businessHoursDirective, maxConcurrentCalls, timeWindows)"
                 .into(),
         ));
     }
@@ -439,6 +439,10 @@ fn yaml_tree(text: &str) -> Result<Value, Box<Validation>> {
                  schedule document needs at most 4"
             ),
         },
+        other if other.to_string().contains("budget breached") => format!(
+            "the YAML goes beyond the limits of a schedule document (at most {MAX_NESTING} \
+             levels of nesting, 100000 nodes, 1000 aliases; an alias bomb stops here): {other}"
+        ),
         other => format!("not valid YAML: {other}"),
     };
     Err(Box::new(Validation::failed(message)))
@@ -1484,11 +1488,7 @@ mod tests {
                 .message
                 .contains("more than the limit of 1048576 bytes")
         );
-        for (text, fragment) in [
-            ("", "empty"),
-            ("  \n", "empty"),
-            ("\u{feff}{}", "byte-order mark"),
-        ] {
+        for (text, fragment) in [("\u{feff}{}", "byte-order mark")] {
             for format in [Format::Json, Format::Toml, Format::Yaml] {
                 let v = parse_document(text, format);
                 assert!(
