@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use cxsched_core::validate::MAX_DOCUMENT_BYTES;
 use cxsched_core::{Format, Validation, parse_document};
 
 use crate::commands::UsageError;
@@ -55,9 +56,9 @@ pub fn load(path: &Path) -> Loaded {
     let source = path.display().to_string();
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let validation = if path.as_os_str() == "-" {
-        let mut text = String::new();
-        match std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-            Ok(_) => parse_document(&text, Format::Json),
+        match read_limited(&mut std::io::stdin().lock()) {
+            Ok(Ok(text)) => parse_document(&text, Format::Json),
+            Ok(Err(refused)) => failed(refused),
             Err(e) => failed(format!("cannot read standard input: {e}")),
         }
     } else {
@@ -67,8 +68,9 @@ pub fn load(path: &Path) -> Loaded {
                  .yml extension (or .jsonl with --jsonl)"
                     .into(),
             ),
-            Some(format) => match std::fs::read_to_string(path) {
-                Ok(text) => parse_document(&text, format),
+            Some(format) => match read_document_file(path) {
+                Ok(Ok(text)) => parse_document(&text, format),
+                Ok(Err(refused)) => failed(refused),
                 Err(e) => failed(format!("cannot read the file: {e}")),
             },
         }
@@ -78,6 +80,49 @@ pub fn load(path: &Path) -> Loaded {
         base_dir,
         validation,
     }
+}
+
+/// Reads a document file, refusing one over [`MAX_DOCUMENT_BYTES`] before reading it (by its
+/// size) and one that is not UTF-8 (saying where). The inner `Err` is the refusal's message.
+fn read_document_file(path: &Path) -> std::io::Result<Result<String, String>> {
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_DOCUMENT_BYTES as u64 {
+        return Ok(Err(format!(
+            "the file is {len} bytes, more than the limit of {MAX_DOCUMENT_BYTES} bytes (1 MiB) \
+             for a document; a schedule document is a few kilobytes"
+        )));
+    }
+    read_limited(&mut file)
+}
+
+/// Reads at most [`MAX_DOCUMENT_BYTES`] (one more tells that there is more) as UTF-8 text.
+fn read_limited(input: &mut impl std::io::Read) -> std::io::Result<Result<String, String>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Ok(Err(format!(
+            "the document is more than the limit of {MAX_DOCUMENT_BYTES} bytes (1 MiB); a \
+             schedule document is a few kilobytes"
+        )));
+    }
+    Ok(String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error())))
+}
+
+/// Where text stops being UTF-8, as a message.
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> String {
+    let good = &bytes[..e.valid_up_to()];
+    let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+    let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = 1 + std::str::from_utf8(&good[line_start..]).map_or(0, |s| s.chars().count());
+    format!(
+        "not UTF-8 text: byte 0x{:02X} at line {line}, column {column} is not part of a UTF-8 \
+         character; save the file as UTF-8",
+        bytes[e.valid_up_to()]
+    )
 }
 
 /// Validates one line of a JSON Lines file (the fast JSON reader; same issues as a file).
@@ -93,7 +138,10 @@ const PIECE_BYTES: usize = 48 * 1024;
 const READ_BYTES: usize = 1024 * 1024;
 
 /// Reads a JSON Lines file whole. A regular file is read in parts by several threads at once
-/// (the copy out of the page cache is a visible share of a run over a large file).
+/// (the copy out of the page cache is a visible share of a run over a large file). A line
+/// longer than a document may be ([`MAX_DOCUMENT_BYTES`]) is kept only up to just over that
+/// limit, so that it is reported as too large without being held whole: a file with a 100 MB
+/// line is read in about 1 MiB of memory more than its other lines.
 ///
 /// # Errors
 /// A usage error naming the file when it cannot be read.
@@ -103,11 +151,20 @@ pub fn read_jsonl(path: &Path) -> anyhow::Result<Vec<u8>> {
     let cannot = |e: std::io::Error| UsageError(format!("{}: cannot read: {e}", path.display()));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
+    let mut text = Vec::new();
+    let mut lines = LongLines::default();
     if !meta.is_file() {
-        // A pipe or a device: its length is not known ahead, so read it in one go.
-        let mut text = Vec::new();
-        std::io::Read::read_to_end(&mut file, &mut text).map_err(cannot)?;
-        return Ok(text);
+        // A pipe or a device: its length is not known ahead, so read it as it comes.
+        loop {
+            let from = text.len();
+            text.resize(from + READ_BYTES, 0);
+            let n = std::io::Read::read(&mut file, &mut text[from..]).map_err(cannot)?;
+            text.truncate(from + n);
+            if n == 0 {
+                return Ok(text);
+            }
+            lines.cut(&mut text, from);
+        }
     }
     let len = usize::try_from(meta.len()).map_err(|_| {
         UsageError(format!(
@@ -115,12 +172,72 @@ pub fn read_jsonl(path: &Path) -> anyhow::Result<Vec<u8>> {
             path.display()
         ))
     })?;
-    let mut text = vec![0u8; len];
-    text.par_chunks_mut(READ_BYTES)
-        .enumerate()
-        .try_for_each(|(i, part)| file.read_exact_at(part, (i * READ_BYTES) as u64))
-        .map_err(cannot)?;
+    // Blocks of a few reads each, read in parallel; long lines cut after each block.
+    const BLOCK: usize = 16 * READ_BYTES;
+    let mut offset = 0usize;
+    while offset < len {
+        let n = BLOCK.min(len - offset);
+        let from = text.len();
+        text.resize(from + n, 0);
+        text[from..]
+            .par_chunks_mut(READ_BYTES)
+            .enumerate()
+            .try_for_each(|(i, part)| file.read_exact_at(part, (offset + i * READ_BYTES) as u64))
+            .map_err(cannot)?;
+        offset += n;
+        lines.cut(&mut text, from);
+    }
     Ok(text)
+}
+
+/// Cuts the lines of a text read piece by piece to at most [`LongLines::KEEP`] bytes.
+#[derive(Default)]
+struct LongLines {
+    /// Where the line being read starts.
+    line_start: usize,
+    /// Whether the rest of the line being read is dropped.
+    dropping: bool,
+}
+
+impl LongLines {
+    /// Just over a document's limit (so that the line is reported as too large), plus room
+    /// to end on a character boundary.
+    const KEEP: usize = MAX_DOCUMENT_BYTES + 4;
+
+    /// Cuts the lines of `text[from..]`, just appended after text already cut.
+    fn cut(&mut self, text: &mut Vec<u8>, from: usize) {
+        let (mut read, mut write) = (from, from);
+        while read < text.len() {
+            let newline = memchr::memchr(b'\n', &text[read..]).map(|i| read + i);
+            let end = newline.unwrap_or(text.len());
+            if !self.dropping {
+                let room = Self::KEEP - (write - self.line_start);
+                let mut take = (end - read).min(room);
+                if take < end - read {
+                    // Cut on a character boundary: never before a continuation byte.
+                    while take > 0 && text[read + take] & 0xC0 == 0x80 {
+                        take -= 1;
+                    }
+                    self.dropping = true;
+                }
+                if write != read {
+                    text.copy_within(read..read + take, write);
+                }
+                write += take;
+            }
+            match newline {
+                Some(at) => {
+                    text[write] = b'\n';
+                    write += 1;
+                    read = at + 1;
+                    self.line_start = write;
+                    self.dropping = false;
+                }
+                None => read = end,
+            }
+        }
+        text.truncate(write);
+    }
 }
 
 /// A run of whole lines of a JSON Lines file and the number of its first line (1-based).
@@ -169,28 +286,43 @@ pub fn jsonl_pieces<'a>(path: &Path, text: &'a [u8]) -> anyhow::Result<Vec<Piece
         cuts.push(start..end);
         start = end;
     }
-    let checked: Vec<Option<(usize, &str)>> = cuts
+    let checked: Vec<(&[u8], usize, Result<&str, std::str::Utf8Error>)> = cuts
         .into_par_iter()
         .map(|range| {
             let part = &text[range];
             let newlines = memchr::memchr_iter(b'\n', part).count();
-            std::str::from_utf8(part).ok().map(|s| (newlines, s))
+            (part, newlines, std::str::from_utf8(part))
         })
         .collect();
     let mut pieces = Vec::with_capacity(checked.len());
     let mut first_line = 1;
-    for part in checked {
-        let Some((newlines, text)) = part else {
-            return Err(UsageError(format!(
-                "{}: cannot read: stream did not contain valid UTF-8",
-                path.display()
-            ))
-            .into());
+    for (part, newlines, text) in checked {
+        let text = match text {
+            Ok(text) => text,
+            Err(e) => {
+                // Where, as the line of the file and the column in it.
+                let good = &part[..e.valid_up_to()];
+                let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                let line = first_line + memchr::memchr_iter(b'\n', good).count();
+                let mut message = not_utf8(&part[line_start..], utf8_error(&part[line_start..]));
+                message = message.replacen("at line 1,", &format!("at line {line},"), 1);
+                return Err(
+                    UsageError(format!("{}: cannot read: {message}", path.display())).into(),
+                );
+            }
         };
         pieces.push(Piece { first_line, text });
         first_line += newlines;
     }
     Ok(pieces)
+}
+
+/// The UTF-8 error of bytes known not to be UTF-8.
+fn utf8_error(bytes: &[u8]) -> std::str::Utf8Error {
+    match std::str::from_utf8(bytes) {
+        Err(e) => e,
+        Ok(_) => unreachable!("bytes known not to be UTF-8"),
+    }
 }
 
 /// Sets `source` to `name:LINE`, how reports name a line of a JSON Lines file.
@@ -217,8 +349,32 @@ pub use cxsched_engine::document::phone_numbers;
 
 #[cfg(test)]
 mod tests {
-    use super::Piece;
+    use super::{LongLines, Piece};
     use proptest::prelude::*;
+
+    /// Lines over the limit are cut just over it, on a character boundary, however the text
+    /// arrives; the other lines are kept as they are.
+    #[test]
+    fn long_lines_are_cut_just_over_the_limit() {
+        let long = "é".repeat(LongLines::KEEP);
+        let text = format!("a\n{long}\nb\n{long}");
+        for step in [1000, 4096, 1 << 20, text.len()] {
+            let mut out = Vec::new();
+            let mut lines = LongLines::default();
+            for part in text.as_bytes().chunks(step) {
+                let from = out.len();
+                out.extend_from_slice(part);
+                lines.cut(&mut out, from);
+            }
+            let out = String::from_utf8(out).expect("cut on character boundaries");
+            let got: Vec<usize> = out.split('\n').map(str::len).collect();
+            assert_eq!(got.len(), 4);
+            assert_eq!((got[0], got[2]), (1, 1));
+            for n in [got[1], got[3]] {
+                assert!(n > super::MAX_DOCUMENT_BYTES && n <= LongLines::KEEP, "{n}");
+            }
+        }
+    }
 
     proptest! {
         /// The lines of a piece are those of `str::lines`, numbered from its first line,

@@ -167,8 +167,15 @@ impl RulePack {
             source_name: source_name.into(),
             message,
         };
-        let raw: RawPack =
-            toml::from_str(text).map_err(|e| err(format!("not a valid rule pack: {e}")))?;
+        // Rule packs are a few tens of kilobytes; a far larger file is refused unread.
+        const MAX_BYTES: usize = 4 * 1024 * 1024;
+        if text.len() > MAX_BYTES {
+            return Err(err(format!(
+                "not a valid rule pack: {} bytes, more than the limit of {MAX_BYTES} bytes (4 MiB)",
+                text.len()
+            )));
+        }
+        let raw: RawPack = toml::from_str(text).map_err(|e| err(toml_message(text, &e)))?;
 
         // Calendars first (rules refer to them), resolving `include`s one level deep.
         let mut ids: Vec<&String> = raw.calendars.keys().collect();
@@ -301,6 +308,35 @@ impl RulePack {
 }
 
 /// Parses `HH:MM-HH:MM` (close may be `24:00`).
+/// A TOML error in our words: where (line and column), what, and for a key written twice
+/// (which TOML's grammar forbids) which key and what to do; without the reader's copy of the
+/// line, which may be long.
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end();
+    let Some(span) = e.span() else {
+        return format!("not a valid rule pack: {message}");
+    };
+    let before = &text.as_bytes()[..span.start.min(text.len())];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = 1 + String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count();
+    let key = text
+        .get(span)
+        .filter(|k| k.len() <= 64 && message.contains("duplicate key"));
+    match key {
+        Some(key) => format!(
+            "not a valid rule pack: line {line}, column {column}: the key {key} appears twice \
+             in its table; keep one"
+        ),
+        None => format!("not a valid rule pack: line {line}, column {column}: {message}"),
+    }
+}
+
 fn parse_hours(text: &str) -> Result<(u32, u32), String> {
     let bad =
         || format!("expected hours as \"HH:MM-HH:MM\" such as \"08:00-21:00\", found {text:?}");
@@ -529,6 +565,12 @@ mod tests {
         let bad_cal = US_RULES_TOML.replacen("holidays = \"PA\"", "holidays = \"ZZ\"", 1);
         let e = RulePack::parse(&bad_cal, "z.toml").unwrap_err().to_string();
         assert!(e.contains("unknown calendar \"ZZ\""), "{e}");
+        let twice = US_RULES_TOML.replacen("name = \"us\"", "name = \"us\"\nname = \"us\"", 1);
+        let e = RulePack::parse(&twice, "d.toml").unwrap_err().to_string();
+        assert!(
+            e.contains(": the key name appears twice in its table; keep one") && e.len() < 200,
+            "{e}"
+        );
     }
 
     #[test]

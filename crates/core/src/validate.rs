@@ -5,7 +5,9 @@
 //! (`timeWindows[3].endTime`), what was expected and what was found, and unknown fields are
 //! errors rather than silently dropped. A typed serde derive would stop at the first error.
 
+mod json_keys;
 mod json_line;
+mod yaml_keys;
 
 use std::fmt::Write as _;
 
@@ -38,6 +40,77 @@ mod expect {
 /// Most windows a single day may have.
 pub const MAX_WINDOWS_PER_DAY: usize = 8;
 
+// Limits on what is read, checked before any work that grows with the input (see README.md,
+// "Limits"). Each is far above any real schedule and low enough that no input makes a run
+// take minutes or hundreds of megabytes.
+
+/// The largest document read, in bytes: a file, standard input, or one line of a JSON Lines
+/// file. A real schedule is a few kilobytes (56 windows in compact JSON are about 4 KiB).
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
+/// The most windows one document may list. The per-day rule allows 7 × 8 = 56; a list longer
+/// than this is refused as a whole, before any window is checked.
+pub const MAX_WINDOWS: usize = 1000;
+
+/// The deepest nesting of lists and tables a document may have (a schedule needs 4:
+/// the document, `compliance`, `recipients`, `zones`). `serde_json` alone stops at 128.
+pub const MAX_NESTING: usize = 32;
+
+/// The most errors (and, separately, warnings) one document's report lists; the rest are
+/// counted in a last issue.
+pub const MAX_REPORTED_ISSUES: usize = 50;
+
+/// The longest message or field path kept, in characters; a longer one is cut.
+const MAX_MESSAGE_CHARS: usize = 1000;
+const MAX_PATH_CHARS: usize = 200;
+
+/// A value written in a document, as messages quote it: in full when short, else its first
+/// characters and its length (a message never echoes a megabyte of input back).
+pub(crate) fn shown(s: &str) -> String {
+    const MAX: usize = 64;
+    match s.char_indices().nth(MAX) {
+        None => format!("{s:?}"),
+        Some((end, _)) => format!("{:?}… ({} bytes in all)", &s[..end], s.len()),
+    }
+}
+
+/// A key as a field path names it: in full when short, else cut.
+pub(crate) fn shown_key(s: &str) -> String {
+    const MAX: usize = 64;
+    match s.char_indices().nth(MAX) {
+        None => s.to_owned(),
+        Some((end, _)) => format!("{}…", &s[..end]),
+    }
+}
+
+/// `s` cut to at most `max` characters, on a character boundary.
+fn cut(s: &mut String, max: usize) {
+    if let Some((end, _)) = s.char_indices().nth(max) {
+        s.truncate(end);
+        s.push('…');
+    }
+}
+
+/// Keeps at most [`MAX_REPORTED_ISSUES`] of `issues`, counting the rest in a last one.
+fn bound_issues(issues: &mut Vec<Issue>, kind: &str) {
+    for issue in issues.iter_mut() {
+        cut(&mut issue.message, MAX_MESSAGE_CHARS);
+        cut(&mut issue.path, MAX_PATH_CHARS);
+    }
+    if issues.len() > MAX_REPORTED_ISSUES {
+        let shown = MAX_REPORTED_ISSUES - 1;
+        let more = issues.len() - shown;
+        issues.truncate(shown);
+        issues.push(Issue {
+            path: String::new(),
+            message: format!(
+                "… and {more} more {kind} (a report lists at most {MAX_REPORTED_ISSUES}); fix \
+                 these and run again"
+            ),
+        });
+    }
+}
+
 /// One problem in a document, at a field path (empty for the document itself).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Issue {
@@ -59,6 +132,13 @@ pub struct Validation {
 impl Validation {
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// The same, with every message and the number of issues bounded.
+    fn bounded(mut self) -> Validation {
+        bound_issues(&mut self.errors, "errors");
+        bound_issues(&mut self.warnings, "warnings");
+        self
     }
 
     fn failed(message: String) -> Validation {
@@ -113,21 +193,268 @@ pub enum Profile {
 /// assert!(v.is_valid());
 /// ```
 pub fn parse_document(text: &str, format: Format) -> Validation {
-    let tree: Result<Value, String> = match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
-        Format::Toml => toml::from_str(text).map_err(|e| format!("not valid TOML: {e}")),
-        Format::Yaml => serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}")),
+    if let Some(refused) = refused_unread(text, format) {
+        return refused;
+    }
+    let tree = match format {
+        Format::Json => json_tree(text),
+        Format::Toml => toml::from_str(text).map_err(|e| {
+            let mut refused = Validation::failed(toml_error(text, &e));
+            // A repeated key: its span is the key, which names the field.
+            if e.message().contains("duplicate key")
+                && let Some(key) = e.span().and_then(|s| text.get(s))
+            {
+                refused.errors[0].path = shown_key(key.trim_matches(['"', '\'']));
+            }
+            Box::new(refused)
+        }),
+        Format::Yaml => yaml_tree(text),
     };
     match tree {
         Ok(value) => validate_value(&value, Profile::Document),
-        Err(message) => Validation::failed(message),
+        Err(refused) => refused.bounded(),
     }
+}
+
+/// What is refused before the text is read at all: a document over the size or nesting
+/// limits, one that starts with a byte-order mark. (An empty document is left to the
+/// readers: bad JSON, or a TOML or YAML document without its required fields.)
+fn refused_unread(text: &str, format: Format) -> Option<Validation> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Some(Validation::failed(format!(
+            "the document is more than the limit of {MAX_DOCUMENT_BYTES} bytes (1 MiB); a \
+             schedule document is a few kilobytes"
+        )));
+    }
+    if text.starts_with('\u{feff}') {
+        return Some(Validation::failed(
+            "the document starts with a byte-order mark (U+FEFF); save it as UTF-8 without \
+             a byte-order mark"
+                .into(),
+        ));
+    }
+    // YAML's nesting is limited by its reader's budget (see `yaml_options`).
+    if format != Format::Yaml
+        && let Some(at) = json_keys::nesting(text, MAX_NESTING, format == Format::Toml)
+    {
+        let (line, column) = line_column(text, at);
+        return Some(Validation::failed(format!(
+            "lists and tables nest deeper than the limit of {MAX_NESTING} levels (line {line}, \
+             column {column}); a schedule document needs at most 4"
+        )));
+    }
+    None
+}
+
+/// The 1-based line and column (in characters) of byte offset `at` of `text`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count();
+    (line, column)
+}
+
+/// Where a repeated key was written, as messages say it: `line 1, columns 120 and 143`, or
+/// `line 2, column 3 and line 5, column 3`; the first few only.
+fn positions_text(positions: &[(usize, usize)]) -> String {
+    const SHOWN: usize = 4;
+    let shown = &positions[..positions.len().min(SHOWN)];
+    let mut out = String::new();
+    let and = |i: usize, n: usize| match i {
+        0 => "",
+        _ if i + 1 == n && positions.len() <= SHOWN => " and ",
+        _ => ", ",
+    };
+    if shown.iter().all(|p| p.0 == shown[0].0) {
+        let word = if shown.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
+        let _ = write!(out, "line {}, {word} ", shown[0].0);
+        for (i, p) in shown.iter().enumerate() {
+            let _ = write!(out, "{}{}", and(i, shown.len()), p.1);
+        }
+    } else {
+        for (i, p) in shown.iter().enumerate() {
+            let _ = write!(out, "{}line {}, column {}", and(i, shown.len()), p.0, p.1);
+        }
+    }
+    if positions.len() > SHOWN {
+        let _ = write!(out, " … and {} more", positions.len() - SHOWN);
+    }
+    out
+}
+
+/// The issue for a key written more than once in one object or mapping.
+fn duplicate_issue(path: String, positions: &[(usize, usize)]) -> Issue {
+    let times = match positions.len() {
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    };
+    Issue {
+        path,
+        message: format!(
+            "the key appears {times} ({}); keep one",
+            positions_text(positions)
+        ),
+    }
+}
+
+/// A document whose keys repeat is not checked further (which value was meant is for its
+/// author to say); its `campaignId` is still given when that key is written once.
+fn duplicated(value: Option<&Value>, issues: Vec<Issue>) -> Validation {
+    let campaign_id_repeated = issues.iter().any(|i| i.path == "campaignId");
+    Validation {
+        campaign_id: value
+            .filter(|_| !campaign_id_repeated)
+            .and_then(|v| v.get("campaignId"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        errors: issues,
+        ..Validation::default()
+    }
+}
+
+/// A JSON text as a tree, or its issues: bad JSON, or keys written twice.
+fn json_tree(text: &str) -> Result<Value, Box<Validation>> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Box::new(Validation::failed(format!("not valid JSON: {e}"))))?;
+    let repeated = json_keys::duplicates(text);
+    if repeated.is_empty() {
+        return Ok(value);
+    }
+    let issues = repeated
+        .iter()
+        .take(MAX_REPORTED_ISSUES + 1)
+        .map(|d| {
+            let shown = &d.offsets[..d.offsets.len().min(5)];
+            let mut positions: Vec<(usize, usize)> =
+                shown.iter().map(|&at| line_column(text, at)).collect();
+            // Positions past the first few are counted, not placed.
+            positions.extend(std::iter::repeat_n((0, 0), d.offsets.len() - shown.len()));
+            duplicate_issue(d.path.clone(), &positions)
+        })
+        .collect();
+    Err(Box::new(duplicated(Some(&value), issues)))
+}
+
+/// A TOML error as a message: the reader's own words and where, without its copy of the
+/// line (which may be a megabyte long).
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end();
+    let hint = if message.contains("duplicate key") {
+        "; a key may be written once in a table: keep one"
+    } else {
+        ""
+    };
+    match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            format!("not valid TOML: line {line}, column {column}: {message}{hint}")
+        }
+        None => format!("not valid TOML: {message}{hint}"),
+    }
+}
+
+/// How YAML is read: repeated keys refused, and a budget that stops alias bombs, deep
+/// nesting and huge node counts early (a schedule has a few hundred nodes).
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_NESTING,
+            flow_nesting_limit: MAX_NESTING,
+            max_nodes: 100_000,
+            max_events: 200_000,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_recorded_anchor_events: 100_000,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_replay_stack_depth: MAX_NESTING,
+        },
+        with_snippet: false,
+    }
+}
+
+/// A YAML text as a tree, or its issues.
+fn yaml_tree(text: &str) -> Result<Value, Box<Validation>> {
+    use serde_saphyr::Error;
+    let e = match serde_saphyr::from_str_with_options::<Value>(text, yaml_options()) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let at = |l: &serde_saphyr::Location| format!("line {}, column {}", l.line(), l.column());
+    let message = match &e {
+        Error::DuplicateMappingKey { key, location } => {
+            if let Some(found) = yaml_keys::duplicates(text, yaml_options())
+                && !found.is_empty()
+            {
+                let issues = found
+                    .iter()
+                    .take(MAX_REPORTED_ISSUES + 1)
+                    .map(|d| {
+                        let positions: Vec<(usize, usize)> = d
+                            .positions
+                            .iter()
+                            .map(|&(l, c)| (l as usize, c as usize))
+                            .collect();
+                        duplicate_issue(d.path.clone(), &positions)
+                    })
+                    .collect();
+                return Err(Box::new(duplicated(None, issues)));
+            }
+            let path = key.as_deref().map(shown_key).unwrap_or_default();
+            return Err(Box::new(Validation {
+                errors: vec![Issue {
+                    path,
+                    message: format!(
+                        "the key appears twice (the second time at {}); keep one",
+                        at(location)
+                    ),
+                }],
+                ..Validation::default()
+            }));
+        }
+        Error::Budget { breach, location } => format!(
+            "the YAML goes beyond the limits of a schedule document at {}: {breach:?} (at \
+             most {MAX_NESTING} levels of nesting, 100000 nodes, 1000 aliases)",
+            at(location)
+        ),
+        other if other.to_string().contains("recursion limit") => match other.location() {
+            Some(l) => format!(
+                "lists and tables nest deeper than the limit of {MAX_NESTING} levels ({}); a \
+                 schedule document needs at most 4",
+                at(&l)
+            ),
+            None => format!(
+                "lists and tables nest deeper than the limit of {MAX_NESTING} levels; a \
+                 schedule document needs at most 4"
+            ),
+        },
+        other if other.to_string().contains("budget breached") => format!(
+            "the YAML goes beyond the limits of a schedule document (at most {MAX_NESTING} \
+             levels of nesting, 100000 nodes, 1000 aliases; an alias bomb stops here): {other}"
+        ),
+        other => format!("not valid YAML: {other}"),
+    };
+    Err(Box::new(Validation::failed(message)))
 }
 
 /// Reads and validates one JSON document, such as a line of a JSON Lines file: the same
 /// issues as [`parse_document`] with [`Format::Json`], found faster for documents of the
 /// common shape (see `json_line`).
 pub fn parse_json_document(text: &str) -> Validation {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return parse_document(text, Format::Json);
+    }
     json_line::validate(text).unwrap_or_else(|| parse_document(text, Format::Json))
 }
 
@@ -144,6 +471,7 @@ pub fn validate_value(value: &Value, profile: Profile) -> Validation {
         errors: cx.errors,
         warnings: cx.warnings,
     }
+    .bounded()
 }
 
 /// Describes a found value for "expected …, found …" messages.
@@ -152,7 +480,7 @@ fn found(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("boolean {b}"),
         Value::Number(n) => format!("number {n}"),
-        Value::String(s) => format!("{s:?}"),
+        Value::String(s) => shown(s),
         Value::Array(_) => "an array".into(),
         Value::Object(_) => "an object".into(),
     }
@@ -196,8 +524,8 @@ impl Checker {
         };
         for key in obj.keys() {
             if !known.contains(&key.as_str()) {
-                let at = join(path, key);
-                let mut msg = format!("unknown field {key:?}; expected one of: ");
+                let at = join(path, &shown_key(key));
+                let mut msg = format!("unknown field {}; expected one of: ", shown(key));
                 for (i, k) in known.iter().enumerate() {
                     let _ = write!(msg, "{}{k}", if i == 0 { "" } else { ", " });
                 }
@@ -261,7 +589,10 @@ impl Checker {
             }
             Some(id) => Some(id),
             None => {
-                self.error(path, format!("expected {UUID_EXPECTED}, found {s:?}"));
+                self.error(
+                    path,
+                    format!("expected {UUID_EXPECTED}, found {}", shown(s)),
+                );
                 None
             }
         }
@@ -405,6 +736,10 @@ impl Checker {
             );
             return None;
         };
+        if items.len() > MAX_WINDOWS {
+            self.too_many_windows(items.len());
+            return None;
+        }
         if items.is_empty() {
             self.empty_windows_warning();
         }
@@ -416,6 +751,17 @@ impl Checker {
             .collect();
         self.day_rules(&parsed);
         (self.errors.len() == errors_before).then(|| parsed.into_iter().flatten().collect())
+    }
+
+    /// A list over [`MAX_WINDOWS`] is refused whole, before any window is read.
+    fn too_many_windows(&mut self, n: usize) {
+        self.error(
+            "timeWindows",
+            format!(
+                "expected at most {MAX_WINDOWS} windows (the limit of a document; the rules \
+                 allow {MAX_WINDOWS_PER_DAY} a day, 56 a week), found {n}"
+            ),
+        );
     }
 
     fn empty_windows_warning(&mut self) {
@@ -508,7 +854,8 @@ impl Checker {
                 path(),
                 format!(
                     "expected one of MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, \
-                     SUNDAY, found {s:?}{hint}"
+                     SUNDAY, found {}{hint}",
+                    shown(s)
                 ),
             );
         }
@@ -516,6 +863,16 @@ impl Checker {
     }
 
     fn time_text(&mut self, s: &str, path: &dyn Fn() -> String) -> Option<LocalTime> {
+        if s.len() > 64 {
+            self.error(
+                path(),
+                format!(
+                    "expected a time as HH:MM:SS (zero-padded, 24-hour), found {}",
+                    shown(s)
+                ),
+            );
+            return None;
+        }
         match LocalTime::parse(s) {
             Ok(t) => Some(t),
             Err(message) => {
@@ -555,7 +912,7 @@ impl Checker {
     }
 
     fn zone_text(&mut self, name: &str) -> Option<Zone> {
-        match zone::resolve(name) {
+        match resolve_zone(name) {
             Ok(r) => {
                 if let Some(w) = r.warning {
                     self.warn("timezone", w);
@@ -574,7 +931,7 @@ impl Checker {
         if d.is_none() {
             self.error(
                 "businessHoursDirective",
-                format!("expected STRICT, FLEXIBLE or IGNORE, found {s:?}"),
+                format!("expected STRICT, FLEXIBLE or IGNORE, found {}", shown(s)),
             );
         }
         d
@@ -633,7 +990,7 @@ impl Checker {
                 Some((s, None)) => {
                     self.error(
                         "compliance.purpose",
-                        format!("expected {EXPECTED}, found {s:?}"),
+                        format!("expected {EXPECTED}, found {}", shown(s)),
                     );
                     ok = false;
                 }
@@ -680,7 +1037,7 @@ impl Checker {
             for (i, z) in self.list(zones, &join(PATH, "zones"), "IANA zone names") {
                 let at = format!("{PATH}.zones[{i}]");
                 if let Some(name) = self.string(z, &at, "an IANA time zone name") {
-                    match zone::resolve(name) {
+                    match resolve_zone(name) {
                         Ok(res) => {
                             if let Some(w) = res.warning {
                                 self.warn(at, w);
@@ -701,7 +1058,13 @@ impl Checker {
                     if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
                         r.states.push(code.to_ascii_uppercase());
                     } else {
-                        self.error(at, format!("expected a two-letter USPS state code such as \"TX\", found {code:?}"));
+                        self.error(
+                            at,
+                            format!(
+                                "expected a two-letter USPS state code such as \"TX\", found {}",
+                                shown(code)
+                            ),
+                        );
                     }
                 }
             }
@@ -732,6 +1095,20 @@ impl Checker {
             }
         }
     }
+}
+
+/// [`zone::resolve`], but a name longer than any zone's is refused without echoing it whole
+/// (nor looking for the closest name, which compares it with every zone).
+fn resolve_zone(name: &str) -> Result<zone::Resolved, zone::ZoneError> {
+    if name.len() > 64 {
+        return Err(zone::ZoneError {
+            message: format!(
+                "unknown time zone {}; expected an IANA name such as \"America/New_York\"",
+                shown(name)
+            ),
+        });
+    }
+    zone::resolve(name)
 }
 
 /// The text of a TOML date or time (`09:00:00` unquoted), which the TOML reader hands over as
@@ -839,8 +1216,21 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// Indices as messages list them: the first few, then how many more.
 fn index_list(it: impl Iterator<Item = usize>) -> String {
-    it.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+    const SHOWN: usize = 10;
+    let mut out = String::new();
+    let mut n = 0;
+    for i in it {
+        if n < SHOWN {
+            let _ = write!(out, "{}{i}", if n == 0 { "" } else { ", " });
+        }
+        n += 1;
+    }
+    if n > SHOWN {
+        let _ = write!(out, " … and {} more", n - SHOWN);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -982,6 +1372,169 @@ mod tests {
             json_line::validate(good).is_some(),
             "the common shape is read fast"
         );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_an_error_with_both_positions() {
+        let doc = GOOD.replace(
+            r#""endTime":"12:00:00"}"#,
+            r#""endTime":"12:00:00","endTime":"23:30:00"}"#,
+        );
+        let v = parse_document(&doc, Format::Json);
+        assert_eq!(v.errors.len(), 1, "{:?}", v.errors);
+        assert_eq!(v.errors[0].path, "timeWindows[0].endTime");
+        assert_eq!(
+            v.errors[0].message,
+            "the key appears twice (line 3, columns 69 and 90); keep one"
+        );
+        assert!(v.schedule.is_none());
+        assert_eq!(
+            v.campaign_id.as_deref(),
+            Some("3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab")
+        );
+        assert_eq!(parse_json_document(&doc).errors, v.errors);
+        // At every level, escaped spellings included, in document order.
+        let doc = r#"{"campaignId":"x","campaignId":"y","compliance":{"purpose":"telemarketing",
+            "recipients":{"zones":[],"zon\u0065s":[]},"purpose":"informational"}}"#;
+        let v = parse_document(doc, Format::Json);
+        let paths: Vec<&str> = v.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "campaignId",
+                "compliance.recipients.zones",
+                "compliance.purpose"
+            ]
+        );
+        assert_eq!(
+            v.errors[2].message,
+            "the key appears twice (line 1, column 50 and line 2, column 55); keep one"
+        );
+        assert_eq!(v.campaign_id, None, "which campaignId is not known");
+    }
+
+    #[test]
+    fn yaml_repeated_keys_are_reported_in_our_words() {
+        let doc = "campaignId: x\ncompliance:\n  recipients:\n    zones: []\n    zones: [UTC]\n\
+                   timeWindows:\n  - dayOfWeek: MONDAY\n    dayOfWeek: TUESDAY\n";
+        let v = parse_document(doc, Format::Yaml);
+        let issues: Vec<(&str, &str)> = v
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            issues,
+            [
+                (
+                    "compliance.recipients.zones",
+                    "the key appears twice (line 4, column 5 and line 5, column 5); keep one"
+                ),
+                (
+                    "timeWindows[0].dayOfWeek",
+                    "the key appears twice (line 7, column 5 and line 8, column 5); keep one"
+                ),
+            ]
+        );
+        let toml = "campaignId = \"x\"\ncampaignId = \"y\"\n";
+        let v = parse_document(toml, Format::Toml);
+        assert!(
+            v.errors[0]
+                .message
+                .starts_with("not valid TOML: line 2, column 1:")
+                && v.errors[0].message.contains("duplicate key")
+                && v.errors[0].message.ends_with("keep one"),
+            "{:?}",
+            v.errors
+        );
+    }
+
+    #[test]
+    fn limits_are_enforced_before_reading() {
+        let windows = vec!["{}"; 200_000].join(",");
+        let doc = format!(r#"{{"timeWindows":[{windows}]}}"#);
+        for v in [
+            parse_document(&doc, Format::Json),
+            parse_json_document(&doc),
+        ] {
+            assert!(v.errors.iter().any(|e| e.path == "timeWindows"
+                && e.message.contains("at most 1000 windows")
+                && e.message.contains("found 200000")));
+        }
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        for format in [Format::Json, Format::Toml, Format::Yaml] {
+            let text = match format {
+                Format::Json => deep.clone(),
+                _ => format!("a = {deep}")
+                    .replace(" = ", if format == Format::Yaml { ": " } else { " = " }),
+            };
+            let v = parse_document(&text, format);
+            assert_eq!(v.errors.len(), 1, "{format:?}");
+            assert!(
+                v.errors[0].message.contains("32"),
+                "{format:?}: {:?}",
+                v.errors
+            );
+            assert!(
+                v.errors[0].message.len() < 500,
+                "{format:?}: {:?}",
+                v.errors
+            );
+        }
+        let big = format!(r#"{{"campaignId":"{}"}}"#, "a".repeat(MAX_DOCUMENT_BYTES));
+        let v = parse_json_document(&big);
+        assert!(
+            v.errors[0]
+                .message
+                .contains("more than the limit of 1048576 bytes")
+        );
+        for (text, fragment) in [("\u{feff}{}", "byte-order mark")] {
+            for format in [Format::Json, Format::Toml, Format::Yaml] {
+                let v = parse_document(text, format);
+                assert!(
+                    v.errors[0].message.contains(fragment),
+                    "{format:?} {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_and_report_is_bounded() {
+        // 1000 overlapping windows on one day: too many on Monday, and 999 overlaps.
+        let w = r#"{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}"#;
+        let doc = GOOD.replace(
+            r#"{"dayOfWeek":"MONDAY","startTime":"12:00:00","endTime":"17:00:00"}"#,
+            &vec![w; 999].join(","),
+        );
+        let v = parse_document(&doc, Format::Json);
+        assert_eq!(v.errors.len(), MAX_REPORTED_ISSUES);
+        assert!(
+            v.errors[0].message.contains("… and 990 more"),
+            "{}",
+            v.errors[0].message
+        );
+        assert!(
+            v.errors
+                .last()
+                .unwrap()
+                .message
+                .starts_with("… and 951 more errors")
+        );
+        let total: usize = v
+            .errors
+            .iter()
+            .map(|e| e.message.len() + e.path.len())
+            .sum();
+        assert!(total < 16 * 1024, "{total}");
+        let long = "x".repeat(500_000);
+        let doc = GOOD
+            .replace("America/New_York", &long)
+            .replace(r#""campaignId""#, &format!(r#""{long}":1,"campaignId""#));
+        let v = parse_document(&doc, Format::Json);
+        for e in &v.errors {
+            assert!(e.message.len() + e.path.len() < 400, "{e:?}");
+        }
     }
 
     #[test]

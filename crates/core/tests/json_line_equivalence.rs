@@ -2,7 +2,8 @@
 //! what the generic reader (`parse_document` with JSON) reports: the same errors, warnings,
 //! campaign id and schedule, for documents of the common shape and for every way of leaving
 //! it (wrong types, nulls, unknown, missing and duplicate fields, escaped strings, a
-//! compliance table, bad JSON).
+//! compliance table, bad JSON), and keys written twice at every level (both must refuse
+//! them alike, whichever reader sees them).
 
 use cxsched_core::validate::parse_json_document;
 use cxsched_core::{Format, parse_document};
@@ -81,7 +82,7 @@ const TIMES: &[&str] = &[
 ];
 
 fn window() -> impl Strategy<Value = String> {
-    (value(DAYS), value(TIMES), value(TIMES), 0u8..20).prop_map(|(d, s, e, shape)| match shape {
+    (value(DAYS), value(TIMES), value(TIMES), 0u8..24).prop_map(|(d, s, e, shape)| match shape {
         0 => format!(r#"{{"dayOfWeek":{d},"startTime":{s}}}"#),
         1 => format!(r#"{{"dayOfWeek":{d},"startTime":{s},"endTime":{e},"note":1}}"#),
         2 => format!(r#"{{"dayOfWeek":{d},"startTime":{s},"endTime":{e},"endTime":{e}}}"#),
@@ -89,6 +90,13 @@ fn window() -> impl Strategy<Value = String> {
         4 => format!(r#"{{"startTime":{s},"endTime":{e}}}"#),
         5 => format!(r#"{{"dayOfWeek":{d},"endTime":{e}}}"#),
         6 => "{}".to_owned(),
+        // Keys written twice: the same spelling, an escaped spelling, three times.
+        20 => format!(r#"{{"dayOfWeek":{d},"startTime":{s},"dayOfWeek":{d},"endTime":{e}}}"#),
+        21 => format!(r#"{{"dayOfWeek":{d},"startTime":{s},"endTime":{e},"end\u0054ime":{e}}}"#),
+        22 => format!(
+            r#"{{"dayOfWeek":{d},"startTime":{s},"startTime":{s},"endTime":{e},"startTime":{e}}}"#
+        ),
+        23 => format!(r#"{{"dayOfWeek":{d},"startTime":{s},"endTime":{e},"x":1,"x":2}}"#),
         _ => format!(r#"{{"endTime":{e},"dayOfWeek":{d},"startTime":{s}}}"#),
     })
 }
@@ -101,7 +109,7 @@ fn document() -> impl Strategy<Value = String> {
         value(DIRECTIVES),
         value(CALLS),
         prop::collection::vec(window(), 0..12),
-        0u8..28,
+        0u8..36,
     )
         .prop_map(
             |(campaign, schedule, zone, directive, calls, windows, shape)| {
@@ -129,6 +137,18 @@ fn document() -> impl Strategy<Value = String> {
                         fields.remove(at);
                     }
                     12 => fields.clear(),
+                    // Keys written twice, at the top and in the nested tables.
+                    13 => fields.push(format!(r#""campaignId":{campaign}"#)),
+                    14 => fields.insert(0, r#""maxConcurrentCalls":1"#.into()),
+                    15 => fields.push(
+                        r#""compliance":{"purpose":"telemarketing","purpose":"informational"}"#
+                            .into(),
+                    ),
+                    16 => fields.push(
+                        r#""compliance":{"recipients":{"zones":["UTC"],"states":[],"zones":[]}}"#
+                            .into(),
+                    ),
+                    17 => fields.push(r#""compl\u0069ance":{},"compliance":{}"#.into()),
                     5 => return format!("[{{{}}}]", fields.join(",")),
                     6 => return format!("{{{}", fields.join(",")),
                     _ => {}

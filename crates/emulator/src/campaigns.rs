@@ -127,6 +127,18 @@ pub(crate) fn extension(p: &Path) -> Option<String> {
 
 impl Loaded {
     fn take_file(&mut self, path: &Path) -> Result<(), EmulatorError> {
+        // A document file over the limit is refused by its size, before it is read (a JSON
+        // Lines file may hold many documents: each line is held to the limit instead).
+        let limit = cxsched_core::validate::MAX_DOCUMENT_BYTES;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if extension(path).as_deref() != Some("jsonl") && size > limit as u64 {
+            self.notes.push(format!(
+                "{}: skipped, {size} bytes is more than the limit of {limit} bytes (1 MiB) for \
+                 a document",
+                path.display()
+            ));
+            return Ok(());
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|e| EmulatorError::file(path, format!("cannot read: {e}")))?;
         let name = path.display().to_string();
@@ -136,12 +148,10 @@ impl Loaded {
                     if line.trim().is_empty() {
                         continue;
                     }
-                    match serde_json::from_str::<Value>(line) {
-                        Ok(v) => self.take_value(&v, &format!("{name}:{}", i + 1)),
-                        Err(e) => self
-                            .notes
-                            .push(format!("{name}:{}: skipped, not JSON: {e}", i + 1)),
-                    }
+                    // Read as `validate --jsonl` reads a line: a key written twice (which
+                    // `serde_json` alone would take as its last value) makes it invalid.
+                    let v = cxsched_core::validate::parse_json_document(line);
+                    self.take_validation(v, &format!("{name}:{}", i + 1));
                 }
             }
             Some(ext) if Format::from_extension(ext).is_some() => {
@@ -213,6 +223,32 @@ impl Loaded {
             None => self
                 .notes
                 .push(format!("{source}: skipped, no usable campaignId")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document or JSON Lines line with a key written twice gives no schedule (which value
+    /// was meant is not known), as `validate` would refuse it.
+    #[test]
+    fn documents_with_a_key_written_twice_give_no_schedule() {
+        let id = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+        let doc = format!(
+            r#"{{"campaignId":"{id}","timezone":"UTC","businessHoursDirective":"STRICT","maxConcurrentCalls":10,"timeWindows":[{{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00","endTime":"23:30:00"}}]}}"#
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json"), &doc).unwrap();
+        std::fs::write(dir.path().join("b.jsonl"), format!("{doc}\n")).unwrap();
+        for file in ["a.json", "b.jsonl"] {
+            let source = CampaignSource::Path(dir.path().join(file));
+            let loaded = load(&source, &mut rand::rng()).unwrap();
+            assert_eq!(loaded.campaigns.len(), 1, "{file}");
+            assert_eq!(loaded.campaigns[0].id.to_string(), id);
+            assert_eq!(loaded.campaigns[0].schedule, None, "{file}");
+            assert!(loaded.notes[0].contains("invalid"), "{:?}", loaded.notes);
         }
     }
 }

@@ -211,6 +211,10 @@ impl<'a> Scanner<'a> {
             return Some(out);
         }
         loop {
+            // A list over the limit is the generic path's to refuse.
+            if out.len() == super::MAX_WINDOWS {
+                return None;
+            }
             out.push(self.window()?);
             self.skip_space();
             match self.peek()? {
@@ -325,12 +329,15 @@ pub(super) fn validate(text: &str) -> Option<Validation> {
             skill_ids: Vec::new(),
         })
     })();
-    Some(Validation {
-        schedule: if cx.errors.is_empty() { schedule } else { None },
-        campaign_id: doc.campaign_id.map(str::to_owned),
-        errors: cx.errors,
-        warnings: cx.warnings,
-    })
+    Some(
+        Validation {
+            schedule: if cx.errors.is_empty() { schedule } else { None },
+            campaign_id: doc.campaign_id.map(str::to_owned),
+            errors: cx.errors,
+            warnings: cx.warnings,
+        }
+        .bounded(),
+    )
 }
 
 /// The windows, checked as `Checker::windows` checks them.
