@@ -24,7 +24,7 @@ pub mod rules;
 pub mod timeline;
 pub mod when;
 
-pub use check::{Code, Horizon, RawFinding, Report, check};
+pub use check::{Code, Detail, Horizon, RawFinding, Report, check};
 pub use curfew::{Curfew, CurfewProblem, Curfews, Interval};
 pub use recipients::{AreaCodeTable, RecipientInput, Resolution, Target};
 pub use report::{Finding, findings};

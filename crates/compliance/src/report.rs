@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 use serde::Serialize;
 
-use crate::check::{Code, RawFinding, Report};
+use crate::check::{Code, Detail, RawFinding, Report};
 use crate::days::{DAY_SECONDS, date_of, weekday};
 use crate::recipients::Target;
 use crate::rules::{DayRule, RulePack};
@@ -279,7 +279,10 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         }
         Code::ProhibitedDay => {
             let rule = rule.expect("regulatory");
-            let day = weekday(f.first + shift as i32 + (f.extra as i32 - local_day.to_monday_zero_offset() as i32));
+            let Detail::Weekday(wd) = f.detail else {
+                unreachable!("a prohibited-day finding names its weekday")
+            };
+            let day = weekday(f.first + shift as i32 + (i32::from(wd) - local_day.to_monday_zero_offset() as i32));
             format!(
                 "{wdesc} reaches {place} on a {} ({span} local), a day {} prohibits calls ({}) {}: remove the window or leave {} recipients out of it",
                 weekday_name(day).to_lowercase(),
@@ -291,9 +294,17 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         }
         Code::Holiday => {
             let rule = rule.expect("regulatory");
-            let cal = &pack.calendars[(f.extra >> 16) as usize];
-            let holiday = &cal.holidays[((f.extra & 0xffff) >> 1) as usize];
-            let observed = if f.extra & 1 == 1 { " (observed)" } else { "" };
+            let Detail::Holiday {
+                calendar,
+                holiday,
+                observed,
+            } = f.detail
+            else {
+                unreachable!("a holiday finding names its holiday")
+            };
+            let cal = &pack.calendars[usize::from(calendar)];
+            let holiday = &cal.holidays[usize::from(holiday)];
+            let observed = if observed { " (observed)" } else { "" };
             format!(
                 "{wdesc} reaches {place} on {}{observed} ({span} local), a holiday on which {} prohibits calls ({}; calendar: {}) {}: pause the campaign for {} recipients on that date",
                 holiday.name,

@@ -1,0 +1,291 @@
+//! The per-date check: on which dates of a horizon would a schedule call someone outside
+//! the hours the law allows where *they* are.
+//!
+//! For every date of `[from, from + days)`, every window occurring on that date (occurrence
+//! semantics of `cxsched_core::expand`: a boundary in a gap moves forward, one in a fold
+//! takes the earlier instant) and every recipient [`Target`], the occurrence's real-time span
+//! is read in the target's local time and judged by each applicable rule: allowed hours of
+//! the local weekday (`OUTSIDE_LEGAL_HOURS`), prohibited weekdays (`PROHIBITED_DAY`) and
+//! holidays (`HOLIDAY`). Campaign-side DST effects are reported once per schedule
+//! (`DST_GAP`, `DST_FOLD`, and `DST_VOID_OCCURRENCE` for an occurrence a gap leaves empty,
+//! which does not happen). `businessHoursDirective = IGNORE` is reported as
+//! `DIRECTIVE_IGNORE` (a warning): the dialer does not enforce the windows, so the verdicts
+//! hold only for calls placed inside them.
+//!
+//! The cost does not grow with the number of days. Between transitions of the campaign zone
+//! and the target zone the pair of offsets is constant, so a window's verdict is the same
+//! every week: each such run is judged once per window and becomes a span of dates. Only
+//! the dates next to a transition are resolved one by one, and holidays are looked up by
+//! date. Findings are grouped into maximal spans of consecutive occurrences of a window with
+//! the same code, rule, target and (for hours) the same local times, so findings with the
+//! same code, rule, window, zone and state never overlap in dates.
+//!
+//! By concept: [`horizon`] (the dates decided and the caches shared by every schedule),
+//! [`campaign`] (campaign-side DST), [`judge`] (per target and rule), [`spans`] (grouping
+//! into date spans); this module holds the public [`check`], [`Report`] and [`RawFinding`].
+
+mod campaign;
+mod horizon;
+mod judge;
+mod spans;
+
+use std::sync::Arc;
+
+use cxsched_core::{Directive, Purpose, Schedule};
+
+pub use horizon::Horizon;
+
+use crate::days::DayNumber;
+use crate::recipients::Target;
+use crate::rules::{RulePack, Severity};
+use campaign::campaign_side;
+use horizon::PairPlan;
+use judge::{ActiveRule, SpecialOccurrence, TargetCx};
+use spans::Spans;
+
+/// What a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    OutsideLegalHours,
+    ProhibitedDay,
+    Holiday,
+    DstGap,
+    DstFold,
+    DstVoidOccurrence,
+    DirectiveIgnore,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::OutsideLegalHours => "OUTSIDE_LEGAL_HOURS",
+            Code::ProhibitedDay => "PROHIBITED_DAY",
+            Code::Holiday => "HOLIDAY",
+            Code::DstGap => "DST_GAP",
+            Code::DstFold => "DST_FOLD",
+            Code::DstVoidOccurrence => "DST_VOID_OCCURRENCE",
+            Code::DirectiveIgnore => "DIRECTIVE_IGNORE",
+        }
+    }
+}
+
+/// One finding in compact form (indices into the schedule, the targets and the pack);
+/// [`crate::report`] turns it into the JSON and human forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawFinding {
+    pub code: Code,
+    pub severity: Severity,
+    /// Index into the pack's rules.
+    pub rule: Option<u16>,
+    /// Index into the schedule's windows.
+    pub window: Option<u16>,
+    /// Index into the targets.
+    pub target: Option<u16>,
+    pub first: DayNumber,
+    pub last: DayNumber,
+    pub occurrences: u32,
+    /// The first occurrence of the span: its instants (Unix seconds) and the offsets (of the
+    /// target zone, or the campaign zone for campaign-side findings) at them.
+    pub start_ts: i64,
+    pub end_ts: i64,
+    pub start_offset: i32,
+    pub end_offset: i32,
+    /// What the code needs besides: the weekday or the holiday.
+    pub detail: Detail,
+}
+
+/// The code-specific part of a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Detail {
+    None,
+    /// `PROHIBITED_DAY`: the prohibited local weekday (Monday = 0).
+    Weekday(u8),
+    /// `HOLIDAY`: the pack calendar and the holiday (indices), and whether the date is the
+    /// holiday's observed day rather than the holiday itself.
+    Holiday {
+        calendar: u16,
+        holiday: u16,
+        observed: bool,
+    },
+}
+
+/// The result of checking one schedule.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub findings: Vec<RawFinding>,
+}
+
+impl Report {
+    /// True when any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Checks one schedule against `targets` over `horizon`.
+///
+/// `purpose` selects the rules (the document's `compliance.purpose` or a flag).
+pub fn check(
+    pack: &RulePack,
+    horizon: &Horizon,
+    schedule: &Schedule,
+    purpose: Purpose,
+    targets: &[Target],
+) -> Report {
+    let mut findings = Vec::new();
+    if schedule.directive == Directive::Ignore {
+        findings.push(RawFinding {
+            code: Code::DirectiveIgnore,
+            severity: Severity::Warning,
+            rule: None,
+            window: None,
+            target: None,
+            first: horizon.first,
+            last: horizon.last,
+            occurrences: 0,
+            start_ts: 0,
+            end_ts: 0,
+            start_offset: 0,
+            end_offset: 0,
+            detail: Detail::None,
+        });
+    }
+    if schedule.windows.is_empty() {
+        return Report { findings };
+    }
+    let mut by_day: [Vec<usize>; 7] = Default::default();
+    for (i, w) in schedule.windows.iter().enumerate() {
+        by_day[w.day.to_monday_zero_offset() as usize].push(i);
+    }
+    let campaign = horizon.timeline(&schedule.timezone);
+    let campaign_special = horizon.campaign_special(&schedule.timezone, &campaign);
+    let exact = campaign_side(
+        schedule,
+        &campaign,
+        &by_day,
+        &campaign_special,
+        &mut findings,
+    );
+
+    // The federal rules' verdicts do not depend on the state: computed once per target zone
+    // (with the pair plan) and copied to each target in that zone.
+    let federal: Vec<ActiveRule> = pack
+        .applicable(purpose, None)
+        .into_iter()
+        .map(|i| ActiveRule::new(i as u16, &pack.rules[i]))
+        .collect();
+    let mut spans = Spans::new(schedule.windows.len(), 0);
+    // Per target zone: its pair plan, the occurrences on its special dates read in its local
+    // time (the same for every target in the zone, so resolved once), and its federal findings.
+    let mut per_zone: Vec<ZonePass<'_>> = Vec::new();
+    // Each target's index into `per_zone`.
+    let mut zone_of: Vec<usize> = Vec::with_capacity(targets.len());
+    let (mut keys, mut moved) = (Vec::new(), Vec::new());
+    for target in targets {
+        let name = &*target.zone.canonical;
+        if let Some(zi) = per_zone.iter().position(|z| z.name == name) {
+            zone_of.push(zi);
+            continue;
+        }
+        zone_of.push(per_zone.len());
+        let plan = horizon.plan(&schedule.timezone, &target.zone);
+        let mut cx = TargetCx {
+            schedule,
+            by_day: &by_day,
+            plan: &plan,
+            exact: &exact,
+            special: &[],
+            rules: &federal,
+        };
+        let special = cx.special_occurrences();
+        cx.special = &special;
+        let mut shared = Vec::new();
+        cx.hours_and_days(horizon, &mut spans);
+        cx.holidays(horizon, &mut spans);
+        spans.finish(&mut shared);
+        sort_for_report(&mut shared, &mut keys, &mut moved);
+        per_zone.push(ZonePass {
+            name,
+            plan,
+            special,
+            shared,
+        });
+    }
+    // Every target gets its zone's federal findings; state findings come on top.
+    let federal_total: usize = zone_of.iter().map(|&zi| per_zone[zi].shared.len()).sum();
+    findings.reserve(federal_total + federal_total / 4);
+    let mut state_rules: Vec<ActiveRule> = Vec::new();
+    for (ti, target) in targets.iter().enumerate() {
+        let zone = &per_zone[zone_of[ti]];
+        findings.extend(zone.shared.iter().map(|f| RawFinding {
+            target: Some(ti as u16),
+            ..*f
+        }));
+        state_rules.clear();
+        if let Some(of_state) = target
+            .state
+            .as_deref()
+            .and_then(|st| horizon.state_rules.get(st))
+        {
+            state_rules.extend(
+                of_state
+                    .iter()
+                    .filter(|&&i| pack.rules[i as usize].covers(purpose))
+                    .map(|&i| ActiveRule::new(i, &pack.rules[i as usize])),
+            );
+        }
+        if state_rules.is_empty() {
+            continue;
+        }
+        spans.target = ti as u16;
+        let cx = TargetCx {
+            schedule,
+            by_day: &by_day,
+            plan: &zone.plan,
+            exact: &exact,
+            special: &zone.special,
+            rules: &state_rules,
+        };
+        cx.hours_and_days(horizon, &mut spans);
+        cx.holidays(horizon, &mut spans);
+        let start = findings.len();
+        spans.finish(&mut findings);
+        sort_for_report(&mut findings[start..], &mut keys, &mut moved);
+    }
+    Report { findings }
+}
+
+/// The order of findings within a target's part of a report: by rule, window, code and
+/// first date (`None` before any rule or window), as one integer below 2^76.
+fn report_order(f: &RawFinding) -> u128 {
+    let index = |i: Option<u16>| i.map_or(0, |i| u128::from(i) + 1);
+    // `first` flipped at the sign bit sorts as an unsigned number in the same order.
+    index(f.rule) << 59
+        | index(f.window) << 42
+        | (f.code as u128) << 32
+        | u128::from((f.first as u32) ^ 0x8000_0000)
+}
+
+/// Puts `list` in [`report_order`]. The findings are large, so the sort moves small keys
+/// (order and position) and then each finding once; `keys` and `moved` are reused buffers.
+fn sort_for_report(list: &mut [RawFinding], keys: &mut Vec<u128>, moved: &mut Vec<RawFinding>) {
+    keys.clear();
+    keys.extend(
+        list.iter()
+            .enumerate()
+            .map(|(i, f)| report_order(f) << 32 | i as u128),
+    );
+    keys.sort_unstable();
+    moved.clear();
+    moved.extend(keys.iter().map(|&k| list[(k & 0xffff_ffff) as usize]));
+    list.copy_from_slice(moved);
+}
+
+/// One target zone's shared part of a check.
+struct ZonePass<'a> {
+    name: &'a str,
+    plan: Arc<PairPlan>,
+    special: Vec<SpecialOccurrence>,
+    /// Federal findings (target index still to be set).
+    shared: Vec<RawFinding>,
+}
