@@ -320,7 +320,7 @@ pub fn compile(
     targets: &[Target],
     dialing_days: &[Weekday],
 ) -> Curfews {
-    compile_with(pack, purpose, targets, |_| dialing_days.to_vec())
+    compile_with(pack, purpose, targets, None, |_| dialing_days.to_vec())
 }
 
 /// Compiles the curfews for a schedule over `[from, from + days)`: each zone's dialing
@@ -362,7 +362,10 @@ pub fn compile_for_schedule(
         .filter(|o| !o.is_void())
         .collect();
     let hull = federal_hull(pack, purpose);
-    compile_with(pack, purpose, targets, |zone| {
+    let last = from
+        .checked_add(jiff::Span::new().days(i64::from(days.max(1)) - 1))
+        .unwrap_or(from);
+    compile_with(pack, purpose, targets, Some((from, last)), |zone| {
         reached(&occs, &zone.tz, hull)
     })
 }
@@ -445,10 +448,14 @@ fn reached(occs: &[Occurrence], tz: &TimeZone, (open, close): (u32, u32)) -> Vec
     normalise(&seen)
 }
 
+/// A curfew holds for a whole horizon: it applies every version in force on some date of
+/// `dates` (first, last), the strictest winning; with no dates, the versions in force now
+/// (no `effective_to`).
 fn compile_with(
     pack: &RulePack,
     purpose: Purpose,
     targets: &[Target],
+    dates: Option<(Date, Date)>,
     mut dialing_days: impl FnMut(&Zone) -> Vec<Weekday>,
 ) -> Curfews {
     let mut zones: BTreeMap<&str, (&Zone, Vec<String>)> = BTreeMap::new();
@@ -465,7 +472,18 @@ fn compile_with(
     let mut out = Curfews::default();
     for (name, (zone, mut states)) in zones {
         states.sort();
-        let rules = zone_rules(pack, purpose, states.iter().map(|s| Some(s.as_str())));
+        let mut rules = zone_rules(pack, purpose, states.iter().map(|s| Some(s.as_str())));
+        rules.retain(|&i| {
+            let r = &pack.rules[i];
+            let in_force = match dates {
+                Some((first, last)) => {
+                    r.effective_from.is_none_or(|f| f <= last)
+                        && r.effective_to.is_none_or(|t| first < t)
+                }
+                None => r.effective_to.is_none(),
+            };
+            in_force && r.reaches_zone(name)
+        });
         let whose = if states.is_empty() {
             "recipients with no known state".to_string()
         } else {

@@ -10,6 +10,7 @@ pub mod expand;
 pub mod export;
 pub mod get;
 pub mod plan;
+pub mod rules;
 pub mod validate;
 pub mod webhooks;
 pub mod when;

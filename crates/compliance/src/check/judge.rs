@@ -9,7 +9,7 @@ use super::campaign::Exact;
 use super::horizon::{Horizon, PairPlan};
 use super::spans::{Key, Seg, Spans};
 use super::{Code, Detail};
-use crate::days::{DAY_SECONDS, DayNumber, next_on_or_after, weekday_index};
+use crate::days::{DAY_SECONDS, DayNumber, day_number, next_on_or_after, weekday_index};
 use crate::rules::{DayRule, Rule, Severity};
 
 /// An occurrence on a date next to a transition, in the target zone's local time.
@@ -26,6 +26,9 @@ pub(super) struct ActiveRule {
     pub(super) severity: Severity,
     pub(super) days: [DayRule; 7],
     pub(super) holidays: Option<usize>,
+    /// The version's dates `[from, to)` (recipient-local), unbounded ends as the extremes.
+    pub(super) from: DayNumber,
+    pub(super) to: DayNumber,
 }
 
 impl ActiveRule {
@@ -35,8 +38,43 @@ impl ActiveRule {
             severity: rule.severity,
             days: rule.days,
             holidays: rule.holidays,
+            from: rule.effective_from.map_or(DayNumber::MIN, day_number),
+            to: rule.effective_to.map_or(DayNumber::MAX, day_number),
         }
     }
+
+    /// The occurrences of `first, first + 7, …, last` whose local start date (campaign date
+    /// plus `shift`) is in the version's dates: the first, the last and how many, or `None`.
+    fn clip(
+        &self,
+        first: DayNumber,
+        last: DayNumber,
+        shift: i64,
+    ) -> Option<(DayNumber, DayNumber)> {
+        let shift = shift as DayNumber;
+        let lo = self.from.saturating_sub(shift);
+        let hi = self.to.saturating_sub(shift).saturating_sub(1);
+        let a = if first >= lo {
+            first
+        } else {
+            first + (lo - first + 6) / 7 * 7
+        };
+        let b = if last <= hi {
+            last
+        } else {
+            last - (last - hi + 6) / 7 * 7
+        };
+        (a <= b).then_some((a, b))
+    }
+}
+
+/// One blackout as the check reads it: recipient-local dates `[first, last]` and its index
+/// in the check's list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct ActiveBlackout {
+    pub(super) first: DayNumber,
+    pub(super) last: DayNumber,
+    pub(super) index: u16,
 }
 
 /// A target's part of a check.
@@ -156,20 +194,36 @@ impl TargetCx<'_> {
         l: &Local,
         spans: &mut Spans,
     ) {
-        let seg = |severity| Seg {
-            severity,
-            first,
-            last,
-            count,
-            start_ts: l.start_ts,
-            end_ts: l.end_ts,
-            start_offset: l.start_offset,
-            end_offset: l.end_offset,
-        };
         let sd = l.rs.div_euclid(DAY_SECONDS);
         let ed = (l.re - 1).div_euclid(DAY_SECONDS);
         for rule in self.rules {
             let ri = rule.index;
+            // Only the occurrences in the version's dates; a change of version inside a run
+            // cuts it like a transition would (the cost stays per run).
+            let (first, last, count, moved) =
+                if rule.from == DayNumber::MIN && rule.to == DayNumber::MAX {
+                    (first, last, count, 0)
+                } else {
+                    let Some((a, b)) = rule.clip(first, last, sd) else {
+                        continue;
+                    };
+                    (
+                        a,
+                        b,
+                        ((b - a) / 7 + 1) as u32,
+                        i64::from(a - first) * DAY_SECONDS,
+                    )
+                };
+            let seg = |severity| Seg {
+                severity,
+                first,
+                last,
+                count,
+                start_ts: l.start_ts + moved,
+                end_ts: l.end_ts + moved,
+                start_offset: l.start_offset,
+                end_offset: l.end_offset,
+            };
             let mut outside = false;
             let mut prohibited = None;
             for k in sd..=ed {
@@ -210,6 +264,49 @@ impl TargetCx<'_> {
         }
     }
 
+    /// Blackouts: every occurrence that reaches a blacked-out local date of one of
+    /// `blackouts` (sorted by first date), named by the first such blackout in the check's
+    /// list, so overlapping blackouts give one finding per occurrence.
+    pub(super) fn blackouts(&self, h: &Horizon, blackouts: &[ActiveBlackout], spans: &mut Spans) {
+        let mut hits: Vec<(DayNumber, usize, u16, Local)> = Vec::new();
+        for b in blackouts {
+            let (lo, hi) = ((b.first - 2).max(h.first), (b.last + 2).min(h.last));
+            for d in lo..=hi {
+                for &wi in &self.by_day[weekday_index(d) as usize] {
+                    let Some(l) = self.local(d, wi) else { continue };
+                    let s = d + l.rs.div_euclid(DAY_SECONDS) as DayNumber;
+                    let e = d + (l.re - 1).div_euclid(DAY_SECONDS) as DayNumber;
+                    if s <= b.last && e >= b.first {
+                        hits.push((d, wi, b.index, l));
+                    }
+                }
+            }
+        }
+        hits.sort_unstable_by_key(|h| (h.0, h.1, h.2));
+        hits.dedup_by_key(|h| (h.0, h.1));
+        for (d, wi, bi, l) in hits {
+            spans.push(
+                Key {
+                    code: Code::Blackout,
+                    rule: u16::MAX,
+                    window: wi as u16,
+                    detail: Detail::Blackout(bi),
+                    local: (0, 0),
+                },
+                Seg {
+                    severity: Severity::Error,
+                    first: d,
+                    last: d,
+                    count: 1,
+                    start_ts: l.start_ts,
+                    end_ts: l.end_ts,
+                    start_offset: l.start_offset,
+                    end_offset: l.end_offset,
+                },
+            );
+        }
+    }
+
     /// Holidays: each holiday date of each rule's calendar, against the occurrences that
     /// could reach it (campaign dates one day either side).
     pub(super) fn holidays(&self, h: &Horizon, spans: &mut Spans) {
@@ -235,6 +332,10 @@ impl TargetCx<'_> {
                             continue;
                         }
                         let Some(l) = self.local(d, wi) else { continue };
+                        let start = d + l.rs.div_euclid(DAY_SECONDS) as DayNumber;
+                        if start < rule.from || start >= rule.to {
+                            continue;
+                        }
                         let k = i64::from(hd.day - d);
                         if l.rs < (k + 1) * DAY_SECONDS && l.re > k * DAY_SECONDS {
                             reported.push((d, wi));

@@ -31,16 +31,17 @@ mod spans;
 
 use std::sync::Arc;
 
+use cxsched_core::model::Blackout;
 use cxsched_core::{Directive, Purpose, Schedule};
 
 pub use horizon::Horizon;
 
-use crate::days::DayNumber;
+use crate::days::{DayNumber, day_number};
 use crate::recipients::Target;
 use crate::rules::{RulePack, Severity};
 use campaign::campaign_side;
 use horizon::PairPlan;
-use judge::{ActiveRule, SpecialOccurrence, TargetCx};
+use judge::{ActiveBlackout, ActiveRule, SpecialOccurrence, TargetCx};
 use spans::Spans;
 
 /// What a finding is about.
@@ -53,6 +54,7 @@ pub enum Code {
     DstFold,
     DstVoidOccurrence,
     DirectiveIgnore,
+    Blackout,
 }
 
 impl Code {
@@ -65,6 +67,7 @@ impl Code {
             Code::DstFold => "DST_FOLD",
             Code::DstVoidOccurrence => "DST_VOID_OCCURRENCE",
             Code::DirectiveIgnore => "DIRECTIVE_IGNORE",
+            Code::Blackout => "BLACKOUT",
         }
     }
 }
@@ -107,12 +110,16 @@ pub enum Detail {
         holiday: u16,
         observed: bool,
     },
+    /// `BLACKOUT`: the blackout (index into [`Report::blackouts`]).
+    Blackout(u16),
 }
 
 /// The result of checking one schedule.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub findings: Vec<RawFinding>,
+    /// The blackouts the check was given, which `BLACKOUT` findings refer to.
+    pub blackouts: Vec<Blackout>,
 }
 
 impl Report {
@@ -122,7 +129,7 @@ impl Report {
     }
 }
 
-/// Checks one schedule against `targets` over `horizon`.
+/// Checks one schedule against `targets` over `horizon`, with the document's blackouts.
 ///
 /// `purpose` selects the rules (the document's `compliance.purpose` or a flag).
 pub fn check(
@@ -131,6 +138,41 @@ pub fn check(
     schedule: &Schedule,
     purpose: Purpose,
     targets: &[Target],
+) -> Report {
+    check_with_blackouts(
+        pack,
+        horizon,
+        schedule,
+        purpose,
+        targets,
+        &schedule.compliance.blackouts,
+    )
+}
+
+/// [`check`] with `blackouts` in place of the document's (the document's and a
+/// `--blackouts` file's together, for instance).
+pub fn check_with_blackouts(
+    pack: &RulePack,
+    horizon: &Horizon,
+    schedule: &Schedule,
+    purpose: Purpose,
+    targets: &[Target],
+    blackouts: &[Blackout],
+) -> Report {
+    let mut report = check_inner(pack, horizon, schedule, purpose, targets, blackouts);
+    if !blackouts.is_empty() {
+        report.blackouts = blackouts.to_vec();
+    }
+    report
+}
+
+fn check_inner(
+    pack: &RulePack,
+    horizon: &Horizon,
+    schedule: &Schedule,
+    purpose: Purpose,
+    targets: &[Target],
+    blackouts: &[Blackout],
 ) -> Report {
     let mut findings = Vec::new();
     if schedule.directive == Directive::Ignore {
@@ -151,7 +193,10 @@ pub fn check(
         });
     }
     if schedule.windows.is_empty() {
-        return Report { findings };
+        return Report {
+            findings,
+            blackouts: Vec::new(),
+        };
     }
     let mut by_day: [Vec<usize>; 7] = Default::default();
     for (i, w) in schedule.windows.iter().enumerate() {
@@ -169,11 +214,19 @@ pub fn check(
 
     // The federal rules' verdicts do not depend on the state: computed once per target zone
     // (with the pair plan) and copied to each target in that zone.
-    let federal: Vec<ActiveRule> = pack
-        .applicable(purpose, None)
-        .into_iter()
-        .map(|i| ActiveRule::new(i as u16, &pack.rules[i]))
-        .collect();
+    let federal_rules = pack.applicable(purpose, None);
+    let zoned = federal_rules
+        .iter()
+        .any(|&i| !pack.rules[i].zones.is_empty());
+    let federal_in = |zone: &str| -> Vec<ActiveRule> {
+        federal_rules
+            .iter()
+            .filter(|&&i| !zoned || pack.rules[i].reaches_zone(zone))
+            .map(|&i| ActiveRule::new(i as u16, &pack.rules[i]))
+            .collect()
+    };
+    // The blackouts in the horizon (recipient-local dates can be one day either side).
+    let blackouts = active_blackouts(horizon, blackouts);
     let mut spans = Spans::new(schedule.windows.len(), 0);
     // Per target zone: its pair plan, the occurrences on its special dates read in its local
     // time (the same for every target in the zone, so resolved once), and its federal findings.
@@ -189,6 +242,7 @@ pub fn check(
         }
         zone_of.push(per_zone.len());
         let plan = horizon.plan(&schedule.timezone, &target.zone);
+        let federal = federal_in(name);
         let mut cx = TargetCx {
             schedule,
             by_day: &by_day,
@@ -215,6 +269,9 @@ pub fn check(
     let federal_total: usize = zone_of.iter().map(|&zi| per_zone[zi].shared.len()).sum();
     findings.reserve(federal_total + federal_total / 4);
     let mut state_rules: Vec<ActiveRule> = Vec::new();
+    // Blackout findings by (zone, blackouts reaching the target), made once and copied.
+    let mut blacked: Vec<(usize, Vec<ActiveBlackout>, Vec<RawFinding>)> = Vec::new();
+    let mut reaching: Vec<ActiveBlackout> = Vec::new();
     for (ti, target) in targets.iter().enumerate() {
         let zone = &per_zone[zone_of[ti]];
         findings.extend(zone.shared.iter().map(|f| RawFinding {
@@ -230,12 +287,12 @@ pub fn check(
             state_rules.extend(
                 of_state
                     .iter()
-                    .filter(|&&i| pack.rules[i as usize].covers(purpose))
+                    .filter(|&&i| {
+                        let r = &pack.rules[i as usize];
+                        r.covers(purpose) && r.reaches_zone(zone.name)
+                    })
                     .map(|&i| ActiveRule::new(i, &pack.rules[i as usize])),
             );
-        }
-        if state_rules.is_empty() {
-            continue;
         }
         spans.target = ti as u16;
         let cx = TargetCx {
@@ -246,13 +303,107 @@ pub fn check(
             special: &zone.special,
             rules: &state_rules,
         };
-        cx.hours_and_days(horizon, &mut spans);
-        cx.holidays(horizon, &mut spans);
-        let start = findings.len();
-        spans.finish(&mut findings);
-        sort_for_report(&mut findings[start..], &mut keys, &mut moved);
+        if !state_rules.is_empty() {
+            cx.hours_and_days(horizon, &mut spans);
+            cx.holidays(horizon, &mut spans);
+            let start = findings.len();
+            spans.finish(&mut findings);
+            sort_for_report(&mut findings[start..], &mut keys, &mut moved);
+        }
+        if blackouts.is_empty() {
+            continue;
+        }
+        reaching.clear();
+        reaching.extend(
+            blackouts
+                .iter()
+                .filter(|(_, b)| b.reaches(target))
+                .map(|(a, _)| *a),
+        );
+        if reaching.is_empty() {
+            continue;
+        }
+        let zi = zone_of[ti];
+        let cached = blacked
+            .iter()
+            .position(|(z, list, _)| *z == zi && *list == reaching);
+        let made = match cached {
+            Some(i) => i,
+            None => {
+                cx.blackouts(horizon, &reaching, &mut spans);
+                let mut made = Vec::new();
+                spans.finish(&mut made);
+                for f in &mut made {
+                    f.rule = None;
+                }
+                made.sort_unstable_by_key(|f| (f.window, f.first));
+                blacked.push((zi, reaching.clone(), made));
+                blacked.len() - 1
+            }
+        };
+        findings.extend(blacked[made].2.iter().map(|f| RawFinding {
+            target: Some(ti as u16),
+            ..*f
+        }));
     }
-    Report { findings }
+    Report {
+        findings,
+        blackouts: Vec::new(),
+    }
+}
+
+/// A blackout of the check, with the zones it names in canonical form.
+struct BlackoutScope<'a> {
+    blackout: &'a Blackout,
+    zones: Vec<Arc<str>>,
+}
+
+impl BlackoutScope<'_> {
+    /// True when the blackout covers `target`: every recipient when it names no state and
+    /// no zone, else a recipient in one of its states or one of its zones.
+    fn reaches(&self, target: &Target) -> bool {
+        let b = self.blackout;
+        (b.states.is_empty() && b.zones.is_empty())
+            || target
+                .state
+                .as_deref()
+                .is_some_and(|s| b.states.iter().any(|x| x == s))
+            || self.zones.contains(&target.zone.canonical)
+    }
+}
+
+/// The blackouts that reach into the horizon (their dates one day either side of it), in
+/// order of their first date.
+fn active_blackouts<'a>(
+    horizon: &Horizon,
+    blackouts: &'a [Blackout],
+) -> Vec<(ActiveBlackout, BlackoutScope<'a>)> {
+    let mut out: Vec<(ActiveBlackout, BlackoutScope<'a>)> = blackouts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let (first, last) = (day_number(b.from), day_number(b.to));
+            if last < horizon.first - 1 || first > horizon.last + 1 || last < first {
+                return None;
+            }
+            let zones = b
+                .zones
+                .iter()
+                .filter_map(|z| cxsched_core::zone::resolve(z).ok())
+                .map(|r| r.zone.canonical)
+                .collect();
+            Some((
+                ActiveBlackout {
+                    first,
+                    last,
+                    index: i as u16,
+                },
+                BlackoutScope { blackout: b, zones },
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(a, _)| (a.first, a.index));
+    out
 }
 
 /// The order of findings within a target's part of a report: by rule, window, code and
