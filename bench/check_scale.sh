@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): 10,000 generated schedules (up to 8 windows a day) checked
 # against every US state and every zone the area-code table can name, at 366 and 3,660
-# days, each under /usr/bin/time -v for peak memory.
+# days, and at 366 days with every rule in two versions and 50 blackouts, each under
+# /usr/bin/time -v for peak memory.
 #
 #   bench/check_scale.sh [SCHEDULES]     (default 10000)
 #
@@ -19,9 +20,14 @@ for l in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "check_scale" and m.get("executable"):
         print(m["executable"])')"
 echo "CPUs: $(nproc)"
-for DAYS in 366 3660; do
+run() {
   LOG="$(mktemp)"
-  /usr/bin/time -v "$BIN" --schedules "$N" --days "$DAYS" --render-sample 100 2>"$LOG"
-  echo "  days=$DAYS: process wall $(grep 'Elapsed (wall clock)' "$LOG" | awk '{print $NF}'), peak RSS $(grep 'Maximum resident' "$LOG" | awk '{print $NF}') KB"
+  /usr/bin/time -v "$BIN" --schedules "$N" --render-sample 100 "$@" 2>"$LOG"
+  echo "  $*: process wall $(grep 'Elapsed (wall clock)' "$LOG" | awk '{print $NF}'), peak RSS $(grep 'Maximum resident' "$LOG" | awk '{print $NF}') KB"
   rm -f "$LOG"
+}
+for DAYS in 366 3660; do
+  run --days "$DAYS"
 done
+# Every rule in two versions changing mid-horizon, and 50 blackouts (issue 12).
+run --days 366 --versions 1 --blackouts 50

@@ -59,6 +59,9 @@ enum Command {
     /// Work with the webhook outbox.
     #[command(subcommand)]
     Webhooks(commands::webhooks::Command),
+    /// Work with rule packs.
+    #[command(subcommand)]
+    Rules(commands::rules::Command),
     /// Run the bundled API emulator.
     Emulator(commands::emulator::Args),
     /// Run the whole workflow against an embedded emulator, with nothing configured.
@@ -97,6 +100,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
         Command::Export(a) => commands::export::run(a, &globals),
         Command::Audit(c) => commands::audit::run(c, &globals),
         Command::Webhooks(c) => commands::webhooks::run(c, &globals),
+        Command::Rules(c) => commands::rules::run(c, &globals),
         Command::Emulator(a) => commands::emulator::run(a, &globals),
         Command::Demo(a) => commands::demo::run(a, &globals),
         Command::Completions(a) => commands::completions::run(a, &globals),

@@ -394,9 +394,19 @@ fn texas_sunday_morning() {
             52,
         )
     };
+    // El Paso also gets the stricter Central-time reading (US-TX-CENTRAL, since 2025-09-01).
+    let central = (
+        s("US-TX-CENTRAL"),
+        0,
+        s("America/Denver"),
+        s("TX"),
+        s("2026-01-04"),
+        s("2026-12-27"),
+        52,
+    );
     assert_eq!(
         spans(&r, "OUTSIDE_LEGAL_HOURS"),
-        [tx("America/Chicago"), tx("America/Denver")]
+        [tx("America/Chicago"), tx("America/Denver"), central]
     );
     let f = find(&r, "OUTSIDE_LEGAL_HOURS", "2026-01-04");
     assert!(

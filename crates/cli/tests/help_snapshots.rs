@@ -31,6 +31,7 @@ fn help_of_every_command() {
         &["apply"],
         &["export"],
         &["audit", "verify"],
+        &["rules", "lint"],
         &["webhooks", "flush"],
         &["webhooks", "status"],
         &["emulator"],

@@ -19,16 +19,20 @@ use serde_json::{Value, json};
 fn numbers() -> Vec<(&'static str, Vec<Value>)> {
     let federal = json!({"id": "US-FED-TCPA", "hours": "08:00-21:00"});
     let texas = json!({"id": "US-TX", "hours": "09:00-21:00", "days": {"sunday": "12:00-21:00"}});
+    let texas_central =
+        json!({"id": "US-TX-CENTRAL", "hours": "09:00-20:00", "days": {"sunday": "12:00-20:00"}});
     let florida = json!({"id": "US-FL", "hours": "08:00-20:00"});
     let utah = json!({"id": "US-UT", "hours": "08:00-21:00", "prohibited": ["sunday"]});
     vec![
         ("+15125550100", vec![federal.clone(), texas.clone()]), // Austin: Chicago
-        ("9155550100", vec![federal.clone(), texas]),           // El Paso: Denver
-        ("+19285550100", vec![federal.clone()]),                // Navajo: Denver and Phoenix
-        ("+18505550100", vec![federal.clone(), florida]),       // Panhandle: Chicago and New York
-        ("+12125550100", vec![federal.clone()]),                // New York
-        ("+18085550100", vec![federal.clone()]),                // Honolulu: no DST
-        ("+18015550100", vec![federal, utah]),                  // Salt Lake City: Sundays
+        // El Paso: Denver, where Texas's hours are also read in Central time (the stricter
+        // reading of SB 140, US-TX-CENTRAL).
+        ("9155550100", vec![federal.clone(), texas, texas_central]),
+        ("+19285550100", vec![federal.clone()]), // Navajo: Denver and Phoenix
+        ("+18505550100", vec![federal.clone(), florida]), // Panhandle: Chicago and New York
+        ("+12125550100", vec![federal.clone()]), // New York
+        ("+18085550100", vec![federal.clone()]), // Honolulu: no DST
+        ("+18015550100", vec![federal, utah]),   // Salt Lake City: Sundays
     ]
 }
 

@@ -322,7 +322,7 @@ pub fn compile(
     targets: &[Target],
     dialing_days: &[Weekday],
 ) -> Curfews {
-    compile_with(pack, purpose, targets, |_| dialing_days.to_vec())
+    compile_with(pack, purpose, targets, None, |_| dialing_days.to_vec())
 }
 
 /// Compiles the curfews for a schedule over `[from, from + days)`: each zone's dialing
@@ -363,10 +363,13 @@ pub fn compile_for_schedule(
     let zones: Vec<&Zone> = targets.iter().map(|t| &t.zone).collect();
     let occs = Occs::of(schedule, from, days, &zones);
     let hull = federal_hull(pack, purpose);
+    let last = from
+        .checked_add(jiff::Span::new().days(i64::from(days.max(1)) - 1))
+        .unwrap_or(from);
     // Zones that keep the same offsets over the horizon (New York, Detroit and
     // Indianapolis; Denver and Boise) reach the same weekdays: each is found once.
     let mut done: Vec<(&Changes, Vec<Weekday>)> = Vec::new();
-    compile_with(pack, purpose, targets, |zone| {
+    compile_with(pack, purpose, targets, Some((from, last)), |zone| {
         let changes = occs.changes(zone);
         if let Some((_, days)) = done.iter().find(|(c, _)| *c == changes) {
             return days.clone();
@@ -604,10 +607,14 @@ impl Occs {
     }
 }
 
+/// A curfew holds for a whole horizon: it applies every version in force on some date of
+/// `dates` (first, last), the strictest winning; with no dates, the versions in force now
+/// (no `effective_to`).
 fn compile_with(
     pack: &RulePack,
     purpose: Purpose,
     targets: &[Target],
+    dates: Option<(Date, Date)>,
     mut dialing_days: impl FnMut(&Zone) -> Vec<Weekday>,
 ) -> Curfews {
     let mut zones: BTreeMap<&str, (&Zone, Vec<String>)> = BTreeMap::new();
@@ -624,7 +631,18 @@ fn compile_with(
     let mut out = Curfews::default();
     for (name, (zone, mut states)) in zones {
         states.sort();
-        let rules = zone_rules(pack, purpose, states.iter().map(|s| Some(s.as_str())));
+        let mut rules = zone_rules(pack, purpose, states.iter().map(|s| Some(s.as_str())));
+        rules.retain(|&i| {
+            let r = &pack.rules[i];
+            let in_force = match dates {
+                Some((first, last)) => {
+                    r.effective_from.is_none_or(|f| f <= last)
+                        && r.effective_to.is_none_or(|t| first < t)
+                }
+                None => r.effective_to.is_none(),
+            };
+            in_force && r.reaches_zone(name)
+        });
         let whose = if states.is_empty() {
             "recipients with no known state".to_string()
         } else {

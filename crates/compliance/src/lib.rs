@@ -24,9 +24,9 @@ pub mod rules;
 pub mod timeline;
 pub mod when;
 
-pub use check::{Code, Horizon, RawFinding, Report, check};
+pub use check::{Code, Detail, Horizon, RawFinding, Report, check, check_with_blackouts};
 pub use curfew::{Curfew, CurfewProblem, Curfews, Interval};
 pub use recipients::{AreaCodeTable, RecipientInput, Resolution, Target};
 pub use report::{Finding, findings};
-pub use rules::{Confidence, Rule, RulePack, RulePackError, Severity};
+pub use rules::{Confidence, Problem, Rule, RulePack, RulePackError, Severity};
 pub use when::{Day, WhenKey, WhenPlanner};

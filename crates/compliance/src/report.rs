@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 use serde::Serialize;
 
-use crate::check::{Code, RawFinding, Report};
+use crate::check::{Code, Detail, RawFinding, Report};
 use crate::days::{DAY_SECONDS, date_of, weekday};
 use crate::recipients::Target;
 use crate::rules::{DayRule, RulePack};
@@ -22,6 +22,9 @@ pub struct Finding {
     pub code: &'static str,
     /// The rule id, for regulatory findings.
     pub rule: Option<String>,
+    /// The version of the rule that applied ([`crate::Rule::version`]: its first date), for
+    /// rules with effective dates.
+    pub rule_version: Option<String>,
     /// Index into `timeWindows`.
     pub window: Option<usize>,
     pub day_of_week: Option<&'static str>,
@@ -53,7 +56,7 @@ pub fn findings(
     report
         .findings
         .iter()
-        .map(|f| finding(f, pack, schedule, targets))
+        .map(|f| finding(f, report, pack, schedule, targets))
         .collect()
 }
 
@@ -170,7 +173,13 @@ fn dates(f: &RawFinding) -> String {
     out
 }
 
-fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Target]) -> Finding {
+fn finding(
+    f: &RawFinding,
+    report: &Report,
+    pack: &RulePack,
+    schedule: &Schedule,
+    targets: &[Target],
+) -> Finding {
     let rule = f.rule.map(|r| &pack.rules[r as usize]);
     let target = f.target.map(|t| &targets[t as usize]);
     let window = f
@@ -279,7 +288,10 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         }
         Code::ProhibitedDay => {
             let rule = rule.expect("regulatory");
-            let day = weekday(f.first + shift as i32 + (f.extra as i32 - local_day.to_monday_zero_offset() as i32));
+            let Detail::Weekday(wd) = f.detail else {
+                unreachable!("a prohibited-day finding names its weekday")
+            };
+            let day = weekday(f.first + shift as i32 + (i32::from(wd) - local_day.to_monday_zero_offset() as i32));
             format!(
                 "{wdesc} reaches {place} on a {} ({span} local), a day {} prohibits calls ({}) {}: remove the window or leave {} recipients out of it",
                 weekday_name(day).to_lowercase(),
@@ -291,9 +303,17 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         }
         Code::Holiday => {
             let rule = rule.expect("regulatory");
-            let cal = &pack.calendars[(f.extra >> 16) as usize];
-            let holiday = &cal.holidays[((f.extra & 0xffff) >> 1) as usize];
-            let observed = if f.extra & 1 == 1 { " (observed)" } else { "" };
+            let Detail::Holiday {
+                calendar,
+                holiday,
+                observed,
+            } = f.detail
+            else {
+                unreachable!("a holiday finding names its holiday")
+            };
+            let cal = &pack.calendars[usize::from(calendar)];
+            let holiday = &cal.holidays[usize::from(holiday)];
+            let observed = if observed { " (observed)" } else { "" };
             format!(
                 "{wdesc} reaches {place} on {}{observed} ({span} local), a holiday on which {} prohibits calls ({}; calendar: {}) {}: pause the campaign for {} recipients on that date",
                 holiday.name,
@@ -324,12 +344,41 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
             "{wdesc} lies entirely in {zone_name}'s spring-forward gap {}: it does not happen; move it out of the skipped hour if calls are needed then",
             dates(f)
         ),
+        Code::Blackout => {
+            let Detail::Blackout(bi) = f.detail else {
+                unreachable!("a blackout finding names its blackout")
+            };
+            let b = &report.blackouts[usize::from(bi)];
+            let mut m = format!(
+                "{wdesc} reaches {place} at {span} local during the blackout {:?} ({} to {}",
+                b.name, b.from, b.to
+            );
+            if let Some(r) = &b.reason {
+                m.push_str("; ");
+                m.push_str(r);
+            }
+            if let Some(src) = &b.source {
+                m.push_str("; source: ");
+                m.push_str(src);
+            }
+            let _ = write!(
+                m,
+                ") {}: pause the campaign for {} recipients on those dates",
+                dates(f),
+                target.and_then(|t| t.state.clone()).unwrap_or_else(|| "these".into()),
+            );
+            m
+        }
         Code::DirectiveIgnore => "businessHoursDirective is IGNORE: the dialer does not enforce these windows, so calls may be placed at any hour and the verdicts of this report hold only for calls inside the windows; use STRICT to enforce them".into(),
     };
     let regulatory = matches!(
         f.code,
-        Code::OutsideLegalHours | Code::ProhibitedDay | Code::Holiday
+        Code::OutsideLegalHours | Code::ProhibitedDay | Code::Holiday | Code::Blackout
     );
+    let blackout = match f.detail {
+        Detail::Blackout(bi) => Some(&report.blackouts[usize::from(bi)]),
+        _ => None,
+    };
     let dst = matches!(
         f.code,
         Code::DstGap | Code::DstFold | Code::DstVoidOccurrence
@@ -338,6 +387,7 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         severity: f.severity.as_str(),
         code: f.code.as_str(),
         rule: rule.map(|r| r.id.clone()),
+        rule_version: rule.and_then(|r| r.version()),
         window: window.map(|(i, _)| i),
         day_of_week: window.map(|(_, w)| weekday_name(w.day)),
         recipient_zone: target.map(|t| t.zone.canonical.to_string()),
@@ -348,9 +398,14 @@ fn finding(f: &RawFinding, pack: &RulePack, schedule: &Schedule, targets: &[Targ
         local_start: (regulatory || dst).then(|| local_string(f.start_ts, f.start_offset)),
         local_end: (regulatory || dst).then(|| local_string(f.end_ts, f.end_offset)),
         message,
-        citation: rule.map(|r| r.citation.clone()),
+        citation: rule
+            .map(|r| r.citation.clone())
+            .or_else(|| blackout.and_then(|b| b.source.clone())),
         confidence: rule.map(|r| r.confidence.as_str()),
-        presumption: target.map(|t| t.basis.clone()),
+        presumption: target.map(|t| match rule.and_then(|r| r.presumption.as_deref()) {
+            Some(reading) => format!("{}; {reading}", t.basis),
+            None => t.basis.clone(),
+        }),
     }
 }
 

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use cxsched_core::Purpose;
-use jiff::civil::Weekday;
+use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 
 use crate::holidays::{Holiday, HolidayCalendar, HolidayDate};
@@ -83,12 +83,41 @@ pub struct Rule {
     pub holidays: Option<usize>,
     /// Scope limits, readings and caveats shown with findings.
     pub notes: Option<String>,
+    /// The first date this version applies (inclusive); `None`: since ever.
+    pub effective_from: Option<Date>,
+    /// The first date this version no longer applies (exclusive); `None`: no end.
+    pub effective_to: Option<Date>,
+    /// Canonical zone names the version is limited to (recipients in these zones only);
+    /// empty: every zone.
+    pub zones: Vec<String>,
+    /// A reading this version takes, added to its findings' presumption.
+    pub presumption: Option<String>,
 }
 
 impl Rule {
     /// True when the rule applies to calls made for `purpose`.
     pub fn covers(&self, purpose: Purpose) -> bool {
         self.purposes.contains(&purpose)
+    }
+
+    /// The version's name in findings: its first date, `before <effective_to>` for a first
+    /// version, `None` for a rule with one undated version.
+    pub fn version(&self) -> Option<String> {
+        match (self.effective_from, self.effective_to) {
+            (Some(f), _) => Some(f.to_string()),
+            (None, Some(t)) => Some(format!("before {t}")),
+            (None, None) => None,
+        }
+    }
+
+    /// True when the version is in force on `date`.
+    pub fn in_force(&self, date: Date) -> bool {
+        self.effective_from.is_none_or(|f| f <= date) && self.effective_to.is_none_or(|t| date < t)
+    }
+
+    /// True when the rule reaches recipients in the zone `canonical`.
+    pub fn reaches_zone(&self, canonical: &str) -> bool {
+        self.zones.is_empty() || self.zones.iter().any(|z| z == canonical)
     }
 
     /// The rule for a weekday.
@@ -115,6 +144,16 @@ pub struct RulePack {
 pub struct RulePackError {
     /// The file (or `embedded us.toml`).
     pub source_name: String,
+    /// Every problem, `path: message`, joined by `; ` (or the TOML reader's complaint).
+    pub message: String,
+    /// Every problem with its path (empty when the text is not a rule pack at all).
+    pub problems: Vec<Problem>,
+}
+
+/// One problem of a rule pack: where (`rules[3] (US-CT).effective_to`) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
     pub message: String,
 }
 
@@ -160,22 +199,42 @@ impl RulePack {
     /// Parses and checks a rule pack.
     ///
     /// # Errors
-    /// A [`RulePackError`] naming the rule or calendar and field that is wrong: TOML syntax,
-    /// unknown fields, malformed hours, unknown weekdays, purposes or calendars, duplicate ids.
+    /// A [`RulePackError`] with every problem, each naming the rule or calendar and field
+    /// that is wrong: TOML syntax, unknown fields, malformed hours or dates, unknown weekdays,
+    /// purposes, zones or calendars, duplicate ids, overlapping versions of one rule.
     pub fn parse(text: &str, source_name: &str) -> Result<RulePack, RulePackError> {
-        let err = |message: String| RulePackError {
-            source_name: source_name.into(),
-            message,
+        let fail = |problems: Vec<Problem>| {
+            let message = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            RulePackError {
+                source_name: source_name.into(),
+                message,
+                problems,
+            }
         };
         // Rule packs are a few tens of kilobytes; a far larger file is refused unread.
         const MAX_BYTES: usize = 4 * 1024 * 1024;
         if text.len() > MAX_BYTES {
-            return Err(err(format!(
-                "not a valid rule pack: {} bytes, more than the limit of {MAX_BYTES} bytes (4 MiB)",
-                text.len()
-            )));
+            return Err(RulePackError {
+                source_name: source_name.into(),
+                message: format!(
+                    "not a valid rule pack: {} bytes, more than the limit of {MAX_BYTES} bytes (4 MiB)",
+                    text.len()
+                ),
+                problems: Vec::new(),
+            });
         }
-        let raw: RawPack = toml::from_str(text).map_err(|e| err(toml_message(text, &e)))?;
+        let raw: RawPack = toml::from_str(text).map_err(|e: toml::de::Error| RulePackError {
+            source_name: source_name.into(),
+            message: toml_message(text, &e),
+            problems: Vec::new(),
+        })?;
+        let problems = std::cell::RefCell::new(Vec::new());
+        let problem =
+            |path: String, message: String| problems.borrow_mut().push(Problem { path, message });
 
         // Calendars first (rules refer to them), resolving `include`s one level deep.
         let mut ids: Vec<&String> = raw.calendars.keys().collect();
@@ -188,17 +247,21 @@ impl RulePack {
             let mut holidays = Vec::new();
             for inc in &c.include {
                 let Some(other) = raw.calendars.get(inc) else {
-                    return Err(err(format!("{at}.include: unknown calendar {inc:?}")));
+                    problem(format!("{at}.include"), format!("unknown calendar {inc:?}"));
+                    continue;
                 };
                 for (i, h) in other.holidays.iter().enumerate() {
-                    holidays.push(
-                        h.to_holiday(&format!("calendars.{inc}.holidays[{i}]"))
-                            .map_err(&err)?,
-                    );
+                    match h.to_holiday(&format!("calendars.{inc}.holidays[{i}]")) {
+                        Ok(h) => holidays.push(h),
+                        Err((p, m)) => problem(p, m),
+                    }
                 }
             }
             for (i, h) in c.holidays.iter().enumerate() {
-                holidays.push(h.to_holiday(&format!("{at}.holidays[{i}]")).map_err(&err)?);
+                match h.to_holiday(&format!("{at}.holidays[{i}]")) {
+                    Ok(h) => holidays.push(h),
+                    Err((p, m)) => problem(p, m),
+                }
             }
             index.insert(id.clone(), calendars.len());
             calendars.push(HolidayCalendar {
@@ -212,66 +275,90 @@ impl RulePack {
         }
 
         let mut rules = Vec::with_capacity(raw.rules.len());
-        let mut seen = HashMap::new();
+        // Versions of each id: (rule index in `raw.rules`, from, to).
+        let mut versions: HashMap<&str, Vec<Version>> = HashMap::new();
         for (i, r) in raw.rules.iter().enumerate() {
             let at = format!("rules[{i}] ({})", r.id);
-            if seen.insert(r.id.clone(), i).is_some() {
-                return Err(err(format!("{at}: duplicate rule id {:?}", r.id)));
-            }
+            let before = problems.borrow().len();
             let expected_prefix = match &r.state {
                 Some(s) => format!("US-{s}"),
                 None => "US-FED".into(),
             };
             if !r.id.starts_with(&expected_prefix) {
-                return Err(err(format!(
-                    "{at}.id: expected an id beginning {expected_prefix:?}"
-                )));
+                problem(
+                    format!("{at}.id"),
+                    format!("expected an id beginning {expected_prefix:?}"),
+                );
             }
             if let Some(s) = &r.state {
                 if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
-                    return Err(err(format!(
-                        "{at}.state: expected a USPS code such as \"TX\", found {s:?}"
-                    )));
+                    problem(
+                        format!("{at}.state"),
+                        format!("expected a USPS code such as \"TX\", found {s:?}"),
+                    );
                 }
             }
             let mut purposes = Vec::new();
             for p in &r.purposes {
-                purposes.push(Purpose::parse(p).ok_or_else(|| {
-                    err(format!(
-                        "{at}.purposes: expected telemarketing, debt_collection or informational, found {p:?}"
-                    ))
-                })?);
+                match Purpose::parse(p) {
+                    Some(p) => purposes.push(p),
+                    None => problem(
+                        format!("{at}.purposes"),
+                        format!(
+                            "expected telemarketing, debt_collection or informational, found {p:?}"
+                        ),
+                    ),
+                }
             }
-            let (open, close) =
-                parse_hours(&r.hours).map_err(|m| err(format!("{at}.hours: {m}")))?;
+            let (open, close) = parse_hours(&r.hours).unwrap_or_else(|m| {
+                problem(format!("{at}.hours"), m);
+                (0, DAY)
+            });
             let mut days = [DayRule::Allowed { open, close }; 7];
-            for (day, hours) in &r.days {
-                let wd = parse_weekday(day)
-                    .ok_or_else(|| err(format!("{at}.days: unknown weekday {day:?}")))?;
-                let (o, c) =
-                    parse_hours(hours).map_err(|m| err(format!("{at}.days.{day}: {m}")))?;
-                days[wd.to_monday_zero_offset() as usize] = DayRule::Allowed { open: o, close: c };
+            let mut day_names: Vec<&String> = r.days.keys().collect();
+            day_names.sort();
+            for day in day_names {
+                let hours = &r.days[day];
+                let Some(wd) = parse_weekday(day) else {
+                    problem(format!("{at}.days"), format!("unknown weekday {day:?}"));
+                    continue;
+                };
+                match parse_hours(hours) {
+                    Ok((o, c)) => {
+                        days[wd.to_monday_zero_offset() as usize] =
+                            DayRule::Allowed { open: o, close: c };
+                    }
+                    Err(m) => problem(format!("{at}.days.{day}"), m),
+                }
             }
             for day in &r.prohibited_days {
-                let wd = parse_weekday(day)
-                    .ok_or_else(|| err(format!("{at}.prohibited_days: unknown weekday {day:?}")))?;
-                days[wd.to_monday_zero_offset() as usize] = DayRule::Prohibited;
+                match parse_weekday(day) {
+                    Some(wd) => days[wd.to_monday_zero_offset() as usize] = DayRule::Prohibited,
+                    None => problem(
+                        format!("{at}.prohibited_days"),
+                        format!("unknown weekday {day:?}"),
+                    ),
+                }
             }
             let holidays = match &r.holidays {
                 None => None,
-                Some(id) => Some(
-                    *index
-                        .get(id)
-                        .ok_or_else(|| err(format!("{at}.holidays: unknown calendar {id:?}")))?,
-                ),
+                Some(id) => {
+                    let found = index.get(id).copied();
+                    if found.is_none() {
+                        problem(format!("{at}.holidays"), format!("unknown calendar {id:?}"));
+                    }
+                    found
+                }
             };
             let severity = match r.severity.as_deref() {
                 None | Some("error") => Severity::Error,
                 Some("warning") => Severity::Warning,
                 Some(other) => {
-                    return Err(err(format!(
-                        "{at}.severity: expected error or warning, found {other:?}"
-                    )));
+                    problem(
+                        format!("{at}.severity"),
+                        format!("expected error or warning, found {other:?}"),
+                    );
+                    Severity::Error
                 }
             };
             let confidence = match r.confidence.as_str() {
@@ -279,11 +366,55 @@ impl RulePack {
                 "M" => Confidence::Medium,
                 "L" => Confidence::Low,
                 other => {
-                    return Err(err(format!(
-                        "{at}.confidence: expected H, M or L, found {other:?}"
-                    )));
+                    problem(
+                        format!("{at}.confidence"),
+                        format!("expected H, M or L, found {other:?}"),
+                    );
+                    Confidence::Low
                 }
             };
+            let date = |key: &str, v: &Option<toml::value::Datetime>| -> Option<Date> {
+                let v = v.as_ref()?;
+                let parsed = match (v.date, v.time, v.offset) {
+                    (Some(d), None, None) => {
+                        Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+                    }
+                    _ => None,
+                };
+                if parsed.is_none() {
+                    problem(
+                        format!("{at}.{key}"),
+                        format!("expected a date such as 2023-10-01 (unquoted), found {v}"),
+                    );
+                }
+                parsed
+            };
+            let effective_from = date("effective_from", &r.effective_from);
+            let effective_to = date("effective_to", &r.effective_to);
+            if let (Some(f), Some(t)) = (effective_from, effective_to) {
+                if t <= f {
+                    problem(
+                        format!("{at}.effective_to"),
+                        format!(
+                            "expected a date after effective_from ({f}), found {t}; effective_to is the first date the version no longer applies"
+                        ),
+                    );
+                }
+            }
+            let mut zones = Vec::new();
+            for (j, z) in r.zones.iter().enumerate() {
+                match cxsched_core::zone::resolve(z) {
+                    Ok(res) => zones.push(res.zone.canonical.to_string()),
+                    Err(e) => problem(format!("{at}.zones[{j}]"), e.message),
+                }
+            }
+            if problems.borrow().len() > before {
+                continue;
+            }
+            versions
+                .entry(r.id.as_str())
+                .or_default()
+                .push((i, effective_from, effective_to));
             rules.push(Rule {
                 id: r.id.clone(),
                 title: r.title.clone(),
@@ -295,7 +426,44 @@ impl RulePack {
                 days,
                 holidays,
                 notes: r.notes.clone(),
+                effective_from,
+                effective_to,
+                zones,
+                presumption: r.presumption.clone(),
             });
+        }
+        // Versions of one rule must not overlap: `[from, to)` with open ends unbounded.
+        let mut ids: Vec<&&str> = versions.keys().collect();
+        ids.sort();
+        for id in ids {
+            let mut list = versions[*id].clone();
+            list.sort_by_key(|v| (v.1.is_some(), v.1, v.0));
+            for pair in list.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                let overlaps = match (a.2, b.1) {
+                    (_, None) => true,
+                    (None, _) => true,
+                    (Some(end), Some(start)) => start < end,
+                };
+                if overlaps {
+                    let at = format!("rules[{}] ({id})", b.0);
+                    let since = |d: Option<Date>| d.map_or("ever".to_string(), |d| d.to_string());
+                    problem(
+                        format!("{at}.effective_from"),
+                        format!(
+                            "versions of {id:?} overlap: rules[{}] applies from {} {}, and this one from {}; give the earlier version an effective_to no later than this one's effective_from",
+                            a.0,
+                            since(a.1),
+                            a.2.map_or("with no end".to_string(), |d| format!("until {d}")),
+                            since(b.1),
+                        ),
+                    );
+                }
+            }
+        }
+        let problems = problems.into_inner();
+        if !problems.is_empty() {
+            return Err(fail(problems));
         }
         Ok(RulePack {
             name: raw.pack.name,
@@ -307,7 +475,12 @@ impl RulePack {
     }
 }
 
-/// Parses `HH:MM-HH:MM` (close may be `24:00`).
+/// Seconds in a day.
+const DAY: u32 = 86_400;
+
+/// One version of a rule while a pack is parsed: its index in the file and its dates.
+type Version = (usize, Option<Date>, Option<Date>);
+
 /// A TOML error in our words: where (line and column), what, and for a key written twice
 /// (which TOML's grammar forbids) which key and what to do; without the reader's copy of the
 /// line, which may be long.
@@ -337,6 +510,7 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
+/// Parses `HH:MM-HH:MM` (close may be `24:00`).
 fn parse_hours(text: &str) -> Result<(u32, u32), String> {
     let bad =
         || format!("expected hours as \"HH:MM-HH:MM\" such as \"08:00-21:00\", found {text:?}");
@@ -412,7 +586,14 @@ struct RawHoliday {
 }
 
 impl RawHoliday {
-    fn to_holiday(&self, at: &str) -> Result<Holiday, String> {
+    fn to_holiday(&self, at: &str) -> Result<Holiday, (String, String)> {
+        self.holiday(at).map_err(|m| match m.split_once(": ") {
+            Some((path, message)) if path.starts_with(at) => (path.to_owned(), message.to_owned()),
+            _ => (at.to_owned(), m),
+        })
+    }
+
+    fn holiday(&self, at: &str) -> Result<Holiday, String> {
         let when = match (&self.date, self.easter, self.month, &self.weekday, self.nth) {
             (Some(d), None, None, None, None) => {
                 let parsed = d
@@ -477,6 +658,11 @@ struct RawRule {
     prohibited_days: Vec<String>,
     holidays: Option<String>,
     notes: Option<String>,
+    effective_from: Option<toml::value::Datetime>,
+    effective_to: Option<toml::value::Datetime>,
+    #[serde(default)]
+    zones: Vec<String>,
+    presumption: Option<String>,
 }
 
 #[cfg(test)]
@@ -570,6 +756,61 @@ mod tests {
         assert!(
             e.contains(": the key name appears twice in its table; keep one") && e.len() < 200,
             "{e}"
+        );
+    }
+
+    #[test]
+    fn versions_are_dated_and_never_overlap() {
+        let pack = RulePack::embedded_us();
+        let ct: Vec<&Rule> = pack.rules.iter().filter(|r| r.id == "US-CT").collect();
+        assert_eq!(ct.len(), 2);
+        let change = jiff::civil::date(2023, 10, 1);
+        assert!(ct[0].in_force(change.yesterday().unwrap()) && !ct[0].in_force(change));
+        assert!(!ct[1].in_force(change.yesterday().unwrap()) && ct[1].in_force(change));
+        assert_eq!(ct[1].version().as_deref(), Some("2023-10-01"));
+        assert_eq!(ct[0].version().as_deref(), Some("before 2023-10-01"));
+        // Two versions both open-ended overlap; so do crossing dates. Every problem is
+        // reported, each with its path.
+        let text = US_RULES_TOML
+            .replacen(
+                "effective_to = 2023-10-01\n",
+                "effective_to = 2023-10-02\n",
+                1,
+            )
+            .replacen("hours = \"08:00-20:00\"", "hours = \"8-8\"", 1)
+            .replacen(
+                "effective_from = 2022-11-01",
+                "effective_from = 2022-11-01\neffective_to = 2022-10-01",
+                1,
+            );
+        let e = RulePack::parse(&text, "x.toml").unwrap_err();
+        let paths: Vec<&str> = e.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(e.problems.len(), 3, "{paths:?}");
+        assert!(
+            paths.iter().any(|p| p.ends_with("(US-CT).effective_from")),
+            "{paths:?}"
+        );
+        assert!(
+            paths.iter().any(|p| p.ends_with("(US-OK).effective_to")),
+            "{paths:?}"
+        );
+        assert!(paths.iter().any(|p| p.ends_with(".hours")), "{paths:?}");
+        assert!(
+            e.message.contains("versions of \"US-CT\" overlap"),
+            "{}",
+            e.message
+        );
+        // A date TOML cannot read is the reader's complaint, with its line.
+        let bad = US_RULES_TOML.replacen(
+            "effective_from = 2022-11-01",
+            "effective_from = 2022-13-01",
+            1,
+        );
+        let e = RulePack::parse(&bad, "y.toml").unwrap_err();
+        assert!(
+            e.message.starts_with("not a valid rule pack"),
+            "{}",
+            e.message
         );
     }
 

@@ -137,7 +137,17 @@ impl<'p> WhenPlanner<'p> {
         };
         let per_target: Vec<Vec<usize>> = targets
             .iter()
-            .map(|t| zone_rules(pack, self.purpose, [t.state.as_deref()]))
+            .map(|t| {
+                let mut rules = zone_rules(pack, self.purpose, [t.state.as_deref()]);
+                let (first, last) = (date_of(self.first), date_of(self.last));
+                rules.retain(|&i| {
+                    let r = &pack.rules[i];
+                    r.reaches_zone(&t.zone.canonical)
+                        && r.effective_from.is_none_or(|f| f <= last)
+                        && r.effective_to.is_none_or(|f| first < f)
+                });
+                rules
+            })
             .collect();
         let holiday = |ri: usize, n: DayNumber| {
             pack.rules[ri]

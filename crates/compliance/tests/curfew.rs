@@ -11,7 +11,7 @@ use cxsched_compliance::{AreaCodeTable, RulePack, Severity};
 use cxsched_core::{Purpose, Weekday, occurrences};
 use jiff::civil::date;
 use proptest::prelude::*;
-use reference::{Verdict, local_parts, outside_hours, schedule, targets, verdict};
+use reference::{Verdict, local_parts, outside_hours, rules_for, schedule, targets, verdict};
 
 const WEEKDAYS: [Weekday; 5] = [
     Weekday::Monday,
@@ -59,13 +59,14 @@ fn new_york_campaign_reaching_florida_and_texas() {
                 s(&["FL", "TX"]),
                 s(&["US-FED-TCPA", "US-FL", "US-TX"])
             ),
-            // El Paso.
+            // El Paso: the stricter reading of 301.051 (hours also in Central time) closes
+            // at 20:00 Mountain.
             (
                 "America/Denver".into(),
                 "09:00".into(),
-                "21:00".into(),
+                "20:00".into(),
                 s(&["TX"]),
-                s(&["US-FED-TCPA", "US-TX"])
+                s(&["US-FED-TCPA", "US-TX", "US-TX-CENTRAL"])
             ),
             (
                 "America/New_York".into(),
@@ -264,7 +265,12 @@ fn saturday_hours_and_warning_rules_narrow_the_window() {
 #[test]
 fn bounds_are_rounded_inward_to_whole_minutes_and_conflicts_are_problems() {
     let mut pack = RulePack::embedded_us();
-    let tx = pack.rules.iter().position(|r| r.id == "US-TX").unwrap();
+    // The version of US-TX in force now.
+    let tx = pack
+        .rules
+        .iter()
+        .position(|r| r.id == "US-TX" && r.effective_to.is_none())
+        .unwrap();
     pack.rules[tx].days[0] = DayRule::Allowed {
         open: 9 * 3600 + 1,
         close: 20 * 3600 + 59,
@@ -415,7 +421,7 @@ proptest! {
                     prop_assert!(o.start <= part.start && part.end <= o.end && part.start < part.end);
                     for (d, lo, hi) in local_parts(target, part.start, part.end) {
                         for secs in [lo, hi - 1] {
-                            match verdict(&pack, p, target.state.as_deref(), d, secs) {
+                            match verdict(&pack, p, target.state.as_deref(), &target.zone.canonical, d, secs) {
                                 Verdict::Legal | Verdict::Holiday(_) => {}
                                 Verdict::Prohibited(rule, wd) => prop_assert!(
                                     has_problem(&target.zone.canonical, wd),
@@ -443,7 +449,7 @@ proptest! {
                     .map(|i| Weekday::from_monday_zero_offset(i).unwrap())
                     .filter(|wd| {
                         in_zone.iter().all(|x| {
-                            pack.applicable(p, x.state.as_deref())
+                            rules_for(&pack, p, x.state.as_deref(), &x.zone.canonical, None)
                                 .iter()
                                 .all(|&ri| pack.rules[ri].day(*wd) != DayRule::Prohibited)
                         })
@@ -461,7 +467,7 @@ proptest! {
                 judged.iter().any(|&wd| {
                     in_zone
                         .iter()
-                        .any(|x| outside_hours(&pack, p, x.state.as_deref(), wd, secs).is_some())
+                        .any(|x| outside_hours(&pack, p, x.state.as_deref(), &x.zone.canonical, wd, secs).is_some())
                 })
             };
             let (a, b) = (curfew.start.seconds(), curfew.end.seconds());

@@ -24,7 +24,11 @@ fn case(pack: &RulePack, phone: &str, from: Date, days: u32) -> (Value, Value) {
     let ts: Vec<Value> = t
         .iter()
         .map(|x| {
-            let rules = zone_rules(pack, p, [x.state.as_deref()]);
+            let mut rules = zone_rules(pack, p, [x.state.as_deref()]);
+            rules.retain(|&i| {
+                let r = &pack.rules[i];
+                r.reaches_zone(&x.zone.canonical) && r.in_force(from)
+            });
             let hours: Vec<Value> = (0..7)
                 .map(|i| {
                     match day_hours(

@@ -85,7 +85,35 @@ pub struct Compliance {
     pub recipients: Recipients,
     pub horizon_days: u32,
     pub ruleset: String,
+    /// Dated prohibitions (`compliance.blackouts`, CONTRACT §9), in document order.
+    pub blackouts: Vec<Blackout>,
 }
+
+/// A dated prohibition: no calls to the recipients it covers on its dates (the recipient's
+/// local dates, `from` and `to` both included). It covers every recipient whose state is in
+/// `states` or whose zone is in `zones`; with neither, every recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blackout {
+    pub name: String,
+    pub from: jiff::civil::Date,
+    /// The last blacked-out date (inclusive).
+    pub to: jiff::civil::Date,
+    /// USPS codes, upper case.
+    pub states: Vec<String>,
+    /// IANA zones, as written.
+    pub zones: Vec<String>,
+    /// Where the prohibition comes from (a `--blackouts` file's `source`).
+    pub source: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The USPS codes of the states, the District of Columbia and the territories.
+pub const USPS_CODES: [&str; 56] = [
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI",
+];
 
 impl Compliance {
     pub const DEFAULT_HORIZON_DAYS: u32 = 366;
@@ -99,6 +127,7 @@ impl Default for Compliance {
             recipients: Recipients::default(),
             horizon_days: Compliance::DEFAULT_HORIZON_DAYS,
             ruleset: "us".into(),
+            blackouts: Vec::new(),
         }
     }
 }

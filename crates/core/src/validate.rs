@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Compliance, Directive, MAX_SKILL_IDS, Purpose, Recipients, Schedule, TimeWindow, parse_weekday,
-    weekday_name,
+    Blackout, Compliance, Directive, MAX_SKILL_IDS, Purpose, Recipients, Schedule, TimeWindow,
+    USPS_CODES, parse_weekday, weekday_name,
 };
 use crate::time::LocalTime;
 use crate::zone::{self, Zone};
@@ -456,6 +456,45 @@ pub fn parse_json_document(text: &str) -> Validation {
         return parse_document(text, Format::Json);
     }
     json_line::validate(text).unwrap_or_else(|| parse_document(text, Format::Json))
+}
+
+/// Reads a blackouts file (`--blackouts FILE`, CONTRACT §9): `{"blackouts": [..]}` in JSON
+/// or `[[blackouts]]` in TOML (a JSON file may also be the bare list), each item a
+/// document's blackout plus `source` and `reason`.
+///
+/// # Errors
+/// Every problem, with its path (`blackouts[2].to`), as documents report them.
+pub fn parse_blackouts(text: &str, format: Format) -> Result<Vec<Blackout>, Vec<Issue>> {
+    let tree: Result<Value, String> = match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
+        Format::Toml => toml::from_str(text).map_err(|e| format!("not valid TOML: {e}")),
+        Format::Yaml => serde_saphyr::from_str(text).map_err(|e| format!("not valid YAML: {e}")),
+    };
+    let value = tree.map_err(|message| {
+        vec![Issue {
+            path: String::new(),
+            message,
+        }]
+    })?;
+    let mut cx = Checker::default();
+    let list = match &value {
+        Value::Array(_) => Some(&value),
+        other => cx
+            .object(other, "", "a blackouts file", &["blackouts"])
+            .map(|obj| obj.get("blackouts").unwrap_or(&Value::Null)),
+    };
+    let out = match list {
+        Some(Value::Null) => {
+            cx.missing("blackouts".into(), "a list of blackouts");
+            None
+        }
+        Some(list) => cx.blackouts(list, "blackouts", true),
+        None => None,
+    };
+    match out {
+        Some(b) if cx.errors.is_empty() => Ok(b),
+        _ => Err(cx.errors),
+    }
 }
 
 /// Validates a document already read into a tree.
@@ -976,7 +1015,13 @@ impl Checker {
             v,
             "compliance",
             "the compliance table",
-            &["purpose", "recipients", "horizonDays", "ruleset"],
+            &[
+                "purpose",
+                "recipients",
+                "horizonDays",
+                "ruleset",
+                "blackouts",
+            ],
         )?;
         let mut c = Compliance::default();
         let mut ok = true;
@@ -1020,7 +1065,130 @@ impl Checker {
                 None => ok = false,
             }
         }
+        if let Some(b) = obj.get("blackouts") {
+            match self.blackouts(b, "compliance.blackouts", false) {
+                Some(b) => c.blackouts = b,
+                None => ok = false,
+            }
+        }
         ok.then_some(c)
+    }
+
+    /// A list of blackouts (CONTRACT §9) at `path`; `file` admits `source` and `reason`.
+    fn blackouts(&mut self, v: &Value, path: &str, file: bool) -> Option<Vec<Blackout>> {
+        let before = self.errors.len();
+        let mut out = Vec::new();
+        let known: &[&str] = if file {
+            &["name", "from", "to", "states", "zones", "source", "reason"]
+        } else {
+            &["name", "from", "to", "states", "zones"]
+        };
+        for (i, item) in self.list(v, path, "blackouts") {
+            let at = format!("{path}[{i}]");
+            let Some(obj) = self.object(item, &at, "a blackout", known) else {
+                continue;
+            };
+            let text = |cx: &mut Checker, key: &str, expected: &str| -> Option<String> {
+                let v = obj.get(key)?;
+                cx.string(v, &join(&at, key), expected).map(str::to_owned)
+            };
+            let name = text(self, "name", "a name for the blackout");
+            if obj.get("name").is_none() {
+                self.missing(join(&at, "name"), "a name for the blackout");
+            }
+            let date = |cx: &mut Checker, key: &str| -> Option<jiff::civil::Date> {
+                let p = join(&at, key);
+                let Some(v) = obj.get(key) else {
+                    cx.missing(p, "a date as YYYY-MM-DD");
+                    return None;
+                };
+                let written = match v {
+                    Value::String(s) => s.as_str(),
+                    Value::Object(o) if toml_datetime(o).is_some() => {
+                        toml_datetime(o).unwrap_or_default()
+                    }
+                    other => {
+                        cx.error(
+                            p,
+                            format!("expected a date as YYYY-MM-DD, found {}", found(other)),
+                        );
+                        return None;
+                    }
+                };
+                let parsed = (written.len() == 10)
+                    .then(|| written.parse::<jiff::civil::Date>().ok())
+                    .flatten();
+                if parsed.is_none() {
+                    cx.error(
+                        p,
+                        format!("expected a date as YYYY-MM-DD, found {written:?}"),
+                    );
+                }
+                parsed
+            };
+            let from = date(self, "from");
+            let to = date(self, "to");
+            if let (Some(f), Some(t)) = (from, to) {
+                if t < f {
+                    self.error(
+                        join(&at, "to"),
+                        format!(
+                            "expected the last date on or after from ({f}), found {t}; a blackout's dates are inclusive: from = to is one date"
+                        ),
+                    );
+                }
+            }
+            let mut states = Vec::new();
+            if let Some(list) = obj.get("states") {
+                for (j, st) in self.list(list, &join(&at, "states"), "USPS state codes") {
+                    let p = format!("{at}.states[{j}]");
+                    if let Some(code) =
+                        self.string(st, &p, "a two-letter USPS state code such as \"LA\"")
+                    {
+                        let upper = code.to_ascii_uppercase();
+                        if USPS_CODES.contains(&upper.as_str()) {
+                            states.push(upper);
+                        } else {
+                            self.error(
+                                p,
+                                format!("expected a USPS code of a US state or territory such as \"LA\", found {code:?}"),
+                            );
+                        }
+                    }
+                }
+            }
+            let mut zones = Vec::new();
+            if let Some(list) = obj.get("zones") {
+                for (j, z) in self.list(list, &join(&at, "zones"), "IANA zone names") {
+                    let p = format!("{at}.zones[{j}]");
+                    if let Some(name) = self.string(z, &p, "an IANA time zone name") {
+                        match zone::resolve(name) {
+                            Ok(res) => {
+                                if let Some(w) = res.warning {
+                                    self.warn(p, w);
+                                }
+                                zones.push(name.to_owned());
+                            }
+                            Err(e) => self.error(p, e.message),
+                        }
+                    }
+                }
+            }
+            let source = text(self, "source", "the source of the blackout");
+            let reason = text(self, "reason", "the reason for the blackout");
+            if let (Some(name), Some(from), Some(to)) = (name, from, to) {
+                out.push(Blackout {
+                    name,
+                    from,
+                    to,
+                    states,
+                    zones,
+                    source,
+                    reason,
+                });
+            }
+        }
+        (self.errors.len() == before).then_some(out)
     }
 
     fn recipients(&mut self, v: &Value) -> Option<Recipients> {

@@ -676,6 +676,7 @@ mod tests {
             },
             horizon_days: 30,
             ruleset: "us".into(),
+            blackouts: Vec::new(),
         };
         s
     }

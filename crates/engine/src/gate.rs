@@ -137,3 +137,30 @@ pub fn curfews(doc: &Document, now: Timestamp) -> Result<Option<Curfews>, Vec<St
 pub fn rule_pack_version() -> String {
     pack().version_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document's blackout blocks the write like any compliance error.
+    #[test]
+    fn a_blackout_is_a_compliance_error() {
+        let text = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+          "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+          "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"10:00:00","endTime":"16:00:00"}],
+          "compliance":{"recipients":{"states":["NY"]},
+            "blackouts":[{"name":"Company holiday","from":"2026-12-07","to":"2026-12-07"}]}}"#;
+        let doc = |text: &str| Document {
+            source: "x.json".into(),
+            base_dir: ".".into(),
+            validation: cxsched_core::parse_document(text, cxsched_core::Format::Json),
+        };
+        let now: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
+        let errors = compliance_errors(&doc(text), now, Judgement::Scheduled);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("BLACKOUT -: "), "{errors:?}");
+        assert!(errors[0].contains("Company holiday"), "{errors:?}");
+        let clear = text.replace("2026-12-07", "2025-12-07");
+        assert!(compliance_errors(&doc(&clear), now, Judgement::Scheduled).is_empty());
+    }
+}

@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use cxsched_compliance::effective::{Effective, duration_text};
 use cxsched_compliance::report::Finding;
-use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
+use cxsched_compliance::{
+    AreaCodeTable, Horizon, RecipientInput, RulePack, check, check_with_blackouts, findings,
+};
 use cxsched_core::{Date, Purpose, Schedule, Validation};
 
 use super::{Globals, Outcome, UsageError, validate};
@@ -52,6 +54,10 @@ pub struct Args {
     /// A rule pack (TOML) replacing the embedded US rules.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Blackouts (TOML or JSON: declared emergencies, proclaimed holidays) added to every
+    /// document's `compliance.blackouts`.
+    #[arg(long, value_name = "FILE")]
+    pub blackouts: Option<PathBuf>,
     // On cxone: the platform's limits, and effective dialing — each occurrence cut to its
     // recipients' curfews, which cxsched writes to the skills (CONTRACT §7).
     #[command(flatten)]
@@ -77,6 +83,8 @@ struct Setup {
     horizons: Mutex<HashMap<(Date, u32), Arc<Horizon>>>,
     /// The flag phone-number file, read once: (name, text).
     flag_numbers: Option<(String, String)>,
+    /// The `--blackouts` file's blackouts.
+    flag_blackouts: Vec<cxsched_core::model::Blackout>,
     /// `"ruleset":…,"tzdb":…,` as JSON, the same for every report of the run.
     ruleset_json: Vec<u8>,
     /// `"disclaimer":…}` and the line end, the same for every report of the run.
@@ -161,6 +169,10 @@ fn setup(args: &Args) -> anyhow::Result<Setup> {
         )),
         None => None,
     };
+    let flag_blackouts = match &args.blackouts {
+        Some(path) => read_blackouts(path)?,
+        None => Vec::new(),
+    };
     let ruleset = pack.version_string();
     let mut ruleset_json = Vec::new();
     JsonOut(&mut ruleset_json)
@@ -184,6 +196,36 @@ fn setup(args: &Args) -> anyhow::Result<Setup> {
         custom_pack,
         horizons: Mutex::new(HashMap::new()),
         flag_numbers,
+        flag_blackouts,
+    })
+}
+
+/// Reads a `--blackouts` file: JSON when it ends in `.json`, else TOML; every problem with
+/// its path.
+fn read_blackouts(path: &Path) -> anyhow::Result<Vec<cxsched_core::model::Blackout>> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("{name}: cannot read the blackouts file: {e}")))?;
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let format = if json {
+        cxsched_core::Format::Json
+    } else {
+        cxsched_core::Format::Toml
+    };
+    cxsched_core::validate::parse_blackouts(&text, format).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                if p.path.is_empty() {
+                    format!("{name}: {}", p.message)
+                } else {
+                    format!("{name}: {}: {}", p.path, p.message)
+                }
+            })
+            .collect();
+        UsageError(lines.join("\n")).into()
     })
 }
 
@@ -295,13 +337,26 @@ fn judge<'v, 'h>(
             Judged { v, checked: None }
         }
         Ok(prepared) => {
-            let report = check(
-                &setup.pack,
-                prepared.horizon,
-                &schedule,
-                prepared.purpose,
-                &prepared.resolution.targets,
-            );
+            let report = if setup.flag_blackouts.is_empty() {
+                check(
+                    &setup.pack,
+                    prepared.horizon,
+                    &schedule,
+                    prepared.purpose,
+                    &prepared.resolution.targets,
+                )
+            } else {
+                let mut all = schedule.compliance.blackouts.clone();
+                all.extend(setup.flag_blackouts.iter().cloned());
+                check_with_blackouts(
+                    &setup.pack,
+                    prepared.horizon,
+                    &schedule,
+                    prepared.purpose,
+                    &prepared.resolution.targets,
+                    &all,
+                )
+            };
             let mut list = findings(
                 &report,
                 &setup.pack,
@@ -473,6 +528,9 @@ fn finding_json(json: &mut JsonOut<'_>, f: &Finding) {
         .raw(b",")
         .key("rule")
         .opt_str(f.rule.as_deref())
+        .raw(b",")
+        .key("ruleVersion")
+        .opt_str(f.rule_version.as_deref())
         .raw(b",")
         .key("window")
         .opt_uint(f.window.map(|w| w as u64))
@@ -727,10 +785,15 @@ fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: OutputMode) {
                         .confidence
                         .map(|c| format!(", confidence {c}"))
                         .unwrap_or_default();
+                    let version = f
+                        .rule_version
+                        .as_deref()
+                        .map(|v| format!(" version {v}"))
+                        .unwrap_or_default();
                     let rule = f
                         .rule
                         .as_deref()
-                        .map(|r| format!(" [{r}{conf}]"))
+                        .map(|r| format!(" [{r}{version}{conf}]"))
                         .unwrap_or_default();
                     s.push_str(&format!(
                         "    {} {} – {}{rule} {}\n",

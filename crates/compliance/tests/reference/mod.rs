@@ -83,10 +83,11 @@ pub fn verdict(
     pack: &RulePack,
     purpose: Purpose,
     state: Option<&str>,
+    zone: &str,
     date: Date,
     secs: u32,
 ) -> Verdict {
-    let rules = pack.applicable(purpose, state);
+    let rules = rules_for(pack, purpose, state, zone, Some(date));
     for &ri in &rules {
         if pack.rules[ri].day(date.weekday()) == DayRule::Prohibited {
             return Verdict::Prohibited(pack.rules[ri].id.clone(), date.weekday());
@@ -97,22 +98,54 @@ pub fn verdict(
             return Verdict::Holiday(pack.rules[ri].id.clone());
         }
     }
-    match outside_hours(pack, purpose, state, date.weekday(), secs) {
+    let hours = rules
+        .iter()
+        .find_map(|&ri| match pack.rules[ri].day(date.weekday()) {
+            DayRule::Allowed { open, close } if secs < open || secs >= close => {
+                Some(pack.rules[ri].id.clone())
+            }
+            _ => None,
+        });
+    match hours {
         Some(rule) => Verdict::Outside(rule),
         None => Verdict::Legal,
     }
 }
 
-/// The first rule (pack order) whose hours on `weekday` do not include the second `secs`
-/// after local midnight; prohibitions and holidays are not looked at.
+/// The rules for a recipient in `state` and `zone` (canonical): the versions in force on
+/// `date`, or with no date the versions in force now (no `effective_to`).
+pub fn rules_for(
+    pack: &RulePack,
+    purpose: Purpose,
+    state: Option<&str>,
+    zone: &str,
+    date: Option<Date>,
+) -> Vec<usize> {
+    pack.applicable(purpose, state)
+        .into_iter()
+        .filter(|&ri| {
+            let r = &pack.rules[ri];
+            r.reaches_zone(zone)
+                && match date {
+                    Some(d) => r.in_force(d),
+                    None => r.effective_to.is_none(),
+                }
+        })
+        .collect()
+}
+
+/// The first rule (pack order, versions in force now) whose hours on `weekday` do not
+/// include the second `secs` after local midnight; prohibitions and holidays are not
+/// looked at.
 pub fn outside_hours(
     pack: &RulePack,
     purpose: Purpose,
     state: Option<&str>,
+    zone: &str,
     weekday: Weekday,
     secs: u32,
 ) -> Option<String> {
-    pack.applicable(purpose, state)
+    rules_for(pack, purpose, state, zone, None)
         .into_iter()
         .find_map(|ri| match pack.rules[ri].day(weekday) {
             DayRule::Allowed { open, close } if secs < open || secs >= close => {
@@ -126,7 +159,14 @@ pub fn outside_hours(
 pub fn verdict_at(pack: &RulePack, purpose: Purpose, t: &Target, at: Timestamp) -> Verdict {
     let local: DateTime = t.zone.tz.to_datetime(at);
     let secs = local.hour() as u32 * 3600 + local.minute() as u32 * 60 + local.second() as u32;
-    verdict(pack, purpose, t.state.as_deref(), local.date(), secs)
+    verdict(
+        pack,
+        purpose,
+        t.state.as_deref(),
+        &t.zone.canonical,
+        local.date(),
+        secs,
+    )
 }
 
 /// Each local date `[a, b)` touches in the target's zone, with the local seconds

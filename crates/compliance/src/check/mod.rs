@@ -1,0 +1,467 @@
+//! The per-date check: on which dates of a horizon would a schedule call someone outside
+//! the hours the law allows where *they* are.
+//!
+//! For every date of `[from, from + days)`, every window occurring on that date (occurrence
+//! semantics of `cxsched_core::expand`: a boundary in a gap moves forward, one in a fold
+//! takes the earlier instant) and every recipient [`Target`], the occurrence's real-time span
+//! is read in the target's local time and judged by each applicable rule: allowed hours of
+//! the local weekday (`OUTSIDE_LEGAL_HOURS`), prohibited weekdays (`PROHIBITED_DAY`) and
+//! holidays (`HOLIDAY`). Campaign-side DST effects are reported once per schedule
+//! (`DST_GAP`, `DST_FOLD`, and `DST_VOID_OCCURRENCE` for an occurrence a gap leaves empty,
+//! which does not happen). `businessHoursDirective = IGNORE` is reported as
+//! `DIRECTIVE_IGNORE` (a warning): the dialer does not enforce the windows, so the verdicts
+//! hold only for calls placed inside them.
+//!
+//! The cost does not grow with the number of days. Between transitions of the campaign zone
+//! and the target zone the pair of offsets is constant, so a window's verdict is the same
+//! every week: each such run is judged once per window and becomes a span of dates. Only
+//! the dates next to a transition are resolved one by one, and holidays are looked up by
+//! date. Findings are grouped into maximal spans of consecutive occurrences of a window with
+//! the same code, rule, target and (for hours) the same local times, so findings with the
+//! same code, rule, window, zone and state never overlap in dates.
+//!
+//! By concept: [`horizon`] (the dates decided and the caches shared by every schedule),
+//! [`campaign`] (campaign-side DST), [`judge`] (per target and rule), [`spans`] (grouping
+//! into date spans); this module holds the public [`check`], [`Report`] and [`RawFinding`].
+
+mod campaign;
+mod horizon;
+mod judge;
+mod spans;
+
+use std::sync::Arc;
+
+use cxsched_core::model::Blackout;
+use cxsched_core::{Directive, Purpose, Schedule};
+
+pub use horizon::Horizon;
+
+use crate::days::{DayNumber, day_number};
+use crate::recipients::Target;
+use crate::rules::{RulePack, Severity};
+use campaign::campaign_side;
+use horizon::PairPlan;
+use judge::{ActiveBlackout, ActiveRule, SpecialOccurrence, TargetCx};
+use spans::Spans;
+
+/// What a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    OutsideLegalHours,
+    ProhibitedDay,
+    Holiday,
+    DstGap,
+    DstFold,
+    DstVoidOccurrence,
+    DirectiveIgnore,
+    Blackout,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::OutsideLegalHours => "OUTSIDE_LEGAL_HOURS",
+            Code::ProhibitedDay => "PROHIBITED_DAY",
+            Code::Holiday => "HOLIDAY",
+            Code::DstGap => "DST_GAP",
+            Code::DstFold => "DST_FOLD",
+            Code::DstVoidOccurrence => "DST_VOID_OCCURRENCE",
+            Code::DirectiveIgnore => "DIRECTIVE_IGNORE",
+            Code::Blackout => "BLACKOUT",
+        }
+    }
+}
+
+/// One finding in compact form (indices into the schedule, the targets and the pack);
+/// [`crate::report`] turns it into the JSON and human forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawFinding {
+    pub code: Code,
+    pub severity: Severity,
+    /// Index into the pack's rules.
+    pub rule: Option<u16>,
+    /// Index into the schedule's windows.
+    pub window: Option<u16>,
+    /// Index into the targets.
+    pub target: Option<u16>,
+    pub first: DayNumber,
+    pub last: DayNumber,
+    pub occurrences: u32,
+    /// The first occurrence of the span: its instants (Unix seconds) and the offsets (of the
+    /// target zone, or the campaign zone for campaign-side findings) at them.
+    pub start_ts: i64,
+    pub end_ts: i64,
+    pub start_offset: i32,
+    pub end_offset: i32,
+    /// What the code needs besides: the weekday or the holiday.
+    pub detail: Detail,
+}
+
+/// The code-specific part of a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Detail {
+    None,
+    /// `PROHIBITED_DAY`: the prohibited local weekday (Monday = 0).
+    Weekday(u8),
+    /// `HOLIDAY`: the pack calendar and the holiday (indices), and whether the date is the
+    /// holiday's observed day rather than the holiday itself.
+    Holiday {
+        calendar: u16,
+        holiday: u16,
+        observed: bool,
+    },
+    /// `BLACKOUT`: the blackout (index into [`Report::blackouts`]).
+    Blackout(u16),
+}
+
+/// The result of checking one schedule.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub findings: Vec<RawFinding>,
+    /// The blackouts the check was given, which `BLACKOUT` findings refer to.
+    pub blackouts: Vec<Blackout>,
+}
+
+impl Report {
+    /// True when any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Checks one schedule against `targets` over `horizon`, with the document's blackouts.
+///
+/// `purpose` selects the rules (the document's `compliance.purpose` or a flag).
+///
+/// # Example
+/// ```
+/// use cxsched_compliance::{AreaCodeTable, Horizon, RecipientInput, RulePack, check, findings};
+/// use cxsched_core::{Format, Purpose, parse_document};
+///
+/// // Sundays into Utah, which bans Sunday telemarketing calls.
+/// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/Denver",
+///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
+///   "timeWindows":[{"dayOfWeek":"SUNDAY","startTime":"10:00:00","endTime":"14:00:00"}]}"#;
+/// let schedule = parse_document(doc, Format::Json).schedule.expect("a valid document");
+/// let pack = RulePack::embedded_us();
+/// let states = ["UT".to_owned()];
+/// let input = RecipientInput { zones: &[], states: &states, phone_numbers: None };
+/// let recipients =
+///     cxsched_compliance::recipients::resolve(&input, &schedule.timezone, AreaCodeTable::embedded)
+///         .expect("known states");
+/// let horizon = Horizon::new(&pack, jiff::civil::date(2026, 3, 1), 28);
+/// let report = check(&pack, &horizon, &schedule, Purpose::Telemarketing, &recipients.targets);
+/// assert!(report.has_errors());
+/// let list = findings(&report, &pack, &schedule, &recipients.targets);
+/// let sunday = list.iter().find(|f| f.code == "PROHIBITED_DAY").expect("a finding");
+/// assert_eq!(sunday.rule.as_deref(), Some("US-UT"));
+/// assert_eq!(sunday.occurrences, 4);
+/// ```
+pub fn check(
+    pack: &RulePack,
+    horizon: &Horizon,
+    schedule: &Schedule,
+    purpose: Purpose,
+    targets: &[Target],
+) -> Report {
+    check_with_blackouts(
+        pack,
+        horizon,
+        schedule,
+        purpose,
+        targets,
+        &schedule.compliance.blackouts,
+    )
+}
+
+/// [`check`] with `blackouts` in place of the document's (the document's and a
+/// `--blackouts` file's together, for instance).
+pub fn check_with_blackouts(
+    pack: &RulePack,
+    horizon: &Horizon,
+    schedule: &Schedule,
+    purpose: Purpose,
+    targets: &[Target],
+    blackouts: &[Blackout],
+) -> Report {
+    let mut report = check_inner(pack, horizon, schedule, purpose, targets, blackouts);
+    if !blackouts.is_empty() {
+        report.blackouts = blackouts.to_vec();
+    }
+    report
+}
+
+fn check_inner(
+    pack: &RulePack,
+    horizon: &Horizon,
+    schedule: &Schedule,
+    purpose: Purpose,
+    targets: &[Target],
+    blackouts: &[Blackout],
+) -> Report {
+    let mut findings = Vec::new();
+    if schedule.directive == Directive::Ignore {
+        findings.push(RawFinding {
+            code: Code::DirectiveIgnore,
+            severity: Severity::Warning,
+            rule: None,
+            window: None,
+            target: None,
+            first: horizon.first,
+            last: horizon.last,
+            occurrences: 0,
+            start_ts: 0,
+            end_ts: 0,
+            start_offset: 0,
+            end_offset: 0,
+            detail: Detail::None,
+        });
+    }
+    if schedule.windows.is_empty() {
+        return Report {
+            findings,
+            blackouts: Vec::new(),
+        };
+    }
+    let mut by_day: [Vec<usize>; 7] = Default::default();
+    for (i, w) in schedule.windows.iter().enumerate() {
+        by_day[w.day.to_monday_zero_offset() as usize].push(i);
+    }
+    let campaign = horizon.timeline(&schedule.timezone);
+    let campaign_special = horizon.campaign_special(&schedule.timezone, &campaign);
+    let exact = campaign_side(
+        schedule,
+        &campaign,
+        &by_day,
+        &campaign_special,
+        &mut findings,
+    );
+
+    // The federal rules' verdicts do not depend on the state: computed once per target zone
+    // (with the pair plan) and copied to each target in that zone.
+    let federal_rules = pack.applicable(purpose, None);
+    let zoned = federal_rules
+        .iter()
+        .any(|&i| !pack.rules[i].zones.is_empty());
+    let federal_in = |zone: &str| -> Vec<ActiveRule> {
+        federal_rules
+            .iter()
+            .filter(|&&i| !zoned || pack.rules[i].reaches_zone(zone))
+            .map(|&i| ActiveRule::new(i as u16, &pack.rules[i]))
+            .collect()
+    };
+    // The blackouts in the horizon (recipient-local dates can be one day either side).
+    let blackouts = active_blackouts(horizon, blackouts);
+    let mut spans = Spans::new(schedule.windows.len(), 0);
+    // Per target zone: its pair plan, the occurrences on its special dates read in its local
+    // time (the same for every target in the zone, so resolved once), and its federal findings.
+    let mut per_zone: Vec<ZonePass<'_>> = Vec::new();
+    // Each target's index into `per_zone`.
+    let mut zone_of: Vec<usize> = Vec::with_capacity(targets.len());
+    let (mut keys, mut moved) = (Vec::new(), Vec::new());
+    for target in targets {
+        let name = &*target.zone.canonical;
+        if let Some(zi) = per_zone.iter().position(|z| z.name == name) {
+            zone_of.push(zi);
+            continue;
+        }
+        zone_of.push(per_zone.len());
+        let plan = horizon.plan(&schedule.timezone, &target.zone);
+        let federal = federal_in(name);
+        let mut cx = TargetCx {
+            schedule,
+            by_day: &by_day,
+            plan: &plan,
+            exact: &exact,
+            special: &[],
+            rules: &federal,
+        };
+        let special = cx.special_occurrences();
+        cx.special = &special;
+        let mut shared = Vec::new();
+        cx.hours_and_days(horizon, &mut spans);
+        cx.holidays(horizon, &mut spans);
+        spans.finish(&mut shared);
+        sort_for_report(&mut shared, &mut keys, &mut moved);
+        per_zone.push(ZonePass {
+            name,
+            plan,
+            special,
+            shared,
+        });
+    }
+    // Every target gets its zone's federal findings; state findings come on top.
+    let federal_total: usize = zone_of.iter().map(|&zi| per_zone[zi].shared.len()).sum();
+    findings.reserve(federal_total + federal_total / 4);
+    let mut state_rules: Vec<ActiveRule> = Vec::new();
+    // Blackout findings by (zone, blackouts reaching the target), made once and copied.
+    let mut blacked: Vec<(usize, Vec<ActiveBlackout>, Vec<RawFinding>)> = Vec::new();
+    let mut reaching: Vec<ActiveBlackout> = Vec::new();
+    for (ti, target) in targets.iter().enumerate() {
+        let zone = &per_zone[zone_of[ti]];
+        findings.extend(zone.shared.iter().map(|f| RawFinding {
+            target: Some(ti as u16),
+            ..*f
+        }));
+        state_rules.clear();
+        if let Some(of_state) = target
+            .state
+            .as_deref()
+            .and_then(|st| horizon.state_rules.get(st))
+        {
+            state_rules.extend(
+                of_state
+                    .iter()
+                    .filter(|&&i| {
+                        let r = &pack.rules[i as usize];
+                        r.covers(purpose) && r.reaches_zone(zone.name)
+                    })
+                    .map(|&i| ActiveRule::new(i, &pack.rules[i as usize])),
+            );
+        }
+        spans.target = ti as u16;
+        let cx = TargetCx {
+            schedule,
+            by_day: &by_day,
+            plan: &zone.plan,
+            exact: &exact,
+            special: &zone.special,
+            rules: &state_rules,
+        };
+        if !state_rules.is_empty() {
+            cx.hours_and_days(horizon, &mut spans);
+            cx.holidays(horizon, &mut spans);
+            let start = findings.len();
+            spans.finish(&mut findings);
+            sort_for_report(&mut findings[start..], &mut keys, &mut moved);
+        }
+        if blackouts.is_empty() {
+            continue;
+        }
+        reaching.clear();
+        reaching.extend(
+            blackouts
+                .iter()
+                .filter(|(_, b)| b.reaches(target))
+                .map(|(a, _)| *a),
+        );
+        if reaching.is_empty() {
+            continue;
+        }
+        let zi = zone_of[ti];
+        let cached = blacked
+            .iter()
+            .position(|(z, list, _)| *z == zi && *list == reaching);
+        let made = match cached {
+            Some(i) => i,
+            None => {
+                cx.blackouts(horizon, &reaching, &mut spans);
+                let mut made = Vec::new();
+                spans.finish(&mut made);
+                for f in &mut made {
+                    f.rule = None;
+                }
+                made.sort_unstable_by_key(|f| (f.window, f.first));
+                blacked.push((zi, reaching.clone(), made));
+                blacked.len() - 1
+            }
+        };
+        findings.extend(blacked[made].2.iter().map(|f| RawFinding {
+            target: Some(ti as u16),
+            ..*f
+        }));
+    }
+    Report {
+        findings,
+        blackouts: Vec::new(),
+    }
+}
+
+/// A blackout of the check, with the zones it names in canonical form.
+struct BlackoutScope<'a> {
+    blackout: &'a Blackout,
+    zones: Vec<Arc<str>>,
+}
+
+impl BlackoutScope<'_> {
+    /// True when the blackout covers `target`: every recipient when it names no state and
+    /// no zone, else a recipient in one of its states or one of its zones.
+    fn reaches(&self, target: &Target) -> bool {
+        let b = self.blackout;
+        (b.states.is_empty() && b.zones.is_empty())
+            || target
+                .state
+                .as_deref()
+                .is_some_and(|s| b.states.iter().any(|x| x == s))
+            || self.zones.contains(&target.zone.canonical)
+    }
+}
+
+/// The blackouts that reach into the horizon (their dates one day either side of it), in
+/// order of their first date.
+fn active_blackouts<'a>(
+    horizon: &Horizon,
+    blackouts: &'a [Blackout],
+) -> Vec<(ActiveBlackout, BlackoutScope<'a>)> {
+    let mut out: Vec<(ActiveBlackout, BlackoutScope<'a>)> = blackouts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let (first, last) = (day_number(b.from), day_number(b.to));
+            if last < horizon.first - 1 || first > horizon.last + 1 || last < first {
+                return None;
+            }
+            let zones = b
+                .zones
+                .iter()
+                .filter_map(|z| cxsched_core::zone::resolve(z).ok())
+                .map(|r| r.zone.canonical)
+                .collect();
+            Some((
+                ActiveBlackout {
+                    first,
+                    last,
+                    index: i as u16,
+                },
+                BlackoutScope { blackout: b, zones },
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(a, _)| (a.first, a.index));
+    out
+}
+
+/// The order of findings within a target's part of a report: by rule, window, code and
+/// first date (`None` before any rule or window), as one integer below 2^76.
+fn report_order(f: &RawFinding) -> u128 {
+    let index = |i: Option<u16>| i.map_or(0, |i| u128::from(i) + 1);
+    // `first` flipped at the sign bit sorts as an unsigned number in the same order.
+    index(f.rule) << 59
+        | index(f.window) << 42
+        | (f.code as u128) << 32
+        | u128::from((f.first as u32) ^ 0x8000_0000)
+}
+
+/// Puts `list` in [`report_order`]. The findings are large, so the sort moves small keys
+/// (order and position) and then each finding once; `keys` and `moved` are reused buffers.
+fn sort_for_report(list: &mut [RawFinding], keys: &mut Vec<u128>, moved: &mut Vec<RawFinding>) {
+    keys.clear();
+    keys.extend(
+        list.iter()
+            .enumerate()
+            .map(|(i, f)| report_order(f) << 32 | i as u128),
+    );
+    keys.sort_unstable();
+    moved.clear();
+    moved.extend(keys.iter().map(|&k| list[(k & 0xffff_ffff) as usize]));
+    list.copy_from_slice(moved);
+}
+
+/// One target zone's shared part of a check.
+struct ZonePass<'a> {
+    name: &'a str,
+    plan: Arc<PairPlan>,
+    special: Vec<SpecialOccurrence>,
+    /// Federal findings (target index still to be set).
+    shared: Vec<RawFinding>,
+}
