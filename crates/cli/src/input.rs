@@ -137,57 +137,128 @@ const PIECE_BYTES: usize = 48 * 1024;
 /// Bytes per read when a file is read by several threads at once.
 const READ_BYTES: usize = 1024 * 1024;
 
-/// Reads a JSON Lines file whole. A regular file is read in parts by several threads at once
-/// (the copy out of the page cache is a visible share of a run over a large file). A line
-/// longer than a document may be ([`MAX_DOCUMENT_BYTES`]) is kept only up to just over that
-/// limit, so that it is reported as too large without being held whole: a file with a 100 MB
-/// line is read in about 1 MiB of memory more than its other lines.
-///
-/// # Errors
-/// A usage error naming the file when it cannot be read.
-pub fn read_jsonl(path: &Path) -> anyhow::Result<Vec<u8>> {
-    use rayon::prelude::*;
-    use std::os::unix::fs::FileExt;
-    let cannot = |e: std::io::Error| UsageError(format!("{}: cannot read: {e}", path.display()));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    let mut text = Vec::new();
-    let mut lines = LongLines::default();
-    if !meta.is_file() {
-        // A pipe or a device: its length is not known ahead, so read it as it comes.
+/// Bytes of a JSON Lines file held at once: the file is read in blocks of whole lines of
+/// about this size, each checked and reported before the next is read, so memory does not
+/// grow with the file (the seed's 20,000-line corpus is one block).
+pub const JSONL_BLOCK_BYTES: usize = 4 * READ_BYTES;
+
+/// A JSON Lines file read in blocks of whole lines ([`JSONL_BLOCK_BYTES`] or so each). A
+/// regular file's block is read in parts by several threads at once (the copy out of the
+/// page cache is a visible share of a run over a large file). A line longer than a document
+/// may be ([`MAX_DOCUMENT_BYTES`]) is kept only up to just over that limit, so that it is
+/// reported as too large without being held whole.
+pub struct JsonlBlocks {
+    file: std::fs::File,
+    path: PathBuf,
+    /// The file's length when it is a regular file (read by offset); `None` for a pipe.
+    len: Option<usize>,
+    offset: usize,
+    /// The start of a line whose end has not been read yet.
+    carry: Vec<u8>,
+    lines: LongLines,
+    /// The number of the next block's first line.
+    next_line: usize,
+    done: bool,
+    /// About how many bytes a block holds ([`JSONL_BLOCK_BYTES`]; smaller in tests).
+    block_bytes: usize,
+}
+
+impl JsonlBlocks {
+    /// Opens the file.
+    ///
+    /// # Errors
+    /// A usage error naming the file when it cannot be opened.
+    pub fn open(path: &Path) -> anyhow::Result<JsonlBlocks> {
+        let cannot =
+            |e: std::io::Error| UsageError(format!("{}: cannot read: {e}", path.display()));
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        let len = if meta.is_file() {
+            Some(usize::try_from(meta.len()).map_err(|_| {
+                UsageError(format!(
+                    "{}: cannot read: the file is too large",
+                    path.display()
+                ))
+            })?)
+        } else {
+            None
+        };
+        Ok(JsonlBlocks {
+            file,
+            path: path.to_path_buf(),
+            len,
+            offset: 0,
+            carry: Vec::new(),
+            lines: LongLines::default(),
+            next_line: 1,
+            done: false,
+            block_bytes: JSONL_BLOCK_BYTES,
+        })
+    }
+
+    /// The next block of whole lines and the number of its first line; `None` at the end.
+    ///
+    /// # Errors
+    /// A usage error naming the file when it cannot be read.
+    pub fn next_block(&mut self) -> anyhow::Result<Option<(usize, Vec<u8>)>> {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt;
+        if self.done {
+            return Ok(None);
+        }
+        let path = self.path.clone();
+        let cannot =
+            |e: std::io::Error| UsageError(format!("{}: cannot read: {e}", path.display()));
+        let mut text = std::mem::take(&mut self.carry);
         loop {
             let from = text.len();
-            text.resize(from + READ_BYTES, 0);
-            let n = std::io::Read::read(&mut file, &mut text[from..]).map_err(cannot)?;
-            text.truncate(from + n);
-            if n == 0 {
-                return Ok(text);
+            let n = match self.len {
+                Some(len) => {
+                    let n = self.block_bytes.min(len - self.offset);
+                    text.resize(from + n, 0);
+                    let offset = self.offset;
+                    let file = &self.file;
+                    text[from..]
+                        .par_chunks_mut(READ_BYTES)
+                        .enumerate()
+                        .try_for_each(|(i, part)| {
+                            file.read_exact_at(part, (offset + i * READ_BYTES) as u64)
+                        })
+                        .map_err(cannot)?;
+                    n
+                }
+                None => {
+                    // A pipe or a device: its length is not known ahead; read as it comes.
+                    text.resize(from + READ_BYTES.min(self.block_bytes), 0);
+                    let n =
+                        std::io::Read::read(&mut self.file, &mut text[from..]).map_err(cannot)?;
+                    text.truncate(from + n);
+                    n
+                }
+            };
+            self.offset += n;
+            self.lines.cut(&mut text, from);
+            let at_end = n == 0 || self.len.is_some_and(|len| self.offset >= len);
+            if at_end {
+                self.done = true;
+                break;
             }
-            lines.cut(&mut text, from);
+            // A block ends after its last newline; what follows waits for the next one.
+            if text.len() >= self.block_bytes
+                && let Some(last) = memchr::memrchr(b'\n', &text)
+            {
+                self.carry = text.split_off(last + 1);
+                self.lines.line_start = self.lines.line_start.saturating_sub(last + 1);
+                break;
+            }
         }
+        let first_line = self.next_line;
+        self.next_line += memchr::memchr_iter(b'\n', &text).count();
+        if text.is_empty() && self.done {
+            return Ok(None);
+        }
+        Ok(Some((first_line, text)))
     }
-    let len = usize::try_from(meta.len()).map_err(|_| {
-        UsageError(format!(
-            "{}: cannot read: the file is too large",
-            path.display()
-        ))
-    })?;
-    // Blocks of a few reads each, read in parallel; long lines cut after each block.
-    const BLOCK: usize = 16 * READ_BYTES;
-    let mut offset = 0usize;
-    while offset < len {
-        let n = BLOCK.min(len - offset);
-        let from = text.len();
-        text.resize(from + n, 0);
-        text[from..]
-            .par_chunks_mut(READ_BYTES)
-            .enumerate()
-            .try_for_each(|(i, part)| file.read_exact_at(part, (offset + i * READ_BYTES) as u64))
-            .map_err(cannot)?;
-        offset += n;
-        lines.cut(&mut text, from);
-    }
-    Ok(text)
 }
 
 /// Cuts the lines of a text read piece by piece to at most [`LongLines::KEEP`] bytes.
@@ -274,7 +345,11 @@ impl<'a> Piece<'a> {
 ///
 /// # Errors
 /// A usage error naming the file when it is not UTF-8.
-pub fn jsonl_pieces<'a>(path: &Path, text: &'a [u8]) -> anyhow::Result<Vec<Piece<'a>>> {
+pub fn jsonl_pieces<'a>(
+    path: &Path,
+    text: &'a [u8],
+    first_line: usize,
+) -> anyhow::Result<Vec<Piece<'a>>> {
     use rayon::prelude::*;
     // Each piece ends just after a newline (or at the end), so the lines of the pieces are
     // the lines of the file; a newline is never part of a multi-byte UTF-8 sequence.
@@ -295,7 +370,7 @@ pub fn jsonl_pieces<'a>(path: &Path, text: &'a [u8]) -> anyhow::Result<Vec<Piece
         })
         .collect();
     let mut pieces = Vec::with_capacity(checked.len());
-    let mut first_line = 1;
+    let mut first_line = first_line;
     for (part, newlines, text) in checked {
         let text = match text {
             Ok(text) => text,
@@ -349,8 +424,47 @@ pub use cxsched_engine::document::phone_numbers;
 
 #[cfg(test)]
 mod tests {
-    use super::{LongLines, Piece};
+    use super::{JsonlBlocks, LongLines, Piece, jsonl_pieces};
     use proptest::prelude::*;
+
+    /// Blocks of a few bytes give the same lines, numbered the same, as the file whole.
+    #[test]
+    fn blocks_of_whole_lines_number_the_lines_as_the_whole_file_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.jsonl");
+        let text: String = (1..=200)
+            .map(|i| {
+                if i % 7 == 0 {
+                    "\n".to_owned()
+                } else {
+                    format!("{{\"n\":{i},\"pad\":\"{}\"}}\n", "é".repeat(i % 13))
+                }
+            })
+            .collect();
+        std::fs::write(&path, &text).unwrap();
+        let lines_of = |block: &[u8], first: usize| -> Vec<(usize, String)> {
+            jsonl_pieces(&path, block, first)
+                .unwrap()
+                .iter()
+                .flat_map(|p| {
+                    p.lines()
+                        .map(|(n, l)| (n, l.to_owned()))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let whole = lines_of(text.as_bytes(), 1);
+        assert_eq!(whole.len(), 200 - 200 / 7);
+        for block_bytes in [1, 10, 64, 1000, 1 << 20] {
+            let mut blocks = JsonlBlocks::open(&path).unwrap();
+            blocks.block_bytes = block_bytes;
+            let mut seen = Vec::new();
+            while let Some((first, block)) = blocks.next_block().unwrap() {
+                seen.extend(lines_of(&block, first));
+            }
+            assert_eq!(seen, whole, "blocks of {block_bytes} bytes");
+        }
+    }
 
     /// Lines over the limit are cut just over it, on a character boundary, however the text
     /// arrives; the other lines are kept as they are.

@@ -128,10 +128,18 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         return sarif::run(&args, &setup);
     }
     if let Some(path) = &args.jsonl {
-        // The rule pack is read while the file is.
-        let (setup, text) = rayon::join(|| setup(&args), || input::read_jsonl(path));
+        // The rule pack is read while the file's first block is.
+        let (setup, first) = rayon::join(
+            || setup(&args),
+            || {
+                let mut blocks = input::JsonlBlocks::open(path)?;
+                let first = blocks.next_block()?;
+                anyhow::Ok((blocks, first))
+            },
+        );
         let setup = setup?;
-        return run_jsonl(path, &text?, &args, &setup, globals);
+        let (blocks, first) = first?;
+        return run_jsonl(path, blocks, first, &args, &setup, globals);
     }
     let setup = setup(&args)?;
     if args.files.is_empty() {
@@ -259,24 +267,45 @@ fn run_files(args: &Args, setup: &Setup, globals: &Globals) -> anyhow::Result<Ou
 /// `check --jsonl FILE`: every line is a document, reported in line order.
 fn run_jsonl(
     path: &Path,
-    text: &[u8],
+    mut blocks: input::JsonlBlocks,
+    mut block: Option<(usize, Vec<u8>)>,
     args: &Args,
     setup: &Setup,
     globals: &Globals,
 ) -> anyhow::Result<Outcome> {
-    let pieces = input::jsonl_pieces(path, text)?;
     let name = path.display().to_string();
-    let cwd = PathBuf::from(".");
     let mut out = output::raw_stdout()?;
+    let (mut total, mut failed) = (0, 0);
+    // Block by block, so that memory does not grow with the file.
+    while let Some((first_line, text)) = block {
+        let pieces = input::jsonl_pieces(path, &text, first_line)?;
+        let (t, f) = check_pieces(&pieces, &mut out, &name, args, setup, globals)?;
+        total += t;
+        failed += f;
+        block = blocks.next_block()?;
+    }
+    finish(&mut out, globals.output, total, failed)
+}
+
+/// Checks the lines of a block's pieces in parallel, printing the reports in order.
+fn check_pieces(
+    pieces: &[input::Piece<'_>],
+    out: &mut (impl Write + Send),
+    name: &str,
+    args: &Args,
+    setup: &Setup,
+    globals: &Globals,
+) -> std::io::Result<(usize, usize)> {
+    let cwd = PathBuf::from(".");
     // Each line is independent: checked and rendered in parallel, printed in order.
-    let (total, failed) = output::render_in_order(&pieces, &mut out, |text, piece| {
+    output::render_in_order(pieces, out, |text, piece| {
         let mut source = String::new();
         let mut horizons = Horizons::default();
         let (mut documents, mut failed) = (0, 0);
         for (line, doc) in piece.lines() {
             let v = input::validate_line(doc);
             documents += 1;
-            input::set_line_source(&mut source, &name, line);
+            input::set_line_source(&mut source, name, line);
             let ok = one(
                 text,
                 &mut horizons,
@@ -291,8 +320,7 @@ fn run_jsonl(
             failed += usize::from(!ok);
         }
         (documents, failed)
-    })?;
-    finish(&mut out, globals.output, total, failed)
+    })
 }
 
 /// A document as `check` judges it: its validation (with the platform's limits and the

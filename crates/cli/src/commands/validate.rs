@@ -47,12 +47,29 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 
 /// `validate --jsonl FILE`: every line is a document, reported in line order.
 fn run_jsonl(path: &Path, cxone: bool, globals: &Globals) -> anyhow::Result<Outcome> {
-    let text = input::read_jsonl(path)?;
-    let pieces = input::jsonl_pieces(path, &text)?;
+    let mut blocks = input::JsonlBlocks::open(path)?;
     let name = path.display().to_string();
     let mut out = output::raw_stdout()?;
+    let (mut total, mut invalid) = (0, 0);
+    while let Some((first_line, block)) = blocks.next_block()? {
+        let pieces = input::jsonl_pieces(path, &block, first_line)?;
+        let (t, i) = validate_pieces(&pieces, &mut out, &name, cxone, globals)?;
+        total += t;
+        invalid += i;
+    }
+    finish(&mut out, globals.output, total, invalid)
+}
+
+/// Validates the lines of a block's pieces in parallel, printing the reports in order.
+fn validate_pieces(
+    pieces: &[input::Piece<'_>],
+    out: &mut (impl std::io::Write + Send),
+    name: &str,
+    cxone: bool,
+    globals: &Globals,
+) -> std::io::Result<(usize, usize)> {
     // Each line is independent: validated and rendered in parallel, printed in order.
-    let (total, invalid) = output::render_in_order(&pieces, &mut out, |text, piece| {
+    output::render_in_order(pieces, out, |text, piece| {
         let mut source = String::new();
         let (mut documents, mut invalid) = (0, 0);
         for (line, doc) in piece.lines() {
@@ -62,12 +79,11 @@ fn run_jsonl(path: &Path, cxone: bool, globals: &Globals) -> anyhow::Result<Outc
             }
             documents += 1;
             invalid += usize::from(!v.is_valid());
-            input::set_line_source(&mut source, &name, line);
+            input::set_line_source(&mut source, name, line);
             render_into(text, &source, Some(line), &v, globals.output);
         }
         (documents, invalid)
-    })?;
-    finish(&mut out, globals.output, total, invalid)
+    })
 }
 
 /// One document's report, ending in a newline.
