@@ -85,6 +85,11 @@ pub(crate) fn shown_key(s: &str) -> String {
 
 /// `s` cut to at most `max` characters, on a character boundary.
 fn cut(s: &mut String, max: usize) {
+    // No longer in bytes than the limit in characters: nothing to count (the usual case,
+    // and on every issue of every document).
+    if s.len() <= max {
+        return;
+    }
     if let Some((end, _)) = s.char_indices().nth(max) {
         s.truncate(end);
         s.push('…');
