@@ -59,9 +59,8 @@ enum Command {
     /// Work with the webhook outbox.
     #[command(subcommand)]
     Webhooks(commands::webhooks::Command),
-    /// Work with rule packs.
-    #[command(subcommand)]
-    Rules(commands::rules::Command),
+    /// What the rule pack holds (`rules [STATE]`, `rules holidays`), and `rules lint`.
+    Rules(commands::rules::Args),
     /// Run the bundled API emulator.
     Emulator(commands::emulator::Args),
     /// Run the whole workflow against an embedded emulator, with nothing configured.
