@@ -39,6 +39,9 @@ enum Command {
     Validate(commands::validate::Args),
     /// Validate, then decide legality per date over a horizon, in the recipients' local time.
     Check(commands::check::Args),
+    /// Write one self-contained HTML page of what `check` decides: week grids per recipient
+    /// zone, every date of the horizon, the findings (exit status 1 when a campaign fails).
+    Report(commands::report::Args),
     /// List every concrete window occurrence in a date range, DST resolved.
     Expand(commands::expand::Args),
     /// Write an RFC 5545 calendar (with VTIMEZONE) of the windows.
@@ -59,9 +62,8 @@ enum Command {
     /// Work with the webhook outbox.
     #[command(subcommand)]
     Webhooks(commands::webhooks::Command),
-    /// Work with rule packs.
-    #[command(subcommand)]
-    Rules(commands::rules::Command),
+    /// What the rule pack holds (`rules [STATE]`, `rules holidays`), and `rules lint`.
+    Rules(commands::rules::Args),
     /// Run the bundled API emulator.
     Emulator(commands::emulator::Args),
     /// Run the whole workflow against an embedded emulator, with nothing configured.
@@ -91,6 +93,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
     match cli.command {
         Command::Validate(a) => commands::validate::run(a, &globals),
         Command::Check(a) => commands::check::run(a, &globals),
+        Command::Report(a) => commands::report::run(a, &globals),
         Command::Expand(a) => commands::expand::run(a, &globals),
         Command::Calendar(a) => commands::calendar::run(a, &globals),
         Command::When(a) => commands::when::run(a, &globals),

@@ -71,12 +71,12 @@ fn parse_purpose(s: &str) -> Result<Purpose, String> {
 }
 
 /// What every document of one run shares.
-struct Setup {
+pub(super) struct Setup {
     /// `--platform cxone`: the platform's limits and effective dialing under curfews.
-    cxone: bool,
-    pack: RulePack,
+    pub(super) cxone: bool,
+    pub(super) pack: RulePack,
     /// The pack's name and version, as reports show it.
-    ruleset: String,
+    pub(super) ruleset: String,
     /// True when the pack came from `--rules` (then any `ruleset` name is accepted).
     custom_pack: bool,
     /// Horizons by (from, days), shared across documents and threads.
@@ -84,7 +84,7 @@ struct Setup {
     /// The flag phone-number file, read once: (name, text).
     flag_numbers: Option<(String, String)>,
     /// The `--blackouts` file's blackouts.
-    flag_blackouts: Vec<cxsched_core::model::Blackout>,
+    pub(super) flag_blackouts: Vec<cxsched_core::model::Blackout>,
     /// `"ruleset":…,"tzdb":…,` as JSON, the same for every report of the run.
     ruleset_json: Vec<u8>,
     /// `"disclaimer":…}` and the line end, the same for every report of the run.
@@ -102,7 +102,7 @@ impl Setup {
 
 /// The horizons one thread has used: documents sharing one reach it without a lock.
 #[derive(Default)]
-struct Horizons(HashMap<(Date, u32), Arc<Horizon>>);
+pub(super) struct Horizons(HashMap<(Date, u32), Arc<Horizon>>);
 
 impl Horizons {
     fn get(&mut self, setup: &Setup, from: Date, days: u32) -> &Horizon {
@@ -150,7 +150,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 
 /// What every document's check shares: the rule pack, its JSON pieces, the horizons, the
 /// phone numbers given by flag.
-fn setup(args: &Args) -> anyhow::Result<Setup> {
+pub(super) fn setup(args: &Args) -> anyhow::Result<Setup> {
     let (pack, custom_pack) = match &args.rules {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -327,19 +327,19 @@ fn check_pieces(
 /// problems of its recipients), and when it is valid the recipients and horizon, the
 /// findings, and (on cxone) the curfews, which take away the findings effective dialing
 /// never meets. One judgement for every rendering (human, JSON, SARIF).
-struct Judged<'v, 'h> {
-    v: Cow<'v, Validation>,
-    checked: Option<Checked<'h>>,
+pub(super) struct Judged<'v, 'h> {
+    pub(super) v: Cow<'v, Validation>,
+    pub(super) checked: Option<Checked<'h>>,
 }
 
 /// What a valid document's check found.
-struct Checked<'h> {
-    prepared: Prepared<'h>,
-    list: Vec<Finding>,
-    effective: Option<Effective>,
+pub(super) struct Checked<'h> {
+    pub(super) prepared: Prepared<'h>,
+    pub(super) list: Vec<Finding>,
+    pub(super) effective: Option<Effective>,
 }
 
-fn judge<'v, 'h>(
+pub(super) fn judge<'v, 'h>(
     horizons: &'h mut Horizons,
     setup: &Setup,
     args: &Args,
@@ -453,10 +453,10 @@ fn one(
     !c.list.iter().any(|f| f.severity == "error")
 }
 
-struct Prepared<'h> {
-    horizon: &'h Horizon,
-    purpose: Purpose,
-    resolution: cxsched_compliance::Resolution,
+pub(super) struct Prepared<'h> {
+    pub(super) horizon: &'h Horizon,
+    pub(super) purpose: Purpose,
+    pub(super) resolution: cxsched_compliance::Resolution,
 }
 
 /// Settles purpose, horizon and recipients for one document (flags over the document).
@@ -546,7 +546,7 @@ fn invalid(out: &mut Vec<u8>, source: &str, line: Option<usize>, v: &Validation,
 }
 
 /// One finding as a JSON object (CONTRACT §2 names; every field, `null` when absent).
-fn finding_json(json: &mut JsonOut<'_>, f: &Finding) {
+pub(super) fn finding_json(json: &mut JsonOut<'_>, f: &Finding) {
     json.raw(b"{")
         .key("severity")
         .str(f.severity)

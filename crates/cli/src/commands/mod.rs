@@ -12,6 +12,7 @@ pub mod export;
 pub mod get;
 pub mod man;
 pub mod plan;
+pub mod report;
 pub mod rules;
 pub mod validate;
 pub mod webhooks;

@@ -1,0 +1,786 @@
+//! `cxsched report FILE… -o OUT.html`: one self-contained page (inline CSS and SVG, no
+//! network, no external file; a little inline JavaScript sorts the findings table) that shows
+//! what `check` decides, made from an askama template (`crates/cli/templates/report.html`).
+//!
+//! Per campaign: a week grid (Monday–Sunday × 24 h) per recipient zone with the windows in
+//! that zone's local time on a reference week (the first full week of the horizon), the legal
+//! hours and the illegal parts marked; a strip with every date of the horizon marking
+//! holidays, prohibited days, blackouts and DST dates, each with its reason on hover; the
+//! findings as a sortable table; recipients, presumptions, rule-pack and tzdb versions and
+//! the disclaimer. The findings are `check`'s own judgement ([`super::check::judge`]), and are
+//! also embedded as `<script type="application/json" class="findings">`, byte for byte the
+//! objects `check --output json` prints.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use askama::Template;
+use cxsched_compliance::curfew::{DayHours, day_hours, zone_rules};
+use cxsched_compliance::days::{date_of, day_number};
+use cxsched_compliance::report::Finding;
+use cxsched_compliance::rules::DayRule;
+use cxsched_compliance::{RulePack, Target};
+use cxsched_core::{Date, LocalTime, Purpose, Schedule, Zone, occurrences};
+use jiff::Timestamp;
+
+use super::check::{self, Horizons, Judged, Setup};
+use super::{Globals, Outcome, UsageError};
+use crate::input;
+use crate::output::{JsonOut, OutputMode};
+
+#[derive(clap::Args, Debug)]
+#[group(skip)]
+#[command(mut_arg("jsonl", |a| a.hide(true)))]
+pub struct Args {
+    /// The page to write (HTML, self-contained).
+    #[arg(short = 'o', long = "out", value_name = "OUT.html")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub check: check::Args,
+}
+
+const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The page.
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page {
+    ruleset: String,
+    tzdb: String,
+    disclaimer: String,
+    campaigns: Vec<CampaignView>,
+    total_findings: usize,
+}
+
+/// One document of the run.
+struct CampaignView {
+    /// `c1`, `c2`, … (anchors and element ids).
+    id: String,
+    source: String,
+    /// `pass`, `fail` or `invalid`.
+    status: &'static str,
+    campaign_id: String,
+    timezone: String,
+    purpose: String,
+    from: String,
+    last: String,
+    days: u32,
+    platform: &'static str,
+    errors: usize,
+    warnings: usize,
+    /// Validation errors (an invalid document has nothing else).
+    problems: Vec<String>,
+    windows: Vec<String>,
+    recipients: Vec<RecipientView>,
+    presumptions: Vec<String>,
+    curfews: Vec<String>,
+    grids: Vec<Grid>,
+    strip: Option<Strip>,
+    findings: Vec<Finding>,
+    /// The findings as `check --output json` writes them (a JSON array, `<` escaped).
+    findings_json: String,
+}
+
+struct RecipientView {
+    zone: String,
+    state: String,
+    basis: String,
+}
+
+/// A rectangle of an SVG, with its hover text.
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+    class: &'static str,
+    title: String,
+}
+
+struct Label {
+    x: f64,
+    y: f64,
+    text: String,
+}
+
+/// The week grid of one recipient zone.
+struct Grid {
+    zone: String,
+    states: String,
+    week: String,
+    width: f64,
+    height: f64,
+    rects: Vec<Rect>,
+    labels: Vec<Label>,
+    /// Hour lines: (x, label).
+    hours: Vec<Label>,
+    bad_minutes: i64,
+}
+
+/// Every date of the horizon, a column per week, a row per weekday, a block per 53 weeks.
+struct Strip {
+    width: f64,
+    height: f64,
+    cells: Vec<Rect>,
+    labels: Vec<Label>,
+    marked: usize,
+}
+
+pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
+    if args.check.jsonl.is_some() {
+        return Err(UsageError(
+            "report shows documents given as FILE…; it does not take --jsonl".into(),
+        )
+        .into());
+    }
+    if args.check.files.is_empty() {
+        return Err(UsageError("nothing to report: give FILE…".into()).into());
+    }
+    let setup = check::setup(&args.check)?;
+    let mut horizons = Horizons::default();
+    let mut campaigns = Vec::new();
+    let mut failed = false;
+    for (n, path) in input::document_paths(&args.check.files)?
+        .into_iter()
+        .enumerate()
+    {
+        let loaded = input::load(&path);
+        let judged = check::judge(
+            &mut horizons,
+            &setup,
+            &args.check,
+            &loaded.base_dir,
+            &loaded.validation,
+        );
+        let view = campaign(n + 1, &loaded.source, &setup, judged);
+        failed |= view.status != "pass";
+        campaigns.push(view);
+    }
+    let total_findings = campaigns.iter().map(|c| c.findings.len()).sum();
+    let page = Page {
+        ruleset: setup.ruleset.clone(),
+        tzdb: cxsched_core::tzdb_version().to_owned(),
+        disclaimer: setup.pack.disclaimer.clone(),
+        total_findings,
+        campaigns,
+    };
+    let html = page
+        .render()
+        .map_err(|e| anyhow::anyhow!("rendering the page: {e}"))?;
+    write_atomically(&args.out, html.as_bytes())?;
+    let mut stdout = std::io::stdout().lock();
+    let name = args.out.display().to_string();
+    match globals.output {
+        OutputMode::Json => {
+            let mut out = Vec::new();
+            JsonOut(&mut out)
+                .raw(b"{")
+                .key("out")
+                .str(&name)
+                .raw(b",")
+                .key("campaigns")
+                .uint(page.campaigns.len() as u64)
+                .raw(b",")
+                .key("findings")
+                .uint(total_findings as u64)
+                .raw(b",")
+                .key("bytes")
+                .uint(html.len() as u64)
+                .raw(b"}\n");
+            stdout.write_all(&out)?;
+        }
+        OutputMode::Human => {
+            writeln!(
+                stdout,
+                "wrote {name}: {} campaigns, {total_findings} findings, {} bytes",
+                page.campaigns.len(),
+                html.len()
+            )?;
+        }
+    }
+    stdout.flush()?;
+    Ok(Outcome::failed_if(failed))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed over it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.display();
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| UsageError(format!("{name}: not a file name")))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(UsageError(format!("{name}: cannot write the report: {e}")).into());
+    }
+    Ok(())
+}
+
+fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_, '_>) -> CampaignView {
+    let Judged { v, checked } = judged;
+    let mut view = CampaignView {
+        id: format!("c{n}"),
+        source: source.to_owned(),
+        status: "invalid",
+        campaign_id: String::new(),
+        timezone: String::new(),
+        purpose: String::new(),
+        from: String::new(),
+        last: String::new(),
+        days: 0,
+        platform: if setup.cxone { "cxone" } else { "seed" },
+        errors: 0,
+        warnings: 0,
+        problems: Vec::new(),
+        windows: Vec::new(),
+        recipients: Vec::new(),
+        presumptions: Vec::new(),
+        curfews: Vec::new(),
+        grids: Vec::new(),
+        strip: None,
+        findings: Vec::new(),
+        findings_json: "[]".into(),
+    };
+    let (Some(c), Some(schedule)) = (checked, v.schedule.as_ref()) else {
+        view.problems = v
+            .errors
+            .iter()
+            .map(|i| {
+                if i.path.is_empty() {
+                    i.message.clone()
+                } else {
+                    format!("{}: {}", i.path, i.message)
+                }
+            })
+            .collect();
+        return view;
+    };
+    let horizon = c.prepared.horizon;
+    let targets = &c.prepared.resolution.targets;
+    let purpose = c.prepared.purpose;
+    view.errors = c.list.iter().filter(|f| f.severity == "error").count();
+    view.warnings = c.list.len() - view.errors;
+    view.status = if view.errors == 0 { "pass" } else { "fail" };
+    view.campaign_id = schedule.campaign_id.to_string();
+    view.timezone = schedule.timezone.name.to_string();
+    view.purpose = purpose.as_str().to_owned();
+    view.from = horizon.from.to_string();
+    view.days = horizon.days;
+    view.last = date_of(day_number(horizon.from) + horizon.days as i32 - 1).to_string();
+    view.windows = schedule
+        .windows
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("{i}: {} {}–{}", DAY_NAMES[wd(w.day)], w.start, w.end))
+        .collect();
+    view.recipients = targets
+        .iter()
+        .map(|t| RecipientView {
+            zone: t.zone.canonical.to_string(),
+            state: t.state.clone().unwrap_or_else(|| "—".into()),
+            basis: t.basis.clone(),
+        })
+        .collect();
+    view.presumptions = c.prepared.resolution.presumptions.clone();
+    if let Some(e) = &c.effective {
+        view.curfews = e
+            .curfews
+            .curfews
+            .iter()
+            .map(|cf| {
+                format!(
+                    "{}: {}–{} ({})",
+                    cf.zone.canonical,
+                    cf.start,
+                    cf.end,
+                    cf.rules.join(", ")
+                )
+            })
+            .collect();
+    }
+    let mut json = Vec::new();
+    {
+        let mut out = JsonOut(&mut json);
+        out.raw(b"[");
+        for (i, f) in c.list.iter().enumerate() {
+            if i > 0 {
+                out.raw(b",");
+            }
+            check::finding_json(&mut out, f);
+        }
+        out.raw(b"]");
+    }
+    // `<` only appears inside JSON strings, where `\u003c` reads the same; no `</script>`.
+    view.findings_json = String::from_utf8_lossy(&json).replace('<', "\\u003c");
+    view.grids = zone_groups(targets)
+        .into_iter()
+        .map(|(zone, states)| grid(&setup.pack, purpose, schedule, horizon.from, &zone, &states))
+        .collect();
+    let mut blackouts = schedule.compliance.blackouts.clone();
+    blackouts.extend(setup.flag_blackouts.iter().cloned());
+    view.strip = Some(strip(
+        &setup.pack,
+        purpose,
+        schedule,
+        targets,
+        &blackouts,
+        horizon.from,
+        horizon.days,
+    ));
+    view.findings = c.list;
+    view
+}
+
+fn wd(day: jiff::civil::Weekday) -> usize {
+    day.to_monday_zero_offset() as usize
+}
+
+/// The targets' zones in order, each with the states reached there.
+fn zone_groups(targets: &[Target]) -> Vec<(Zone, Vec<Option<String>>)> {
+    let mut out: Vec<(Zone, Vec<Option<String>>)> = Vec::new();
+    for t in targets {
+        match out
+            .iter_mut()
+            .find(|(z, _)| z.canonical == t.zone.canonical)
+        {
+            Some((_, states)) => {
+                if !states.contains(&t.state) {
+                    states.push(t.state.clone());
+                }
+            }
+            None => out.push((t.zone.clone(), vec![t.state.clone()])),
+        }
+    }
+    out
+}
+
+/// The rules in force on `date` for recipients in `zone` in any of `states`.
+fn rules_on(
+    pack: &RulePack,
+    purpose: Purpose,
+    zone: &Zone,
+    states: &[Option<String>],
+    date: Date,
+) -> Vec<usize> {
+    zone_rules(pack, purpose, states.iter().map(|s| s.as_deref()))
+        .into_iter()
+        .filter(|&i| pack.rules[i].in_force(date) && pack.rules[i].reaches_zone(&zone.canonical))
+        .collect()
+}
+
+fn hhmm(secs: u32) -> String {
+    format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+fn ids(pack: &RulePack, rules: &[usize]) -> String {
+    let mut v: Vec<&str> = rules.iter().map(|&i| pack.rules[i].id.as_str()).collect();
+    v.dedup();
+    v.join(", ")
+}
+
+// Week grid geometry (SVG user units).
+const LABEL_W: f64 = 96.0;
+const HOUR_W: f64 = 36.0;
+const ROW_H: f64 = 30.0;
+const TOP: f64 = 20.0;
+
+fn x_of(secs: u32) -> f64 {
+    LABEL_W + f64::from(secs) / 3600.0 * HOUR_W
+}
+
+/// The week grid of one recipient zone on the first full week (Monday to Sunday) of the
+/// horizon.
+fn grid(
+    pack: &RulePack,
+    purpose: Purpose,
+    schedule: &Schedule,
+    from: Date,
+    zone: &Zone,
+    states: &[Option<String>],
+) -> Grid {
+    let monday = date_of(day_number(from) + (7 - wd(from.weekday()) as i32) % 7);
+    let mut rects = Vec::new();
+    let mut labels = Vec::new();
+    // Per weekday of the zone's local week: the hours the law allows.
+    let mut allowed: Vec<Option<(u32, u32)>> = Vec::with_capacity(7);
+    let mut why: Vec<String> = Vec::with_capacity(7);
+    for (d, day_name) in DAY_NAMES.iter().enumerate() {
+        let date = date_of(day_number(monday) + d as i32);
+        let y = TOP + d as f64 * ROW_H;
+        labels.push(Label {
+            x: 4.0,
+            y: y + ROW_H * 0.62,
+            text: format!("{} {}", &day_name[..3], date.strftime("%m-%d")),
+        });
+        let rules = rules_on(pack, purpose, zone, states, date);
+        let hours = day_hours(pack, &rules, date.weekday(), |_| false);
+        match hours {
+            DayHours::Closed(by) => {
+                let reason = format!(
+                    "{}: no calls in {} ({} prohibits the day)",
+                    day_name,
+                    zone.canonical,
+                    ids(pack, &by)
+                );
+                rects.push(Rect {
+                    x: LABEL_W,
+                    y: y + 2.0,
+                    w: 24.0 * HOUR_W,
+                    h: ROW_H - 4.0,
+                    class: "closed",
+                    title: reason.clone(),
+                });
+                allowed.push(None);
+                why.push(reason);
+            }
+            DayHours::Open {
+                open,
+                close,
+                open_by,
+                close_by,
+            } => {
+                let text = format!(
+                    "{}: legal {}–{} in {} (opens: {}; closes: {})",
+                    day_name,
+                    hhmm(open),
+                    hhmm(close),
+                    zone.canonical,
+                    ids(pack, &open_by),
+                    ids(pack, &close_by)
+                );
+                if open < close {
+                    rects.push(Rect {
+                        x: x_of(open),
+                        y: y + 2.0,
+                        w: x_of(close) - x_of(open),
+                        h: ROW_H - 4.0,
+                        class: "legal",
+                        title: text.clone(),
+                    });
+                    allowed.push(Some((open, close)));
+                } else {
+                    allowed.push(None);
+                }
+                why.push(text);
+            }
+        }
+    }
+    let mut bad_minutes = 0i64;
+    for o in occurrences(schedule, monday, 7) {
+        if o.is_void() {
+            continue;
+        }
+        let w = &schedule.windows[o.window];
+        let label = format!(
+            "window {} ({} {}–{} {})",
+            o.window,
+            DAY_NAMES[wd(w.day)],
+            w.start,
+            w.end,
+            schedule.timezone.name
+        );
+        for (day, s, e) in local_segments(o.start, o.end, zone) {
+            let y = TOP + day as f64 * ROW_H;
+            rects.push(Rect {
+                x: x_of(s),
+                y: y + 8.0,
+                w: x_of(e) - x_of(s),
+                h: ROW_H - 16.0,
+                class: "win",
+                title: format!(
+                    "{label}: {} {}–{} in {}",
+                    &DAY_NAMES[day][..3],
+                    hhmm(s),
+                    hhmm(e),
+                    zone.canonical
+                ),
+            });
+            let mut bad = Vec::new();
+            match allowed[day] {
+                None => bad.push((s, e)),
+                Some((open, close)) => {
+                    if s < open {
+                        bad.push((s, e.min(open)));
+                    }
+                    if e > close {
+                        bad.push((s.max(close), e));
+                    }
+                }
+            }
+            for (bs, be) in bad.into_iter().filter(|(a, b)| a < b) {
+                bad_minutes += i64::from(be - bs) / 60;
+                rects.push(Rect {
+                    x: x_of(bs),
+                    y: y + 8.0,
+                    w: x_of(be) - x_of(bs),
+                    h: ROW_H - 16.0,
+                    class: "bad",
+                    title: format!(
+                        "illegal: {label} dials {} {}–{} in {}; {}",
+                        &DAY_NAMES[day][..3],
+                        hhmm(bs),
+                        hhmm(be),
+                        zone.canonical,
+                        why[day]
+                    ),
+                });
+            }
+        }
+    }
+    let hours = (0..=24)
+        .step_by(3)
+        .map(|h| Label {
+            x: x_of(h * 3600),
+            y: TOP - 6.0,
+            text: format!("{h:02}"),
+        })
+        .collect();
+    let states: Vec<&str> = states.iter().filter_map(|s| s.as_deref()).collect();
+    Grid {
+        zone: zone.canonical.to_string(),
+        states: if states.is_empty() {
+            "no state (federal rules)".into()
+        } else {
+            states.join(", ")
+        },
+        week: format!("{} to {}", monday, date_of(day_number(monday) + 6)),
+        width: x_of(LocalTime::DAY) + 8.0,
+        height: TOP + 7.0 * ROW_H + 4.0,
+        rects,
+        labels,
+        hours,
+        bad_minutes,
+    }
+}
+
+/// `[start, end)` cut at the zone's local midnights: (weekday Monday = 0, start, end) in
+/// seconds of local clock time.
+fn local_segments(start: Timestamp, end: Timestamp, zone: &Zone) -> Vec<(usize, u32, u32)> {
+    let mut out = Vec::new();
+    let mut cur = start;
+    while cur < end {
+        let z = cur.to_zoned_datetime(zone.tz.clone());
+        let date = z.date();
+        let t = z.time();
+        let s = t.hour() as u32 * 3600 + t.minute() as u32 * 60 + t.second() as u32;
+        let next = date
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned_datetime(zone.tz.clone()).ok())
+            .map(|z| z.timestamp());
+        let Some(next) = next.filter(|n| *n > cur) else {
+            break;
+        };
+        let (seg_end, e) = if end < next {
+            let t = end.to_zoned_datetime(zone.tz.clone()).time();
+            (
+                end,
+                t.hour() as u32 * 3600 + t.minute() as u32 * 60 + t.second() as u32,
+            )
+        } else {
+            (next, LocalTime::DAY)
+        };
+        if e > s {
+            out.push((wd(date.weekday()), s, e));
+        }
+        cur = seg_end;
+    }
+    out
+}
+
+// Strip geometry.
+const CELL: f64 = 13.0;
+const STRIP_LEFT: f64 = 34.0;
+const WEEKS_A_BLOCK: i32 = 53;
+const BLOCK_H: f64 = 16.0 + 7.0 * CELL + 8.0;
+
+/// Every date of the horizon with what marks it.
+fn strip(
+    pack: &RulePack,
+    purpose: Purpose,
+    schedule: &Schedule,
+    targets: &[Target],
+    blackouts: &[cxsched_core::model::Blackout],
+    from: Date,
+    days: u32,
+) -> Strip {
+    let first = day_number(from);
+    let last = first + days as i32 - 1;
+    // Holidays of every calendar over the horizon.
+    let holidays: Vec<HashMap<i32, Vec<(String, bool)>>> = pack
+        .calendars
+        .iter()
+        .map(|c| {
+            let mut m: HashMap<i32, Vec<(String, bool)>> = HashMap::new();
+            for h in c.between(first, last) {
+                m.entry(h.day)
+                    .or_default()
+                    .push((c.holidays[h.holiday].name.clone(), h.observed));
+            }
+            m
+        })
+        .collect();
+    let mut zones: Vec<&Zone> = vec![&schedule.timezone];
+    for t in targets {
+        if !zones.iter().any(|z| z.canonical == t.zone.canonical) {
+            zones.push(&t.zone);
+        }
+    }
+    let week0 = first - wd(from.weekday()) as i32;
+    let mut cells = Vec::with_capacity(days as usize);
+    let mut labels = Vec::new();
+    let mut marked = 0;
+    let blocks = ((last - week0) / 7) / WEEKS_A_BLOCK + 1;
+    for b in 0..blocks {
+        for (r, name) in DAY_NAMES.iter().enumerate() {
+            if r % 2 == 0 {
+                labels.push(Label {
+                    x: 2.0,
+                    y: f64::from(b) * BLOCK_H + 16.0 + r as f64 * CELL + CELL * 0.8,
+                    text: name[..3].to_owned(),
+                });
+            }
+        }
+    }
+    for n in first..=last {
+        let date = date_of(n);
+        let mut reasons: Vec<String> = Vec::new();
+        let mut class = "day";
+        let mut mark = |c: &'static str, why: String, class: &mut &'static str| {
+            let rank = |c: &str| match c {
+                "blackout" => 4,
+                "holiday" => 3,
+                "prohibited" => 2,
+                "dst" => 1,
+                _ => 0,
+            };
+            if rank(c) > rank(class) {
+                *class = c;
+            }
+            if !reasons.contains(&why) {
+                reasons.push(why);
+            }
+        };
+        for t in targets {
+            let states = [t.state.clone()];
+            let who = match &t.state {
+                Some(s) => format!("{s}, {}", t.zone.canonical),
+                None => t.zone.canonical.to_string(),
+            };
+            for ri in rules_on(pack, purpose, &t.zone, &states, date) {
+                let rule = &pack.rules[ri];
+                if rule.day(date.weekday()) == DayRule::Prohibited {
+                    mark(
+                        "prohibited",
+                        format!(
+                            "prohibited day: {} bans calls on {}s ({who})",
+                            rule.id,
+                            DAY_NAMES[wd(date.weekday())]
+                        ),
+                        &mut class,
+                    );
+                }
+                if let Some(ci) = rule.holidays {
+                    for (name, observed) in holidays[ci].get(&n).into_iter().flatten() {
+                        let obs = if *observed { " (observed)" } else { "" };
+                        mark(
+                            "holiday",
+                            format!(
+                                "holiday: {name}{obs}, {} calendar; {} bans calls ({who})",
+                                pack.calendars[ci].id, rule.id
+                            ),
+                            &mut class,
+                        );
+                    }
+                }
+            }
+        }
+        for b in blackouts.iter().filter(|b| b.from <= date && date <= b.to) {
+            let reaches = (b.states.is_empty() && b.zones.is_empty())
+                || targets.iter().any(|t| {
+                    t.state.as_ref().is_some_and(|s| b.states.contains(s))
+                        || b.zones
+                            .iter()
+                            .any(|z| **z == *t.zone.name || **z == *t.zone.canonical)
+                });
+            if reaches {
+                let mut why = format!("blackout: {} ({} to {})", b.name, b.from, b.to);
+                if let Some(r) = &b.reason {
+                    why.push_str(&format!("; {r}"));
+                }
+                if let Some(s) = &b.source {
+                    why.push_str(&format!("; source: {s}"));
+                }
+                mark("blackout", why, &mut class);
+            }
+        }
+        for z in &zones {
+            let at = |d: Date| {
+                d.to_zoned_datetime(z.tz.clone())
+                    .ok()
+                    .map(|zd| z.tz.to_offset(zd.timestamp()))
+            };
+            if let (Some(a), Some(b)) = (at(date), date.tomorrow().ok().and_then(at)) {
+                if a != b {
+                    mark(
+                        "dst",
+                        format!("DST: {} changes from UTC{a} to UTC{b}", z.canonical),
+                        &mut class,
+                    );
+                }
+            }
+        }
+        let week = (n - week0) / 7;
+        let (block, col) = (week / WEEKS_A_BLOCK, week % WEEKS_A_BLOCK);
+        let x = STRIP_LEFT + f64::from(col) * CELL;
+        let y0 = f64::from(block) * BLOCK_H;
+        if date.day() == 1 || n == first {
+            labels.push(Label {
+                x,
+                y: y0 + 11.0,
+                text: date.strftime("%b").to_string(),
+            });
+        }
+        if !reasons.is_empty() {
+            marked += 1;
+        }
+        let mut title = format!("{date} {}", DAY_NAMES[wd(date.weekday())]);
+        for r in &reasons {
+            title.push('\n');
+            title.push_str(r);
+        }
+        cells.push(Rect {
+            x,
+            y: y0 + 16.0 + wd(date.weekday()) as f64 * CELL,
+            w: CELL - 2.0,
+            h: CELL - 2.0,
+            class,
+            title,
+        });
+    }
+    Strip {
+        width: STRIP_LEFT + f64::from(WEEKS_A_BLOCK.min((last - week0) / 7 + 1)) * CELL + 4.0,
+        height: f64::from(blocks) * BLOCK_H,
+        cells,
+        labels,
+        marked,
+    }
+}
