@@ -39,6 +39,9 @@ enum Command {
     Validate(commands::validate::Args),
     /// Validate, then decide legality per date over a horizon, in the recipients' local time.
     Check(commands::check::Args),
+    /// Write the largest schedule inside the given one that check passes (holidays and
+    /// blackouts listed with the dates to pause).
+    Fix(commands::fix::Args),
     /// List every concrete window occurrence in a date range, DST resolved.
     Expand(commands::expand::Args),
     /// Write an RFC 5545 calendar (with VTIMEZONE) of the windows.
@@ -91,6 +94,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
     match cli.command {
         Command::Validate(a) => commands::validate::run(a, &globals),
         Command::Check(a) => commands::check::run(a, &globals),
+        Command::Fix(a) => commands::fix::run(a, &globals),
         Command::Expand(a) => commands::expand::run(a, &globals),
         Command::Calendar(a) => commands::calendar::run(a, &globals),
         Command::When(a) => commands::when::run(a, &globals),

@@ -23,6 +23,7 @@ fn help_of_every_command() {
         &[][..],
         &["validate"],
         &["check"],
+        &["fix"],
         &["when"],
         &["expand"],
         &["calendar"],

@@ -47,7 +47,7 @@ use cxsched_core::{LocalTime, Purpose, Schedule, TimeWindow};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 
-use crate::check::{Code, Horizon, check_with_blackouts};
+use crate::check::{Code, Detail, Horizon, check_with_blackouts};
 use crate::recipients::Target;
 use crate::report::findings;
 use crate::rules::{DayRule, RulePack, Severity};
@@ -88,9 +88,22 @@ pub struct Reason {
     pub target: usize,
     /// For `PROHIBITED_DAY`: the prohibited recipient-local weekday.
     pub weekday: Option<Weekday>,
+    /// Which part of the window breaks the rule.
+    pub side: Side,
     /// The first and last campaign-local dates on which the removed part breaks this rule.
     pub first: Date,
     pub last: Date,
+}
+
+/// Where in a window an illegal part is, relative to what the fix keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    /// Before the kept part: the start moves later.
+    Start,
+    /// After the kept part: the end moves earlier.
+    End,
+    /// The window is removed.
+    Whole,
 }
 
 /// One window's fix.
@@ -116,8 +129,8 @@ pub struct Pause {
     /// `HOLIDAY` or `BLACKOUT`.
     pub code: &'static str,
     pub rule: Option<String>,
-    /// The check's message (names the holiday or the blackout).
-    pub message: String,
+    /// The holiday's name (`(observed)` on an observed day) or the blackout's name.
+    pub what: String,
 }
 
 /// The result of [`fix`].
@@ -199,6 +212,24 @@ pub fn fix(input: &FixInput<'_>) -> Fix {
         if !matches!(raw.code, Code::Holiday | Code::Blackout) || raw.severity != Severity::Error {
             continue;
         }
+        let what = match raw.detail {
+            Detail::Holiday {
+                calendar,
+                holiday,
+                observed,
+            } => {
+                let name = &input.pack.calendars[usize::from(calendar)].holidays
+                    [usize::from(holiday)]
+                .name;
+                if observed {
+                    format!("{name} (observed)")
+                } else {
+                    name.clone()
+                }
+            }
+            Detail::Blackout(b) => report.blackouts[usize::from(b)].name.clone(),
+            _ => f.message.clone(),
+        };
         let first = crate::days::date_of(raw.first);
         for k in 0..raw.occurrences.max(1) {
             let date = first
@@ -210,7 +241,7 @@ pub fn fix(input: &FixInput<'_>) -> Fix {
                 target: raw.target.map_or(0, usize::from),
                 code: f.code,
                 rule: f.rule.clone(),
-                message: f.message.clone(),
+                what: what.clone(),
             });
         }
     }
@@ -290,9 +321,18 @@ fn fix_window(input: &FixInput<'_>, w: &TimeWindow) -> (Option<(u32, u32)>, Vec<
         {
             continue;
         }
+        let side = match best {
+            None => Side::Whole,
+            Some((a, _)) if b.hi <= a => Side::Start,
+            Some(_) => Side::End,
+        };
         let rule = input.pack.rules[b.rule].id.clone();
         match reasons.iter_mut().find(|r| {
-            r.code == b.code && r.rule == rule && r.target == b.target && r.weekday == b.weekday
+            r.code == b.code
+                && r.rule == rule
+                && r.target == b.target
+                && r.weekday == b.weekday
+                && r.side == side
         }) {
             Some(r) => {
                 r.first = r.first.min(b.date);
@@ -303,13 +343,15 @@ fn fix_window(input: &FixInput<'_>, w: &TimeWindow) -> (Option<(u32, u32)>, Vec<
                 rule,
                 target: b.target,
                 weekday: b.weekday,
+                side,
                 first: b.date,
                 last: b.date,
             }),
         }
     }
     reasons.sort_by(|a, b| {
-        (a.target, &a.rule, a.code, a.first).cmp(&(b.target, &b.rule, b.code, b.first))
+        (a.side, a.target, &a.rule, a.code, a.first)
+            .cmp(&(b.side, b.target, &b.rule, b.code, b.first))
     });
     (best, reasons)
 }
