@@ -138,16 +138,19 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         h.last_date(),
         h.days,
     ));
-    if merged_into.iter().enumerate().any(|(i, &m)| i != m) {
-        for (i, &m) in merged_into.iter().enumerate() {
-            if i != m {
-                report.push_str(&format!(
-                    "  window {i} merged into window {m} (one window a day on cxone)\n"
-                ));
-            }
+    // The document's index of each merged window (its day's first).
+    let mut origin: Vec<usize> = Vec::new();
+    for (i, &m) in merged_into.iter().enumerate() {
+        if m == origin.len() {
+            origin.push(i);
+        } else {
+            report.push_str(&format!(
+                "  window {i} merged into window {} (one window a day on cxone)\n",
+                origin[m]
+            ));
         }
     }
-    report.push_str(&changes_text(&result, &setup.pack, targets, "  "));
+    report.push_str(&changes_text(&result, &setup.pack, targets, &origin, "  "));
     if result.schedule.windows.is_empty() {
         report.push_str("  nothing is left of the schedule: no document written\n");
     }
@@ -182,8 +185,11 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             }
         }
     }
+    let unchanged = !result.changed() && origin.len() == merged_into.len();
     if let Some(doc) = &document {
-        if args.write {
+        if args.write && unchanged {
+            // Nothing to write: the file stays byte for byte as it was.
+        } else if args.write {
             replace_atomically(&args.file, doc.as_bytes())?;
         } else if let Some(out) = &args.out {
             replace_atomically(out, doc.as_bytes())?;
@@ -275,8 +281,17 @@ type Group = (
 
 /// What changed, window by window, and the dates to pause: lines indented by `indent`.
 /// The same text leads `check`'s human report.
-pub(crate) fn changes_text(f: &Fix, pack: &RulePack, targets: &[Target], indent: &str) -> String {
-    changes_lines(f, pack, targets, indent, false, Paint::NONE)
+///
+/// Windows are numbered as in the document: `origin[i]` is the document's index of the
+/// fixed input's window `i` (they differ after `--merge-days`).
+fn changes_text(
+    f: &Fix,
+    pack: &RulePack,
+    targets: &[Target],
+    origin: &[usize],
+    indent: &str,
+) -> String {
+    changes_lines(f, pack, targets, origin, indent, false, Paint::NONE)
 }
 
 /// Terminal colours for the lines (empty strings: none).
@@ -316,6 +331,7 @@ fn changes_lines(
     f: &Fix,
     pack: &RulePack,
     targets: &[Target],
+    origin: &[usize],
     indent: &str,
     changed_only: bool,
     paint: Paint,
@@ -325,6 +341,13 @@ fn changes_lines(
         todo: yellow,
         reset,
     } = paint;
+    // The input's index of each window of the fixed schedule.
+    let kept: Vec<usize> = f
+        .changes
+        .iter()
+        .filter(|c| c.change != Change::Removed)
+        .map(|c| c.window)
+        .collect();
     let mut s = String::new();
     for c in &f.changes {
         if changed_only && c.change == Change::Kept {
@@ -333,7 +356,7 @@ fn changes_lines(
         let o = c.original;
         let head = format!(
             "{indent}window {} ({} {}–{})",
-            c.window,
+            origin.get(c.window).copied().unwrap_or(c.window),
             weekday_name(o.day),
             o.start,
             o.end
@@ -416,10 +439,12 @@ fn changes_lines(
         ));
         for p in &f.pauses {
             let w = &f.schedule.windows[p.window];
+            let index = kept.get(p.window).copied().unwrap_or(p.window);
+            let index = origin.get(index).copied().unwrap_or(index);
             s.push_str(&format!(
                 "{indent}  {yellow}pause on {}{reset} window {} ({} {}–{}) for {}: {} [{}]\n",
                 p.date,
-                p.window,
+                index,
                 weekday_name(w.day),
                 w.start,
                 w.end,
@@ -453,7 +478,8 @@ pub(crate) fn what_to_do(
         hours: !setup.cxone,
         minutes: setup.cxone,
     });
-    let body = changes_lines(&f, &setup.pack, targets, "    ", true, paint);
+    let origin: Vec<usize> = (0..schedule.windows.len()).collect();
+    let body = changes_lines(&f, &setup.pack, targets, &origin, "    ", true, paint);
     if body.is_empty() {
         return body;
     }

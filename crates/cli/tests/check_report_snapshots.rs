@@ -1,0 +1,73 @@
+//! The human `check` report, pinned with `insta`: it leads with what to do per window
+//! (whom it breaks, on which dates, the fix), then the detailed findings. Piped, so no
+//! colour; `NO_COLOR` is honoured too.
+
+mod support;
+
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn check(dir: &Path, args: &[&str]) -> String {
+    let out = support::cxsched(dir)
+        .arg("check")
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "no colour when piped");
+    text
+}
+
+#[test]
+fn two_shifts_report_leads_with_the_fix() {
+    let text = check(
+        root(),
+        &["examples/two-shifts.toml", "--from", "2027-01-04"],
+    );
+    let lead = text.find("what to do").unwrap();
+    assert!(lead < text.find("errors (").unwrap());
+    insta::assert_snapshot!("check_two_shifts", text);
+}
+
+#[test]
+fn florida_and_texas_report_leads_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = serde_json::json!({
+        "campaignId": "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
+        "timezone": "America/New_York",
+        "businessHoursDirective": "STRICT",
+        "maxConcurrentCalls": 5,
+        "timeWindows": [
+            {"dayOfWeek": "MONDAY", "startTime": "08:00:00", "endTime": "20:30:00"},
+            {"dayOfWeek": "SATURDAY", "startTime": "09:00:00", "endTime": "13:00:00"},
+            {"dayOfWeek": "SUNDAY", "startTime": "10:00:00", "endTime": "14:00:00"},
+        ],
+        "compliance": {"recipients": {"states": ["FL", "TX"]}},
+    });
+    std::fs::write(dir.path().join("fl-tx.json"), doc.to_string()).unwrap();
+    let text = check(
+        dir.path(),
+        &["fl-tx.json", "--from", "2027-06-28", "--horizon-days", "42"],
+    );
+    insta::assert_snapshot!("check_florida_texas", text);
+
+    // NO_COLOR gives the same text.
+    let out = support::cxsched(dir.path())
+        .args([
+            "check",
+            "fl-tx.json",
+            "--from",
+            "2027-06-28",
+            "--horizon-days",
+            "42",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
+}
