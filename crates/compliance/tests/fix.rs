@@ -9,12 +9,15 @@ use cxsched_compliance::{Code, Horizon, RulePack, Target, check};
 use cxsched_core::{LocalTime, Purpose, Schedule, TimeWindow};
 use proptest::prelude::*;
 
-const ZONES: [&str; 5] = [
+const ZONES: [&str; 8] = [
     "America/New_York",
     "America/Chicago",
     "America/Denver",
     "America/Los_Angeles",
     "Pacific/Honolulu",
+    "America/Phoenix",
+    "Europe/London",
+    "Asia/Kolkata",
 ];
 const STATES: [&str; 6] = ["FL", "TX", "UT", "NY", "CA", "MA"];
 const DAYS: [&str; 7] = [
@@ -58,7 +61,7 @@ fn with_window(s: &Schedule, w: TimeWindow) -> Schedule {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
     fn fix_passes_lies_inside_is_maximal_and_idempotent(
@@ -157,4 +160,37 @@ fn sunday_into_utah_is_removed_and_new_york_into_florida_and_texas_is_cut() {
     assert_eq!(to.end.to_string(), "20:00:00");
     assert_eq!(out.changes[1].change, Change::Removed);
     assert!(out.changes[1].reasons.iter().any(|r| r.rule == "US-UT"));
+}
+
+#[test]
+fn london_into_new_york_across_both_spring_changes_is_cut_for_every_week() {
+    let pack = RulePack::embedded_us();
+    // London 12:00 is 07:00 in New York while both are on standard (or both on summer)
+    // time, and 08:00 in the two weeks between the US (2027-03-14) and EU (2027-03-28)
+    // changes: the start must be 13:00 London for the weeks outside that gap.
+    let schedule = reference::schedule("Europe/London", &[("MONDAY", 12 * 60, 16 * 60)]);
+    let targets = reference::targets(&["America/New_York"], &[], &[]);
+    let h = Horizon::new(&pack, jiff::civil::date(2027, 3, 1), 42);
+    let out = run(&pack, &h, &schedule, &targets);
+    let Change::Cut { to } = out.changes[0].change else {
+        panic!("{:?}", out.changes[0]);
+    };
+    assert_eq!(to.start.to_string(), "13:00:00");
+    assert_eq!(to.end.to_string(), "16:00:00");
+    let r = &out.changes[0].reasons[0];
+    assert_eq!(r.rule, "US-FED-TCPA");
+    assert_eq!(r.first, jiff::civil::date(2027, 3, 1));
+    assert_eq!(r.last, jiff::civil::date(2027, 4, 5));
+    // Only the gap weeks could start at 12:00: the fix passes and is as large as it can be.
+    assert!(!breaks(&pack, &h, &out.schedule, &targets));
+    let earlier = TimeWindow {
+        start: LocalTime::from_seconds(to.start.seconds() - 60).unwrap(),
+        ..to
+    };
+    assert!(breaks(
+        &pack,
+        &h,
+        &with_window(&schedule, earlier),
+        &targets
+    ));
 }
