@@ -274,12 +274,21 @@ fn a_write_that_fails_leaves_the_file_as_it_was() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
 
-    // --write in a read-only folder.
+    // --write in a read-only folder. Root ignores the mode bits: then the folder is made
+    // immutable (`chattr +i`, which binds root too) where the file system allows it.
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o555)).unwrap();
     let probe = sub.join(".probe");
     let privileged = std::fs::write(&probe, b"").is_ok();
     let _ = std::fs::remove_file(&probe);
+    let _immutable = privileged.then(|| Immutable::new(&sub)).flatten();
+    if privileged && _immutable.is_none() {
+        std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!(
+            "cannot make a read-only folder for this user here: the --write failure is not exercised"
+        );
+        return;
+    }
     let (code, _, stderr) = run(
         dir.path(),
         &[
@@ -290,18 +299,48 @@ fn a_write_that_fails_leaves_the_file_as_it_was() {
             "2027-01-04",
         ],
     );
+    drop(_immutable);
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
-    if privileged {
-        // Running as root, permissions do not stop the write: nothing to show here.
-        eprintln!(
-            "read-only folder not enforced for this user (root?): the --write failure case is not exercised"
-        );
-        return;
-    }
     assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot write the fixed document"),
+        "{stderr}"
+    );
     assert!(stderr.contains("left as it was"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
     assert_eq!(std::fs::read_dir(&sub).unwrap().count(), 1);
+}
+
+/// A folder made immutable with `chattr +i` (so even root cannot create files in it), made
+/// mutable again on drop.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    fn new(dir: &Path) -> Option<Immutable> {
+        let ok = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        // Immutable, and it shows: a file cannot be created.
+        let probe = dir.join(".probe");
+        let guard = ok.then(|| Immutable(dir.to_path_buf()));
+        if std::fs::write(&probe, b"").is_ok() {
+            let _ = std::fs::remove_file(&probe);
+            return None;
+        }
+        guard
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
 }
 
 #[test]
