@@ -71,3 +71,40 @@ fn florida_and_texas_report_leads_with_the_fix() {
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
 }
+
+/// On a terminal (a pseudo-terminal from util-linux `script`), the lead is coloured, unless
+/// `NO_COLOR` is set.
+#[test]
+fn colour_only_on_a_terminal_and_not_with_no_color() {
+    let on_tty = |no_color: bool| -> Option<String> {
+        let command = format!(
+            "'{}' check examples/two-shifts.toml --from 2027-01-04",
+            support::bin()
+        );
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &command, "/dev/null"]).current_dir(root());
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let out = c.output().ok()?;
+        out.status.code()?;
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let Some(coloured) = on_tty(false) else {
+        eprintln!("no `script` here: the terminal case is not exercised");
+        return;
+    };
+    assert!(
+        coloured.contains("\x1b[1mwhat to do\x1b[0m"),
+        "{coloured:?}"
+    );
+    assert!(
+        coloured.contains("\x1b[33mmove the start to 10:00:00\x1b[0m"),
+        "{coloured:?}"
+    );
+    let plain = on_tty(true).unwrap();
+    assert!(plain.contains("what to do"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}

@@ -488,8 +488,10 @@ pub(crate) fn what_to_do(
         paint.head, paint.reset
     );
     s.push_str(&body);
-    if f.blocked {
-        s.push_str("    nothing the fix can do is enough: see the findings\n");
+    if f.schedule.windows.is_empty() {
+        s.push_str("    nothing of the schedule is left once these are removed\n");
+    } else if f.blocked {
+        s.push_str("    some errors remain after these changes: see the findings\n");
     }
     s
 }
