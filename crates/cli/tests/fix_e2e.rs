@@ -511,4 +511,11 @@ fn bad_input_gets_check_s_errors() {
     assert_eq!(code, 2, "{stderr}");
     let (code, _, _) = run(dir.path(), &["fix", "bad.json", "-o", "x.json", "--write"]);
     assert_eq!(code, 2);
+    // Same format out as in.
+    let (code, _, stderr) = run(dir.path(), &["fix", "bad.json", "-o", "x.toml"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("keeps the input's format (json)"),
+        "{stderr}"
+    );
 }

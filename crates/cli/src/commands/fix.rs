@@ -72,6 +72,20 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
                 args.file.display()
             ))
         })?;
+    if let Some(out) = &args.out {
+        let theirs = out
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(Format::from_extension);
+        if theirs.is_some_and(|f| f != format) {
+            return Err(UsageError(format!(
+                "{}: the fixed document keeps the input's format ({}); give OUT that extension",
+                out.display(),
+                cxsched_engine::export::extension(format)
+            ))
+            .into());
+        }
+    }
     let setup = check::setup(&args.scope)?;
     let loaded = input::load(&args.file);
     let mut validation = loaded.validation.clone();
