@@ -519,3 +519,44 @@ fn bad_input_gets_check_s_errors() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_blackout_is_listed_with_its_dates_to_pause() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = doc(
+        "America/Chicago",
+        &[("TUESDAY", "10:00:00", "16:00:00")],
+        &["TX"],
+    );
+    std::fs::write(dir.path().join("tx.json"), d.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("blackouts.toml"),
+        "[[blackouts]]\nname = \"Declared emergency\"\nfrom = 2027-01-11\nto = 2027-01-20\nstates = [\"TX\"]\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "fix",
+            "tx.json",
+            "--blackouts",
+            "blackouts.toml",
+            "--from",
+            "2027-01-04",
+            "--horizon-days",
+            "28",
+        ],
+    );
+    // Nothing to cut: the window is legal every week but blacked out on two dates.
+    assert_eq!(code, 0, "{stderr}");
+    let fixed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(windows(&fixed), vec![w("TUESDAY", "10:00:00", "16:00:00")]);
+    assert!(stderr.contains("nothing to fix"), "{stderr}");
+    for date in ["2027-01-12", "2027-01-19"] {
+        assert!(
+            stderr.contains(&format!("pause on {date} window 0 (TUESDAY 10:00:00–16:00:00) for America/Chicago (TX): Declared emergency")),
+            "{stderr}"
+        );
+    }
+    assert!(!stderr.contains("pause on 2027-01-05"), "{stderr}");
+}
