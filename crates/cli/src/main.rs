@@ -42,6 +42,9 @@ enum Command {
     /// Write one self-contained HTML page of what `check` decides: week grids per recipient
     /// zone, every date of the horizon, the findings (exit status 1 when a campaign fails).
     Report(commands::report::Args),
+    /// Write the largest schedule inside the given one that check passes (holidays and
+    /// blackouts listed with the dates to pause).
+    Fix(commands::fix::Args),
     /// List every concrete window occurrence in a date range, DST resolved.
     Expand(commands::expand::Args),
     /// Write an RFC 5545 calendar (with VTIMEZONE) of the windows.
@@ -94,6 +97,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<commands::Outcome> {
         Command::Validate(a) => commands::validate::run(a, &globals),
         Command::Check(a) => commands::check::run(a, &globals),
         Command::Report(a) => commands::report::run(a, &globals),
+        Command::Fix(a) => commands::fix::run(a, &globals),
         Command::Expand(a) => commands::expand::run(a, &globals),
         Command::Calendar(a) => commands::calendar::run(a, &globals),
         Command::When(a) => commands::when::run(a, &globals),

@@ -24,6 +24,7 @@ fn help_of_every_command() {
         &["validate"],
         &["check"],
         &["report"],
+        &["fix"],
         &["when"],
         &["expand"],
         &["calendar"],

@@ -10,6 +10,7 @@
 //! - [`curfew`]: the law compiled into per-recipient-zone windows for the dialer (CONTRACT
 //!   §7), and occurrences cut to them.
 //! - [`when`]: the legal calling intervals per date for one recipient.
+//! - [`fix`]: the largest schedule inside a given one that the check passes.
 //!
 //! Pure: no I/O and no clock. Callers pass in texts, dates and "today".
 
@@ -17,6 +18,7 @@ pub mod check;
 pub mod curfew;
 pub mod days;
 pub mod effective;
+pub mod fix;
 pub mod holidays;
 pub mod recipients;
 pub mod report;

@@ -33,6 +33,14 @@ pub struct Args {
     /// Read one JSON document per line of this file and report per line.
     #[arg(long, value_name = "FILE", conflicts_with = "files")]
     pub jsonl: Option<PathBuf>,
+    #[command(flatten)]
+    pub scope: Scope,
+}
+
+/// What a check is about besides the documents: horizon, recipients, purpose, rules,
+/// blackouts, platform (shared with `fix`, which judges the same way).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Scope {
     /// First date to check (YYYY-MM-DD); default: today in each campaign's zone.
     #[arg(long, value_parser = super::supported_date)]
     pub from: Option<Date>,
@@ -71,10 +79,10 @@ fn parse_purpose(s: &str) -> Result<Purpose, String> {
 }
 
 /// What every document of one run shares.
-pub(super) struct Setup {
+pub(crate) struct Setup {
     /// `--platform cxone`: the platform's limits and effective dialing under curfews.
-    pub(super) cxone: bool,
-    pub(super) pack: RulePack,
+    pub(crate) cxone: bool,
+    pub(crate) pack: RulePack,
     /// The pack's name and version, as reports show it.
     pub(super) ruleset: String,
     /// True when the pack came from `--rules` (then any `ruleset` name is accepted).
@@ -84,7 +92,7 @@ pub(super) struct Setup {
     /// The flag phone-number file, read once: (name, text).
     flag_numbers: Option<(String, String)>,
     /// The `--blackouts` file's blackouts.
-    pub(super) flag_blackouts: Vec<cxsched_core::model::Blackout>,
+    pub(crate) flag_blackouts: Vec<cxsched_core::model::Blackout>,
     /// `"ruleset":…,"tzdb":…,` as JSON, the same for every report of the run.
     ruleset_json: Vec<u8>,
     /// `"disclaimer":…}` and the line end, the same for every report of the run.
@@ -102,7 +110,7 @@ impl Setup {
 
 /// The horizons one thread has used: documents sharing one reach it without a lock.
 #[derive(Default)]
-pub(super) struct Horizons(HashMap<(Date, u32), Arc<Horizon>>);
+pub(crate) struct Horizons(HashMap<(Date, u32), Arc<Horizon>>);
 
 impl Horizons {
     fn get(&mut self, setup: &Setup, from: Date, days: u32) -> &Horizon {
@@ -124,13 +132,13 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         if args.files.is_empty() {
             return Err(UsageError("nothing to check: give FILE…".into()).into());
         }
-        let setup = setup(&args)?;
+        let setup = setup(&args.scope)?;
         return sarif::run(&args, &setup);
     }
     if let Some(path) = &args.jsonl {
         // The rule pack is read while the file's first block is.
         let (setup, first) = rayon::join(
-            || setup(&args),
+            || setup(&args.scope),
             || {
                 let mut blocks = input::JsonlBlocks::open(path)?;
                 let first = blocks.next_block()?;
@@ -141,7 +149,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         let (blocks, first) = first?;
         return run_jsonl(path, blocks, first, &args, &setup, globals);
     }
-    let setup = setup(&args)?;
+    let setup = setup(&args.scope)?;
     if args.files.is_empty() {
         return Err(UsageError("nothing to check: give FILE… or --jsonl FILE".into()).into());
     }
@@ -150,7 +158,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 
 /// What every document's check shares: the rule pack, its JSON pieces, the horizons, the
 /// phone numbers given by flag.
-pub(super) fn setup(args: &Args) -> anyhow::Result<Setup> {
+pub(crate) fn setup(args: &Scope) -> anyhow::Result<Setup> {
     let (pack, custom_pack) = match &args.rules {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -327,22 +335,22 @@ fn check_pieces(
 /// problems of its recipients), and when it is valid the recipients and horizon, the
 /// findings, and (on cxone) the curfews, which take away the findings effective dialing
 /// never meets. One judgement for every rendering (human, JSON, SARIF).
-pub(super) struct Judged<'v, 'h> {
-    pub(super) v: Cow<'v, Validation>,
-    pub(super) checked: Option<Checked<'h>>,
+pub(crate) struct Judged<'v, 'h> {
+    pub(crate) v: Cow<'v, Validation>,
+    pub(crate) checked: Option<Checked<'h>>,
 }
 
 /// What a valid document's check found.
-pub(super) struct Checked<'h> {
-    pub(super) prepared: Prepared<'h>,
-    pub(super) list: Vec<Finding>,
-    pub(super) effective: Option<Effective>,
+pub(crate) struct Checked<'h> {
+    pub(crate) prepared: Prepared<'h>,
+    pub(crate) list: Vec<Finding>,
+    pub(crate) effective: Option<Effective>,
 }
 
-pub(super) fn judge<'v, 'h>(
+pub(crate) fn judge<'v, 'h>(
     horizons: &'h mut Horizons,
     setup: &Setup,
-    args: &Args,
+    args: &Scope,
     base_dir: &Path,
     v: &'v Validation,
 ) -> Judged<'v, 'h> {
@@ -431,7 +439,7 @@ fn one(
     v: &Validation,
     mode: OutputMode,
 ) -> bool {
-    let Judged { v, checked } = judge(horizons, setup, args, base_dir, v);
+    let Judged { v, checked } = judge(horizons, setup, &args.scope, base_dir, v);
     let (Some(c), Some(schedule)) = (checked, &v.schedule) else {
         invalid(out, source, line, &v, mode);
         return false;
@@ -453,17 +461,17 @@ fn one(
     !c.list.iter().any(|f| f.severity == "error")
 }
 
-pub(super) struct Prepared<'h> {
-    pub(super) horizon: &'h Horizon,
-    pub(super) purpose: Purpose,
-    pub(super) resolution: cxsched_compliance::Resolution,
+pub(crate) struct Prepared<'h> {
+    pub(crate) horizon: &'h Horizon,
+    pub(crate) purpose: Purpose,
+    pub(crate) resolution: cxsched_compliance::Resolution,
 }
 
 /// Settles purpose, horizon and recipients for one document (flags over the document).
-fn prepare<'h>(
+pub(crate) fn prepare<'h>(
     setup: &Setup,
     horizons: &'h mut Horizons,
-    args: &Args,
+    args: &Scope,
     base_dir: &Path,
     schedule: &Schedule,
 ) -> Result<Prepared<'h>, Vec<(String, String)>> {
@@ -802,6 +810,14 @@ fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: OutputMode) {
             for w in &v.warnings {
                 s.push_str(&format!("  warning: {}: {}\n", w.path, w.message));
             }
+            if errors > 0 {
+                s.push_str(&super::fix::what_to_do(
+                    setup,
+                    schedule,
+                    prepared,
+                    super::fix::Paint::for_stdout(),
+                ));
+            }
             for (label, sev) in [("errors", "error"), ("warnings", "warning")] {
                 let group: Vec<&Finding> = list.iter().filter(|f| f.severity == sev).collect();
                 if group.is_empty() {
@@ -1011,8 +1027,13 @@ mod sarif {
         args: &Args,
         loaded: &input::Loaded,
     ) -> (Validation, Vec<Finding>) {
-        let super::Judged { v, checked } =
-            super::judge(horizons, setup, args, &loaded.base_dir, &loaded.validation);
+        let super::Judged { v, checked } = super::judge(
+            horizons,
+            setup,
+            &args.scope,
+            &loaded.base_dir,
+            &loaded.validation,
+        );
         (v.into_owned(), checked.map(|c| c.list).unwrap_or_default())
     }
 

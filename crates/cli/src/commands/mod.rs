@@ -9,6 +9,7 @@ pub mod demo;
 pub mod emulator;
 pub mod expand;
 pub mod export;
+pub mod fix;
 pub mod get;
 pub mod man;
 pub mod plan;

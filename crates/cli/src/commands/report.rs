@@ -145,7 +145,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     if args.check.files.is_empty() {
         return Err(UsageError("nothing to report: give FILE…".into()).into());
     }
-    let setup = check::setup(&args.check)?;
+    let setup = check::setup(&args.check.scope)?;
     let mut horizons = Horizons::default();
     let mut campaigns = Vec::new();
     let mut failed = false;
@@ -157,7 +157,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         let judged = check::judge(
             &mut horizons,
             &setup,
-            &args.check,
+            &args.check.scope,
             &loaded.base_dir,
             &loaded.validation,
         );
