@@ -140,7 +140,7 @@ const READ_BYTES: usize = 1024 * 1024;
 /// Bytes of a JSON Lines file held at once: the file is read in blocks of whole lines of
 /// about this size, each checked and reported before the next is read, so memory does not
 /// grow with the file (the seed's 20,000-line corpus is one block).
-pub const JSONL_BLOCK_BYTES: usize = 4 * READ_BYTES;
+pub const JSONL_BLOCK_BYTES: usize = 8 * READ_BYTES;
 
 /// A JSON Lines file read in blocks of whole lines ([`JSONL_BLOCK_BYTES`] or so each). A
 /// regular file's block is read in parts by several threads at once (the copy out of the
