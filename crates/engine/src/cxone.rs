@@ -48,6 +48,60 @@ pub struct SkillLive {
 }
 
 /// CXone through its client.
+///
+/// # Example
+///
+/// The CXone emulator with the API on a second listener (found through the issuer's
+/// `cxone-configuration`), and a document naming two skills: one target per skill.
+///
+/// ```
+/// use std::sync::Arc;
+/// use cxsched_api::Secret;
+/// use cxsched_api::cxone::{CxoneClient, CxoneConfig};
+/// use cxsched_core::{Format, parse_document};
+/// use cxsched_emulator::cxone::{self as emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
+/// use cxsched_engine::cxone::Cxone;
+/// use cxsched_engine::plan::{PlanInput, Status, plan};
+/// use cxsched_engine::record::History;
+/// use cxsched_engine::{Document, Platform};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let emu = emulator::spawn(emulator::CxoneConfig {
+///         skills: emulator::SkillSource::Ids(vec![7, 8]),
+///         ..emulator::CxoneConfig::loopback_two_listeners()
+///     })
+///     .await
+///     .unwrap();
+///     assert_ne!(emu.addr(), emu.api_addr());
+///     let config = CxoneConfig::new(
+///         emu.issuer_url(),
+///         "demo-client".into(),
+///         Secret::new("demo-secret"),
+///         Secret::new(DEMO_ACCESS_KEY_ID),
+///         Secret::new(DEMO_ACCESS_KEY_SECRET),
+///     );
+///     let cxone = Arc::new(Cxone::new(CxoneClient::new(config).unwrap()));
+///     cxone.prepare().await.unwrap(); // signs in, reads the business unit
+///     assert!(cxone.business_unit().is_some());
+///
+///     let text = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
+///       "timezone":"America/New_York","businessHoursDirective":"STRICT","maxConcurrentCalls":10,
+///       "skillIds":[7, 8],
+///       "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}]}"#;
+///     let validation = parse_document(text, Format::Json);
+///     let doc = Document { source: "doc.json".into(), base_dir: ".".into(), validation };
+///     let history = History::default();
+///     let no_gate = |_: &Document| Vec::new();
+///     let input = PlanInput { concurrency: 2, history: &history, now: jiff::Timestamp::now(), gate: &no_gate };
+///     let entries = plan(Arc::clone(&cxone), vec![doc], input).await;
+///
+///     let skills: Vec<_> = entries.iter().map(|e| e.target.unwrap().skill_id).collect();
+///     assert_eq!(skills, [Some(7), Some(8)]);
+///     assert!(entries.iter().all(|e| e.status == Status::Changed));
+///     emu.shutdown().await;
+/// });
+/// ```
 pub struct Cxone {
     pub client: CxoneClient,
     business_unit: OnceLock<BusinessUnit>,

@@ -17,6 +17,31 @@ pub struct Document {
 
 /// Makes every document that names a campaign another document also names invalid (which
 /// one is meant cannot be guessed), saying which files they are.
+///
+/// # Example
+///
+/// ```
+/// use cxsched_core::{Format, parse_document};
+/// use cxsched_engine::Document;
+/// use cxsched_engine::document::reject_duplicate_campaigns;
+///
+/// let text = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+///   "businessHoursDirective":"STRICT","maxConcurrentCalls":10,
+///   "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}]}"#;
+/// let read = |source: &str| Document {
+///     source: source.into(),
+///     base_dir: ".".into(),
+///     validation: parse_document(text, Format::Json),
+/// };
+/// let mut docs = [read("a.json"), read("b.json")];
+/// assert!(docs[0].validation.is_valid());
+///
+/// reject_duplicate_campaigns(&mut docs);
+/// for d in &docs {
+///     assert!(!d.validation.is_valid());
+///     assert!(d.validation.errors[0].message.contains("a.json, b.json"));
+/// }
+/// ```
 pub fn reject_duplicate_campaigns(docs: &mut [Document]) {
     let mut seen: HashMap<uuid::Uuid, Vec<usize>> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {

@@ -169,6 +169,71 @@ pub struct Control {
 }
 
 /// Runs the writes of `entries` and returns one result per entry, in plan order.
+///
+/// Every attempt is recorded in `sinks.audit` (an intent before each write, its outcome
+/// after); [`Sinks::failure`] says whether the audit log could not be written.
+///
+/// # Example
+///
+/// A plan against the seed emulator (as in [`crate::plan::plan`]'s example) applied, with
+/// the audit log in a temporary folder:
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use cxsched_api::{Client, ClientConfig, Secret};
+/// # use cxsched_core::{Format, parse_document};
+/// # use cxsched_emulator::{CampaignSource, EmulatorConfig};
+/// # use cxsched_engine::Document;
+/// # use cxsched_engine::seed::Seed;
+/// # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// # rt.block_on(async {
+/// # let id = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+/// # let mut config = EmulatorConfig::loopback();
+/// # config.campaigns = CampaignSource::Documents(vec![
+/// #     serde_json::json!({"campaignId": id, "timeWindows": []}),
+/// # ]);
+/// # let emu = cxsched_emulator::spawn(config).await.unwrap();
+/// # let client = ClientConfig::new(emu.base_url(), "demo-client", Secret::new("demo-secret"));
+/// # let seed = Arc::new(Seed::new(Client::new(client).unwrap()));
+/// # let text = format!(
+/// #     r#"{{"campaignId":"{id}","timezone":"America/New_York","businessHoursDirective":"STRICT",
+/// #     "maxConcurrentCalls":10,
+/// #     "timeWindows":[{{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}}]}}"#
+/// # );
+/// # let validation = parse_document(&text, Format::Json);
+/// # let doc = Document { source: "doc.json".into(), base_dir: ".".into(), validation };
+/// use std::sync::atomic::AtomicBool;
+/// use cxsched_audit::AuditLog;
+/// use cxsched_engine::execute::{Control, Ending, Settings, Sinks, execute};
+/// use cxsched_engine::plan::{PlanInput, plan};
+/// use cxsched_engine::record::History;
+///
+/// let no_gate = |_: &Document| Vec::new();
+/// let history = History::default();
+/// let input = PlanInput { concurrency: 4, history: &history, now: jiff::Timestamp::now(), gate: &no_gate };
+/// let entries = plan(Arc::clone(&seed), vec![doc], input).await;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let log = dir.path().join("audit.jsonl");
+/// let sinks = Arc::new(Sinks::new(AuditLog::open(&log).unwrap(), None)); // no webhooks
+/// let settings = Arc::new(Settings {
+///     concurrency: 4,
+///     actor: "demo-client".into(),
+///     rule_pack: "none".into(),
+///     ..Settings::default()
+/// });
+/// let control = Control { stop: Arc::new(AtomicBool::new(false)), progress: Arc::new(|| {}) };
+/// let results = execute(seed, entries, settings, Arc::clone(&sinks), control).await;
+///
+/// assert_eq!(results[0].ending, Ending::Written);
+/// assert_eq!(sinks.failure(), None);
+/// // The audit log now says what was written: the next plan compares against it.
+/// let history = History::read(&log).unwrap();
+/// let known = history.get(&results[0].target.unwrap()).unwrap();
+/// assert_eq!(Some(&known.version), results[0].version_after.as_ref());
+/// # emu.shutdown().await;
+/// # });
+/// ```
 pub async fn execute<P: Platform>(
     platform: Arc<P>,
     entries: Vec<Entry<P>>,

@@ -94,6 +94,35 @@ pub fn prepare(doc: &Document, now: Timestamp) -> Result<Option<Prepared<'_>>, V
 
 /// One line per error finding of the document's compliance check (or per reason the check
 /// could not be made, which also blocks the write).
+///
+/// # Example
+///
+/// Texas allows calls from 9 a.m. to 9 p.m. local time, and part of Texas (El Paso) is on
+/// Mountain time: a Monday window from 7 a.m. to 10 p.m. Chicago time is an error, one from
+/// 10 to 5 (9 to 4 in El Paso) is not.
+///
+/// ```
+/// use cxsched_core::{Format, parse_document};
+/// use cxsched_engine::Document;
+/// use cxsched_engine::gate::{Judgement, compliance_errors};
+///
+/// let doc = |start: &str, end: &str| {
+///     let text = format!(
+///         r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/Chicago",
+///         "businessHoursDirective":"STRICT","maxConcurrentCalls":10,
+///         "timeWindows":[{{"dayOfWeek":"MONDAY","startTime":"{start}","endTime":"{end}"}}],
+///         "compliance":{{"recipients":{{"states":["TX"]}}}}}}"#
+///     );
+///     let validation = parse_document(&text, Format::Json);
+///     assert!(validation.is_valid(), "{:?}", validation.errors);
+///     Document { source: "doc.json".into(), base_dir: ".".into(), validation }
+/// };
+/// let now = jiff::Timestamp::now();
+///
+/// let errors = compliance_errors(&doc("07:00:00", "22:00:00"), now, Judgement::Scheduled);
+/// assert!(errors.iter().any(|e| e.starts_with("OUTSIDE_LEGAL_HOURS US-TX:")), "{errors:?}");
+/// assert!(compliance_errors(&doc("10:00:00", "17:00:00"), now, Judgement::Scheduled).is_empty());
+/// ```
 pub fn compliance_errors(doc: &Document, now: Timestamp, judgement: Judgement) -> Vec<String> {
     let p = match prepare(doc, now) {
         Ok(Some(p)) => p,

@@ -219,6 +219,58 @@ pub struct PlanInput<'a> {
 }
 
 /// Reads the live state of every target of every valid document and compares.
+///
+/// Unchanged targets keep nothing but their version; invalid documents, targets named by
+/// two documents and failed reads are [`Status::Error`] entries, never a panic.
+///
+/// # Example
+///
+/// A document planned against the seed emulator, whose campaign holds no schedule yet:
+///
+/// ```
+/// use std::sync::Arc;
+/// use cxsched_api::{Client, ClientConfig, Secret};
+/// use cxsched_core::{Format, parse_document};
+/// use cxsched_emulator::{CampaignSource, EmulatorConfig};
+/// use cxsched_engine::plan::{PlanInput, Status, plan};
+/// use cxsched_engine::record::History;
+/// use cxsched_engine::{Document, seed::Seed};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let id = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+///     let mut config = EmulatorConfig::loopback(); // port 0
+///     config.campaigns = CampaignSource::Documents(vec![
+///         serde_json::json!({"campaignId": id, "timeWindows": []}),
+///     ]);
+///     let emu = cxsched_emulator::spawn(config).await.unwrap();
+///     let client = ClientConfig::new(emu.base_url(), "demo-client", Secret::new("demo-secret"));
+///     let seed = Arc::new(Seed::new(Client::new(client).unwrap()));
+///
+///     let text = format!(
+///         r#"{{"campaignId":"{id}","timezone":"America/New_York","businessHoursDirective":"STRICT",
+///         "maxConcurrentCalls":10,
+///         "timeWindows":[{{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}}]}}"#
+///     );
+///     let validation = parse_document(&text, Format::Json);
+///     let doc = Document { source: "doc.json".into(), base_dir: ".".into(), validation };
+///
+///     let history = History::default(); // no audit log yet: no drift to find
+///     let no_gate = |_: &Document| Vec::new();
+///     let input = PlanInput {
+///         concurrency: 4,
+///         history: &history,
+///         now: jiff::Timestamp::now(),
+///         gate: &no_gate,
+///     };
+///     let entries = plan(Arc::clone(&seed), vec![doc], input).await;
+///     assert_eq!(entries.len(), 1);
+///     assert_eq!(entries[0].status, Status::Changed);
+///     assert_eq!(entries[0].campaign_id.as_deref(), Some(id));
+///     assert!(entries[0].changes(&seed).iter().any(|c| c.contains("MONDAY")));
+///     emu.shutdown().await;
+/// });
+/// ```
 pub async fn plan<P: Platform>(
     platform: Arc<P>,
     docs: Vec<Document>,

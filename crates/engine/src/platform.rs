@@ -89,6 +89,52 @@ pub struct Conflict {
 }
 
 /// A platform the engine plans and applies against.
+///
+/// # Example
+///
+/// The seed platform ([`crate::seed::Seed`]) finds one target in a document, its campaign,
+/// and compares by meaning, not by spelling:
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use cxsched_api::{Client, ClientConfig, Secret};
+/// # use cxsched_core::{Format, parse_document};
+/// # use cxsched_emulator::{CampaignSource, EmulatorConfig};
+/// # use cxsched_engine::Document;
+/// # use cxsched_engine::seed::Seed;
+/// # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// # rt.block_on(async {
+/// # let id = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+/// # let mut config = EmulatorConfig::loopback();
+/// # config.campaigns = CampaignSource::Documents(vec![
+/// #     serde_json::json!({"campaignId": id, "timeWindows": []}),
+/// # ]);
+/// # let emu = cxsched_emulator::spawn(config).await.unwrap();
+/// # let client = ClientConfig::new(emu.base_url(), "demo-client", Secret::new("demo-secret"));
+/// # let seed = Arc::new(Seed::new(Client::new(client).unwrap()));
+/// # let text = format!(
+/// #     r#"{{"campaignId":"{id}","timezone":"America/New_York","businessHoursDirective":"STRICT",
+/// #     "maxConcurrentCalls":10,
+/// #     "timeWindows":[{{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}}]}}"#
+/// # );
+/// # let validation = parse_document(&text, Format::Json);
+/// # let doc = Document { source: "doc.json".into(), base_dir: ".".into(), validation };
+/// use cxsched_engine::Platform;
+/// use cxsched_engine::platform::Target;
+///
+/// let schedule = Arc::new(doc.validation.schedule.clone().unwrap());
+/// let targets = seed.targets(&doc, &schedule, jiff::Timestamp::now()).unwrap();
+/// assert_eq!(targets.len(), 1);
+/// let (target, desired) = &targets[0];
+/// assert_eq!(*target, Target::campaign(id.parse().unwrap()));
+/// assert_eq!(target.label(), id);
+///
+/// let live = seed.read(*target).await.unwrap();
+/// assert!(!seed.same(desired, &live)); // nothing live yet
+/// assert_eq!(seed.desired_json(desired)["timeWindows"][0]["dayOfWeek"], "MONDAY");
+/// # emu.shutdown().await;
+/// # });
+/// ```
 pub trait Platform: Send + Sync + 'static {
     /// What one target should hold.
     type Desired: Send + Sync + 'static;

@@ -8,6 +8,28 @@ use tokio::task::{Id, JoinSet};
 
 /// Runs tasks with at most `limit` in flight (a new one starts when one ends). Each task
 /// carries the index of its target; a task that panics is reported by index, not lost.
+///
+/// # Example
+///
+/// Ten tasks, at most three at a time, their results put back in order with [`Slots`]:
+///
+/// ```
+/// use cxsched_engine::pool::{Pool, Slots};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// let squares = rt.block_on(async {
+///     let mut pool = Pool::new(3);
+///     for i in 0..10u64 {
+///         pool.spawn(i as usize, async move { i * i }).await;
+///     }
+///     let mut slots = Slots::new(10);
+///     for (i, result) in pool.finish().await {
+///         slots.put(i, result.unwrap());
+///     }
+///     slots.into_vec()
+/// });
+/// assert_eq!(squares, [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]);
+/// ```
 pub struct Pool<R> {
     set: JoinSet<R>,
     index_of: HashMap<Id, usize>,
@@ -69,6 +91,18 @@ impl<R: Send + 'static> Pool<R> {
 
 /// Results by index, put in any order and read out in order: one buffer of the final size,
 /// no sort and no copy into a second one (a plan's entries are large, and many).
+///
+/// # Example
+///
+/// ```
+/// use cxsched_engine::pool::Slots;
+///
+/// let mut slots = Slots::new(3);
+/// slots.put(2, "c");
+/// slots.put(0, "a");
+/// slots.put(4, "e"); // past the room: it grows
+/// assert_eq!(slots.into_vec(), ["a", "c", "e"]); // indexes never put are left out
+/// ```
 pub struct Slots<T>(Vec<Option<T>>);
 
 impl<T> Slots<T> {

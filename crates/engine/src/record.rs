@@ -204,6 +204,32 @@ pub struct Intent {
 }
 
 /// The last known version per target, and the pending intents, from the audit log.
+///
+/// # Example
+///
+/// An audit line recording a write teaches the version cxsched left; a missing log knows
+/// nothing:
+///
+/// ```
+/// use cxsched_engine::platform::Target;
+/// use cxsched_engine::record::History;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let empty = History::read(&dir.path().join("audit.jsonl")).unwrap();
+/// assert!(empty.pending().is_empty());
+///
+/// let id = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+/// let target = Target::campaign(id.parse().unwrap());
+/// let mut history = History::default();
+/// history.learn(&format!(
+///     r#"{{"action":"apply.write","outcome":"ok","campaignId":"{id}","etagAfter":"v2"}}"#
+/// ));
+/// let known = history.get(&target).unwrap();
+/// assert_eq!(known.version, "v2");
+/// assert!(!known.conflicted);
+/// history.learn("not json"); // a torn line carries nothing and is skipped
+/// assert_eq!(history.get(&target).unwrap().version, "v2");
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct History {
     known: HashMap<Target, Known>,

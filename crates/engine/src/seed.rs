@@ -34,6 +34,36 @@ impl SeedLive {
 }
 
 /// The seed API through its client.
+///
+/// # Example
+///
+/// Reading a campaign the seed emulator knows, with no schedule yet:
+///
+/// ```
+/// use cxsched_api::{Client, ClientConfig, Secret};
+/// use cxsched_emulator::{CampaignSource, EmulatorConfig};
+/// use cxsched_engine::Platform;
+/// use cxsched_engine::platform::Target;
+/// use cxsched_engine::seed::Seed;
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let id: uuid::Uuid = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab".parse().unwrap();
+///     let mut config = EmulatorConfig::loopback();
+///     config.campaigns = CampaignSource::Documents(vec![
+///         serde_json::json!({"campaignId": id, "timeWindows": []}),
+///     ]);
+///     let emu = cxsched_emulator::spawn(config).await.unwrap();
+///     let client = ClientConfig::new(emu.base_url(), "demo-client", Secret::new("demo-secret"));
+///     let seed = Seed::new(Client::new(client).unwrap());
+///
+///     let live = seed.read(Target::campaign(id)).await.unwrap();
+///     assert!(seed.is_empty(&live));
+///     assert!(!seed.version(Target::campaign(id), &live).is_empty()); // its ETag
+///     assert_eq!(seed.actor(), "demo-client");
+///     emu.shutdown().await;
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct Seed {
     pub client: Arc<Client>,
