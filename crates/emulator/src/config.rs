@@ -201,6 +201,26 @@ impl Default for Faults {
 }
 
 /// Everything an emulator is started with.
+///
+/// # Example
+///
+/// The loopback defaults with one campaign, and a value [`EmulatorConfig::check`] refuses:
+///
+/// ```
+/// use cxsched_emulator::{CampaignSource, EmulatorConfig, EmulatorState};
+///
+/// let mut config = EmulatorConfig::loopback();
+/// assert_eq!(config.listen.to_string(), "127.0.0.1:0");
+/// config.campaigns = CampaignSource::Documents(vec![serde_json::json!({
+///     "campaignId": "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
+///     "timeWindows": []
+/// })]);
+/// assert!(config.check().is_ok());
+/// assert!(EmulatorState::new(config.clone()).is_ok());
+///
+/// config.faults.rate = 1.5; // a share of requests: 0..=1
+/// assert!(config.check().is_err());
+/// ```
 #[derive(Clone, Debug)]
 pub struct EmulatorConfig {
     /// Where to listen; port 0 picks a free port.

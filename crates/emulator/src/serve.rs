@@ -68,6 +68,37 @@ impl Drop for RunningEmulator {
 ///
 /// # Errors
 /// A bad configuration, unreadable campaigns or state, or an address that cannot be bound.
+///
+/// # Example
+///
+/// On a free loopback port, asked for its campaigns over plain HTTP/1.1 (the control
+/// endpoints answer loopback callers only):
+///
+/// ```
+/// use cxsched_emulator::{CampaignSource, EmulatorConfig};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let id = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+///     let mut config = EmulatorConfig::loopback(); // 127.0.0.1:0
+///     config.campaigns = CampaignSource::Documents(vec![
+///         serde_json::json!({"campaignId": id, "timeWindows": []}),
+///     ]);
+///     let emu = cxsched_emulator::spawn(config).await.unwrap();
+///     assert_ne!(emu.addr().port(), 0);
+///
+///     let mut socket = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+///     let request = "GET /_emulator/campaigns HTTP/1.1\r\nHost: emu\r\nConnection: close\r\n\r\n";
+///     socket.write_all(request.as_bytes()).await.unwrap();
+///     let mut answer = String::new();
+///     socket.read_to_string(&mut answer).await.unwrap();
+///     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+///     assert!(answer.contains(id));
+///
+///     emu.shutdown().await;
+/// });
+/// ```
 pub async fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
     let listen = config.listen;
     let state = EmulatorState::new(config)?;

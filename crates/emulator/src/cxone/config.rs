@@ -164,6 +164,24 @@ pub struct Quirks {
 }
 
 /// Everything a `cxone` emulator is started with.
+///
+/// # Example
+///
+/// ```
+/// use cxsched_emulator::cxone::{CxoneConfig, CxoneState, SkillSource};
+///
+/// let config = CxoneConfig {
+///     skills: SkillSource::Ids(vec![7, 8]),
+///     ..CxoneConfig::loopback_two_listeners()
+/// };
+/// assert!(config.api_listen.is_some()); // the API on its own free port
+/// assert!(config.check().is_ok());
+/// // The business unit's default zone is always enabled, and listed first.
+/// assert_eq!(config.enabled_zones()[0], "Eastern Standard Time");
+///
+/// let state = CxoneState::new(config).unwrap();
+/// assert_eq!(state.skill_ids(), [7, 8]);
+/// ```
 #[derive(Clone, Debug)]
 pub struct CxoneConfig {
     /// The issuer's listener (and the API's unless `api_listen`); port 0 picks a free port.

@@ -196,6 +196,37 @@ fn finish(r: Router<CxoneState>, state: CxoneState) -> Router {
 }
 
 /// Everything on one listener: issuer, API and control.
+///
+/// # Example
+///
+/// In process with [`tower::ServiceExt::oneshot`]: a router not told its URLs names the
+/// request's `Host` as the API endpoint; an unknown tenant is not found.
+///
+/// ```
+/// use axum::body::Body;
+/// use axum::http::{Request, StatusCode, header};
+/// use cxsched_emulator::cxone::{CxoneConfig, CxoneState, DEMO_TENANT_ID, app};
+/// use tower::ServiceExt as _;
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let router = app(CxoneState::new(CxoneConfig::loopback()).unwrap());
+///     let get = |uri: String| {
+///         Request::get(uri).header(header::HOST, "emu.test:1").body(Body::empty()).unwrap()
+///     };
+///
+///     let uri = format!("/.well-known/cxone-configuration?tenantId={DEMO_TENANT_ID}");
+///     let answer = router.clone().oneshot(get(uri)).await.unwrap();
+///     assert_eq!(answer.status(), StatusCode::OK);
+///     let body = axum::body::to_bytes(answer.into_body(), 1 << 16).await.unwrap();
+///     let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+///     assert_eq!(body["api_endpoint"], "http://emu.test:1");
+///
+///     let other = "/.well-known/cxone-configuration?tenantId=00000000-0000-4000-8000-000000000001";
+///     let answer = router.oneshot(get(other.into())).await.unwrap();
+///     assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+/// });
+/// ```
 pub fn app(state: CxoneState) -> Router {
     let r = control_routes(api_routes(issuer_routes(Router::new())));
     finish(r, state)

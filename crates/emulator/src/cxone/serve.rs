@@ -70,6 +70,41 @@ impl Drop for RunningCxone {
 ///
 /// # Errors
 /// A bad configuration, unreadable skills or state, or an address that cannot be bound.
+///
+/// # Example
+///
+/// The issuer and the API on two free loopback ports; the issuer's `cxone-configuration`
+/// names the API's listener, as CXone's names a cluster's:
+///
+/// ```
+/// use cxsched_emulator::cxone::{CxoneConfig, DEMO_TENANT_ID, SkillSource, spawn};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let emu = spawn(CxoneConfig {
+///         skills: SkillSource::Ids(vec![7, 8]),
+///         ..CxoneConfig::loopback_two_listeners()
+///     })
+///     .await
+///     .unwrap();
+///     assert_ne!(emu.addr(), emu.api_addr());
+///     assert_eq!(emu.state().skill_ids(), [7, 8]);
+///
+///     let mut socket = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+///     let request = format!(
+///         "GET /.well-known/cxone-configuration?tenantId={DEMO_TENANT_ID} HTTP/1.1\r\n\
+///          Host: emu\r\nConnection: close\r\n\r\n"
+///     );
+///     socket.write_all(request.as_bytes()).await.unwrap();
+///     let mut answer = String::new();
+///     socket.read_to_string(&mut answer).await.unwrap();
+///     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+///     assert!(answer.contains(&emu.api_url()), "{answer}");
+///
+///     emu.shutdown().await;
+/// });
+/// ```
 pub async fn spawn(config: CxoneConfig) -> Result<RunningCxone, EmulatorError> {
     let (listen, api_listen) = (config.listen, config.api_listen);
     let state = CxoneState::new(config)?;

@@ -18,6 +18,42 @@ use crate::state::EmulatorState;
 pub use gate::DropConnection;
 
 /// The emulator's router, used by `cxsched emulator`, `cxsched demo` and the tests.
+///
+/// # Example
+///
+/// In process, one request at a time with [`tower::ServiceExt::oneshot`]: a read without a
+/// token is refused, and a client-credentials grant with the demo client gets one.
+///
+/// ```
+/// use axum::body::Body;
+/// use axum::http::{Request, StatusCode, header};
+/// use base64::Engine as _;
+/// use cxsched_emulator::{EmulatorConfig, EmulatorState, app};
+/// use tower::ServiceExt as _;
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let router = app(EmulatorState::new(EmulatorConfig::loopback()).unwrap());
+///
+///     let read = Request::get("/api/v2/campaigns/3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab/schedule")
+///         .body(Body::empty())
+///         .unwrap();
+///     let answer = router.clone().oneshot(read).await.unwrap();
+///     assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+///
+///     let basic = base64::engine::general_purpose::STANDARD.encode("demo-client:demo-secret");
+///     let grant = Request::post("/api/v2/oauth/token")
+///         .header(header::AUTHORIZATION, format!("Basic {basic}"))
+///         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+///         .body(Body::from("grant_type=client_credentials&scope=campaign%3Aread"))
+///         .unwrap();
+///     let answer = router.oneshot(grant).await.unwrap();
+///     assert_eq!(answer.status(), StatusCode::OK);
+///     let body = axum::body::to_bytes(answer.into_body(), 1 << 16).await.unwrap();
+///     let token: serde_json::Value = serde_json::from_slice(&body).unwrap();
+///     assert!(token["access_token"].is_string());
+/// });
+/// ```
 pub fn app(state: EmulatorState) -> Router {
     Router::new()
         .route("/api/v2/oauth/token", post(token::issue))
