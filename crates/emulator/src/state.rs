@@ -294,7 +294,7 @@ impl EmulatorState {
     }
 
     /// Writes a schedule if the precondition holds; returns the campaign as written.
-    /// [`Precondition::None`] (out-of-band) also creates unknown campaigns.
+    /// `Precondition::None` (out-of-band) also creates unknown campaigns.
     ///
     /// # Errors
     /// The precondition fails, or the campaign is unknown.

@@ -12,9 +12,9 @@
 //!   and its errors block the write unless overridden with a reason.
 //! - [`record`]: the audit vocabulary (actions, outcomes) and what the audit log says
 //!   cxsched last wrote, which is how drift is recognised.
-//! - [`plan`]: reading every target concurrently and deciding unchanged / changed /
+//! - [`mod@plan`]: reading every target concurrently and deciding unchanged / changed /
 //!   conflict / error.
-//! - [`execute`]: the writes, under the client's rate limit, every attempt recorded, a signed
+//! - [`mod@execute`]: the writes, under the client's rate limit, every attempt recorded, a signed
 //!   webhook queued after each write, a clean stop when asked.
 //! - [`pool`]: at most N tasks in flight, so memory stays flat however many targets.
 //!
