@@ -52,15 +52,19 @@ pub struct SkillLive {
 /// # Example
 ///
 /// The CXone emulator with the API on a second listener (found through the issuer's
-/// `cxone-configuration`), and a document naming two skills: one target per skill.
+/// `cxone-configuration`), and a document naming two skills: one target per skill, each
+/// written by `apply`.
 ///
 /// ```
 /// use std::sync::Arc;
+/// use std::sync::atomic::AtomicBool;
 /// use cxsched_api::Secret;
 /// use cxsched_api::cxone::{CxoneClient, CxoneConfig};
+/// use cxsched_audit::AuditLog;
 /// use cxsched_core::{Format, parse_document};
 /// use cxsched_emulator::cxone::{self as emulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
 /// use cxsched_engine::cxone::Cxone;
+/// use cxsched_engine::execute::{Control, Ending, Settings, Sinks, execute};
 /// use cxsched_engine::plan::{PlanInput, Status, plan};
 /// use cxsched_engine::record::History;
 /// use cxsched_engine::{Document, Platform};
@@ -99,6 +103,16 @@ pub struct SkillLive {
 ///     let skills: Vec<_> = entries.iter().map(|e| e.target.unwrap().skill_id).collect();
 ///     assert_eq!(skills, [Some(7), Some(8)]);
 ///     assert!(entries.iter().all(|e| e.status == Status::Changed));
+///
+///     // Applied: each skill written, then read back.
+///     let dir = tempfile::tempdir().unwrap();
+///     let sinks = Arc::new(Sinks::new(AuditLog::open(dir.path().join("audit.jsonl")).unwrap(), None));
+///     let settings = Arc::new(Settings { concurrency: 2, actor: cxone.actor(), ..Settings::default() });
+///     let control = Control { stop: Arc::new(AtomicBool::new(false)), progress: Arc::new(|| {}) };
+///     let results = execute(Arc::clone(&cxone), entries, settings, sinks, control).await;
+///     let endings: Vec<_> = results.iter().map(|r| r.ending).collect();
+///     assert_eq!(endings, [Ending::Written, Ending::Written]);
+///     assert!(emu.state().skill(7).is_some());
 ///     emu.shutdown().await;
 /// });
 /// ```
