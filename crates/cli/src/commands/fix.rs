@@ -36,10 +36,10 @@ pub struct Args {
     /// The schedule document (.json, .toml, .yaml) to fix.
     #[arg(required_unless_present = "jsonl")]
     pub file: Option<PathBuf>,
-    /// Fix every line of a JSON Lines file (one document a line), in parallel: one JSON
-    /// line out per line in, in order: `{"line", "campaignId", "fixed", "changes", "pause"}`
-    /// (`fixed` is null when nothing is left); an invalid line is reported as
-    /// `check --jsonl` reports it, with `"fixed": null` and an `"error"`.
+    /// Fix every line of a JSON Lines file (one document a line): one JSON line out each
+    // In order, in parallel: `{"line", "campaignId", "fixed", "changes", "pause"}` (`fixed`
+    // is null when nothing is left); an invalid line is reported as `check --jsonl` reports
+    // it, with `"fixed": null` and an `"error"`.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "out", "write"])]
     pub jsonl: Option<PathBuf>,
     /// Write the fixed document to OUT (default: stdout).
