@@ -560,3 +560,69 @@ fn a_blackout_is_listed_with_its_dates_to_pause() {
     }
     assert!(!stderr.contains("pause on 2027-01-05"), "{stderr}");
 }
+
+#[test]
+fn jsonl_fixes_every_line_in_order_and_reports_invalid_lines_as_check_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws: Vec<(&str, &str, &str)> = WEEK.iter().map(|d| (*d, "08:00:00", "20:30:00")).collect();
+    let week = doc("America/New_York", &ws, &["FL", "TX"]).to_string();
+    let clean = doc(
+        "America/New_York",
+        &[("MONDAY", "12:00:00", "17:00:00")],
+        &["NY"],
+    )
+    .to_string();
+    let sunday = doc(
+        "America/Denver",
+        &[("SUNDAY", "12:00:00", "17:00:00")],
+        &["UT"],
+    )
+    .to_string();
+    let lines = format!("{week}\nnot json\n{clean}\n{sunday}\n");
+    std::fs::write(dir.path().join("all.jsonl"), lines).unwrap();
+    let args = ["--from", "2027-01-04", "--horizon-days", "28"];
+    let mut fix_args = vec!["fix", "--jsonl", "all.jsonl"];
+    fix_args.extend(args);
+    let (code, stdout, stderr) = run(dir.path(), &fix_args);
+    assert_eq!(code, 1, "{stderr}");
+    let out: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 4, "{stdout}");
+    let lines: Vec<u64> = out.iter().map(|v| v["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 2, 3, 4]);
+
+    // The week is cut as `fix FILE` cuts it, window by window.
+    let want: Vec<_> = WEEK.iter().map(|d| w(d, "11:00:00", "20:00:00")).collect();
+    assert_eq!(windows(&out[0]["fixed"]), want);
+    assert_eq!(out[0]["campaignId"], ID);
+    assert_eq!(out[0]["changes"].as_array().unwrap().len(), 5);
+    assert_eq!(out[0]["changes"][0]["change"], "cut");
+
+    // The invalid line: check --jsonl's report of it, nothing fixed.
+    let mut check_args = vec!["check", "--jsonl", "all.jsonl", "--output", "json"];
+    check_args.extend(args);
+    let (_, checked, _) = run(dir.path(), &check_args);
+    let bad: Value = serde_json::from_str(checked.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(out[1]["valid"], false);
+    assert_eq!(out[1]["errors"], bad["errors"]);
+    assert_eq!(out[1]["line"], bad["line"]);
+    assert_eq!(out[1]["fixed"], Value::Null);
+    assert!(out[1]["error"].is_string());
+
+    // A clean line is kept as it is; the Sunday into Utah leaves nothing.
+    assert_eq!(
+        windows(&out[2]["fixed"]),
+        [w("MONDAY", "12:00:00", "17:00:00")]
+    );
+    assert!(
+        out[2]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["change"] == "kept")
+    );
+    assert_eq!(out[3]["fixed"], Value::Null);
+    assert_eq!(out[3]["changes"][0]["change"], "removed");
+}

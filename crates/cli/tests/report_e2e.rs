@@ -100,19 +100,91 @@ fn report(dir: &Path, files: &[PathBuf], out: &Path, extra: &[&str]) -> Output {
     cxsched(dir, &args)
 }
 
-/// The findings blocks of a page: (data-source, findings).
-fn embedded(html: &str) -> Vec<(String, Value)> {
-    let open = "<script type=\"application/json\" class=\"findings\"";
-    html.match_indices(open)
-        .map(|(at, _)| {
-            let rest = &html[at..];
-            let src_at = rest.find("data-source=\"").unwrap() + "data-source=\"".len();
-            let src = &rest[src_at..src_at + rest[src_at..].find('"').unwrap()];
-            let body_at = rest.find('>').unwrap() + 1;
-            let body = &rest[body_at..body_at + rest[body_at..].find("</script>").unwrap()];
-            (src.to_owned(), serde_json::from_str(body).unwrap())
+/// The findings table of each campaign section of a page: (data-source, rows), a row the
+/// text of its cells (tags stripped, entities left as they are).
+fn tables(html: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    html.split("<section class=\"campaign\"")
+        .skip(1)
+        .map(|sec| {
+            let src_at = sec.find("data-source=\"").unwrap() + "data-source=\"".len();
+            let src = &sec[src_at..src_at + sec[src_at..].find('"').unwrap()];
+            let rows = sec
+                .split("<tr class=\"finding ")
+                .skip(1)
+                .map(|row| {
+                    let row = &row[..row.find("\n").unwrap_or(row.len())];
+                    row.split("<td>").skip(1).map(strip_tags).collect()
+                })
+                .collect();
+            (src.to_owned(), rows)
         })
         .collect()
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A table row as the fields of `check --output json` it shows (message, citation and
+/// confidence are compared by `assert_row_shows`).
+fn row_fields(cells: &[String]) -> Value {
+    let opt = |s: &str| {
+        if s.is_empty() {
+            Value::Null
+        } else {
+            Value::String(s.to_owned())
+        }
+    };
+    let (rule, version) = match cells[2].split_once(" [") {
+        Some((r, v)) => (opt(r), opt(v.trim_end_matches(']'))),
+        None => (opt(&cells[2]), Value::Null),
+    };
+    let (start, end) = match cells[10].split_once('–') {
+        Some((a, b)) => (opt(a), opt(b)),
+        None => (opt(&cells[10]), Value::Null),
+    };
+    serde_json::json!({
+        "severity": cells[0], "code": cells[1], "rule": rule, "ruleVersion": version,
+        "window": cells[3].parse::<u64>().ok(), "dayOfWeek": opt(&cells[4]),
+        "recipientZone": opt(&cells[5]), "state": opt(&cells[6]),
+        "firstDate": cells[7], "lastDate": cells[8],
+        "occurrences": cells[9].parse::<u64>().unwrap(),
+        "localStart": start, "localEnd": end,
+    })
+}
+
+/// `check`'s finding `f` less the texts the last cell shows, which are checked there.
+fn shown_fields(f: &Value, last_cell: &str) -> Value {
+    let mut f = f.as_object().unwrap().clone();
+    for long in ["message", "citation", "confidence"] {
+        if let Some(text) = f.remove(long).unwrap().as_str() {
+            assert!(
+                last_cell.contains(&escaped(text)),
+                "{long} {text:?} in {last_cell:?}"
+            );
+        }
+    }
+    f.remove("presumption");
+    Value::Object(f)
+}
+
+/// `text` as askama escapes it in HTML.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
 
 /// The sections of a page, one a campaign, each with its count of findings rows.
@@ -137,15 +209,26 @@ fn findings_equal_check_output_json() {
         let r = report(dir.path(), &files, &out, extra);
         assert_eq!(r.status.code(), Some(1), "{r:?}");
         let html = std::fs::read_to_string(&out).unwrap();
-        let blocks = embedded(&html);
+        let blocks = tables(&html);
         assert_eq!(blocks.len(), files.len(), "{extra:?}");
         let rows = rows_per_section(&html);
         let mut total = 0;
-        for ((file, (source, findings)), rows) in files.iter().zip(&blocks).zip(&rows) {
+        for ((file, (source, table)), rows) in files.iter().zip(&blocks).zip(&rows) {
             assert_eq!(source, file.to_str().unwrap());
             let expected = check_findings(dir.path(), file, extra);
-            assert_eq!(findings, &expected, "{source} {extra:?}");
-            assert_eq!(*rows, expected.as_array().unwrap().len(), "{source}");
+            let expected = expected.as_array().unwrap();
+            // Every row shows its finding's fields (codes, rules, dates, counts, zones…),
+            // in check's order.
+            assert_eq!(table.len(), expected.len(), "{source} {extra:?}");
+            for (cells, f) in table.iter().zip(expected) {
+                assert_eq!(cells.len(), 12, "{cells:?}");
+                assert_eq!(
+                    row_fields(cells),
+                    shown_fields(f, &cells[11]),
+                    "{source} {extra:?}"
+                );
+            }
+            assert_eq!(*rows, expected.len(), "{source}");
             total += rows;
         }
         assert!(
@@ -154,13 +237,7 @@ fn findings_equal_check_output_json() {
         );
         if extra.is_empty() {
             // The Florida/Texas week has errors of several codes, each shown.
-            let codes: Vec<&str> = blocks[3]
-                .1
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| f["code"].as_str().unwrap())
-                .collect();
+            let codes: Vec<&str> = blocks[3].1.iter().map(|r| r[1].as_str()).collect();
             for code in [
                 "OUTSIDE_LEGAL_HOURS",
                 "PROHIBITED_DAY",
@@ -202,7 +279,19 @@ fn the_page_shows_zones_dates_and_versions() {
     // The strip: 366 dates, the holiday, prohibited day, blackout and DST dates with reasons.
     let strip = &html[html.find("<svg class=\"strip\"").unwrap()..];
     let strip = &strip[..strip.find("</svg>").unwrap()];
-    assert_eq!(strip.matches("<rect ").count(), 366);
+    // Marked dates are rectangles; a dashed line a weekday row draws every date of it (a
+    // 11-px square every 13 px), and the marked ones are drawn over it.
+    let attr = |el: &str, name: &str| -> f64 {
+        let at = el.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        el[at..at + el[at..].find('"').unwrap()].parse().unwrap()
+    };
+    let dates: f64 = strip
+        .split("<line class=\"days\"")
+        .skip(1)
+        .map(|l| (attr(l, "x2") - attr(l, "x1") + 2.0) / 13.0)
+        .sum();
+    assert_eq!(dates, 366.0);
+    assert!(strip.matches("<rect ").count() < 366 / 2);
     assert!(
         strip.contains("holiday: Christmas Day, PA calendar; US-PA bans calls"),
         "PA"
@@ -320,10 +409,7 @@ fn the_page_in_a_headless_browser() {
     let all = dir.path().join("all.html");
     report(dir.path(), &files, &all, &[]);
     let html = std::fs::read_to_string(&all).unwrap();
-    let expected: usize = embedded(&html)
-        .iter()
-        .map(|(_, f)| f.as_array().unwrap().len())
-        .sum();
+    let expected: usize = tables(&html).iter().map(|(_, rows)| rows.len()).sum();
     assert!(expected > 5);
     let out = headless(&browser, &profile, &all, &["--dump-dom".into()]);
     assert!(out.status.success(), "{out:?}");

@@ -34,7 +34,14 @@ use crate::output::OutputMode;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The schedule document (.json, .toml, .yaml) to fix.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "jsonl")]
+    pub file: Option<PathBuf>,
+    /// Fix every line of a JSON Lines file (one document a line): one JSON line out each
+    // In order, in parallel: `{"line", "campaignId", "fixed", "changes", "pause"}` (`fixed`
+    // is null when nothing is left); an invalid line is reported as `check --jsonl` reports
+    // it, with `"fixed": null` and an `"error"`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "out", "write"])]
+    pub jsonl: Option<PathBuf>,
     /// Write the fixed document to OUT (default: stdout).
     #[arg(
         short = 'o',
@@ -55,21 +62,27 @@ pub struct Args {
 }
 
 pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
-    if args.file.as_os_str() == "-" {
+    if let Some(path) = &args.jsonl {
+        return run_jsonl(path, &args);
+    }
+    let file = args
+        .file
+        .clone()
+        .ok_or_else(|| UsageError("nothing to fix: give FILE or --jsonl FILE".into()))?;
+    if file.as_os_str() == "-" {
         return Err(UsageError(
             "fix reads a file (its format comes from the extension), not standard input".into(),
         )
         .into());
     }
-    let format = args
-        .file
+    let format = file
         .extension()
         .and_then(|e| e.to_str())
         .and_then(Format::from_extension)
         .ok_or_else(|| {
             UsageError(format!(
                 "{}: cannot tell the format from the file name; expected a .json, .toml, .yaml or .yml extension",
-                args.file.display()
+                file.display()
             ))
         })?;
     if let Some(out) = &args.out {
@@ -87,7 +100,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         }
     }
     let setup = check::setup(&args.scope)?;
-    let loaded = input::load(&args.file);
+    let loaded = input::load(&file);
     let mut validation = loaded.validation.clone();
     // What each original window became by merging (cxone, --merge-days): its day's first.
     let mut merged_into: Vec<usize> = Vec::new();
@@ -175,7 +188,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         Some(document_text(
             &loaded.source,
             format,
-            &args.file,
+            &file,
             &result,
             &merged_into,
         )?)
@@ -204,7 +217,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         if args.write && unchanged {
             // Nothing to write: the file stays byte for byte as it was.
         } else if args.write {
-            replace_atomically(&args.file, doc.as_bytes())?;
+            replace_atomically(&file, doc.as_bytes())?;
         } else if let Some(out) = &args.out {
             replace_atomically(out, doc.as_bytes())?;
         } else {
@@ -214,6 +227,108 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::failed_if(result.blocked))
+}
+
+/// `fix --jsonl FILE`: every line a document, fixed in parallel block by block (bounded
+/// memory), one JSON line out per line in, in line order (as `check --jsonl`).
+fn run_jsonl(path: &Path, args: &Args) -> anyhow::Result<Outcome> {
+    let (setup, first) = rayon::join(
+        || check::setup(&args.scope),
+        || {
+            let mut blocks = input::JsonlBlocks::open(path)?;
+            let first = blocks.next_block()?;
+            anyhow::Ok((blocks, first))
+        },
+    );
+    let setup = setup?;
+    let (mut blocks, mut block) = first?;
+    let name = path.display().to_string();
+    let mut out = crate::output::raw_stdout()?;
+    let cwd = PathBuf::from(".");
+    let mut failed = 0;
+    while let Some((first_line, text)) = block {
+        let pieces = input::jsonl_pieces(path, &text, first_line)?;
+        let (_, f) = crate::output::render_in_order(&pieces, &mut out, |text, piece| {
+            let mut source = String::new();
+            let mut horizons = Horizons::default();
+            let (mut documents, mut failed) = (0, 0);
+            for (line, doc) in piece.lines() {
+                documents += 1;
+                input::set_line_source(&mut source, &name, line);
+                let v = input::validate_line(doc);
+                let ok = fix_line(text, &mut horizons, &setup, args, &source, line, &cwd, v);
+                failed += usize::from(!ok);
+            }
+            (documents, failed)
+        })?;
+        failed += f;
+        block = blocks.next_block()?;
+    }
+    out.flush()?;
+    Ok(Outcome::failed_if(failed > 0))
+}
+
+/// Fixes one line's document and appends its JSON line to `out`; returns whether the fixed
+/// schedule passes (holidays and blackouts aside).
+#[allow(clippy::too_many_arguments)]
+fn fix_line(
+    out: &mut Vec<u8>,
+    horizons: &mut Horizons,
+    setup: &check::Setup,
+    args: &Args,
+    source: &str,
+    line: usize,
+    base_dir: &Path,
+    mut validation: Validation,
+) -> bool {
+    if let Some(s) = validation.schedule.as_mut() {
+        if setup.cxone && args.merge_days {
+            merge_days(s);
+        }
+    }
+    let Judged { v, checked } = check::judge(horizons, setup, &args.scope, base_dir, &validation);
+    let (Some(c), Some(schedule)) = (checked, v.schedule.as_ref()) else {
+        validate::json_fields_into(out, source, Some(line), &v);
+        out.extend_from_slice(
+            b",\"status\":\"fail\",\"fixed\":null,\"changes\":[],\"pause\":[],\"error\":\"invalid document\"}\n",
+        );
+        return false;
+    };
+    let mut blackouts = schedule.compliance.blackouts.clone();
+    blackouts.extend(setup.flag_blackouts.iter().cloned());
+    let targets = &c.prepared.resolution.targets;
+    let result = fix(&FixInput {
+        pack: &setup.pack,
+        purpose: c.prepared.purpose,
+        targets,
+        schedule,
+        horizon: c.prepared.horizon,
+        blackouts: &blackouts,
+        hours: !setup.cxone,
+        minutes: setup.cxone,
+    });
+    let fixed = if result.schedule.windows.is_empty() {
+        serde_json::Value::Null
+    } else {
+        cxsched_engine::export::document_bytes(&result.schedule, Format::Json)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let mut j = changes_json(source, &result, &setup.pack, targets);
+    let pauses = j["pauses"].take();
+    let line_json = serde_json::json!({
+        "line": line,
+        "campaignId": schedule.campaign_id.to_string(),
+        "status": j["status"].take(),
+        "fixed": fixed,
+        "changes": j["changes"].take(),
+        "pause": pauses,
+    });
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &line_json);
+    out.push(b'\n');
+    !result.blocked
 }
 
 /// The report of an invalid document, as `check` gives it.

@@ -7,9 +7,10 @@
 //! hours and the illegal parts marked; a strip with every date of the horizon marking
 //! holidays, prohibited days, blackouts and DST dates, each with its reason on hover; the
 //! findings as a sortable table; recipients, presumptions, rule-pack and tzdb versions and
-//! the disclaimer. The findings are `check`'s own judgement ([`super::check::judge`]), and are
-//! also embedded as `<script type="application/json" class="findings">`, byte for byte the
-//! objects `check --output json` prints.
+//! the disclaimer. The findings are `check`'s own judgement ([`super::check::judge`]), each
+//! once, as a table row whose cells are `check --output json`'s fields (the end tags HTML
+//! lets one omit are omitted). The strip draws only the marked dates as elements (with their
+//! reasons); the other dates are a dashed line a weekday row, so that a campaign stays small.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -86,8 +87,6 @@ struct CampaignView {
     grids: Vec<Grid>,
     strip: Option<Strip>,
     findings: Vec<Finding>,
-    /// The findings as `check --output json` writes them (a JSON array, `<` escaped).
-    findings_json: String,
 }
 
 struct RecipientView {
@@ -130,7 +129,11 @@ struct Grid {
 struct Strip {
     width: f64,
     height: f64,
+    /// The marked dates only (the others are drawn by `rows`).
     cells: Vec<Rect>,
+    /// The unmarked background: per block and weekday, a dashed line of 11-px squares,
+    /// one a week (x1, y, x2).
+    rows: Vec<(f64, f64, f64)>,
     labels: Vec<Label>,
     marked: usize,
 }
@@ -257,7 +260,6 @@ fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_, '_>) -> Ca
         grids: Vec::new(),
         strip: None,
         findings: Vec::new(),
-        findings_json: "[]".into(),
     };
     let (Some(c), Some(schedule)) = (checked, v.schedule.as_ref()) else {
         view.problems = v
@@ -316,20 +318,6 @@ fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_, '_>) -> Ca
             })
             .collect();
     }
-    let mut json = Vec::new();
-    {
-        let mut out = JsonOut(&mut json);
-        out.raw(b"[");
-        for (i, f) in c.list.iter().enumerate() {
-            if i > 0 {
-                out.raw(b",");
-            }
-            check::finding_json(&mut out, f);
-        }
-        out.raw(b"]");
-    }
-    // `<` only appears inside JSON strings, where `\u003c` reads the same; no `</script>`.
-    view.findings_json = String::from_utf8_lossy(&json).replace('<', "\\u003c");
     view.grids = zone_groups(targets)
         .into_iter()
         .map(|(zone, states)| grid(&setup.pack, purpose, schedule, horizon.from, &zone, &states))
@@ -645,7 +633,9 @@ fn strip(
         }
     }
     let week0 = first - wd(from.weekday()) as i32;
-    let mut cells = Vec::with_capacity(days as usize);
+    let mut cells = Vec::new();
+    // (block, weekday) -> (y, first x, last x) of the dates of the horizon.
+    let mut spans: Vec<((i32, usize), f64, f64, f64)> = Vec::new();
     let mut labels = Vec::new();
     let mut marked = 0;
     let blocks = ((last - week0) / 7) / WEEKS_A_BLOCK + 1;
@@ -759,9 +749,16 @@ fn strip(
                 text: date.strftime("%b").to_string(),
             });
         }
-        if !reasons.is_empty() {
-            marked += 1;
+        let y = y0 + 16.0 + wd(date.weekday()) as f64 * CELL;
+        let key = (block, wd(date.weekday()));
+        match spans.iter_mut().find(|(k, _, _, _)| *k == key) {
+            Some(span) => span.3 = x,
+            None => spans.push((key, y, x, x)),
         }
+        if reasons.is_empty() {
+            continue;
+        }
+        marked += 1;
         let mut title = format!("{date} {}", DAY_NAMES[wd(date.weekday())]);
         for r in &reasons {
             title.push('\n');
@@ -769,7 +766,7 @@ fn strip(
         }
         cells.push(Rect {
             x,
-            y: y0 + 16.0 + wd(date.weekday()) as f64 * CELL,
+            y,
             w: CELL - 2.0,
             h: CELL - 2.0,
             class,
@@ -780,6 +777,10 @@ fn strip(
         width: STRIP_LEFT + f64::from(WEEKS_A_BLOCK.min((last - week0) / 7 + 1)) * CELL + 4.0,
         height: f64::from(blocks) * BLOCK_H,
         cells,
+        rows: spans
+            .into_iter()
+            .map(|(_, y, a, b)| (a, y + (CELL - 2.0) / 2.0, b + CELL - 2.0))
+            .collect(),
         labels,
         marked,
     }
