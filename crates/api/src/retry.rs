@@ -21,7 +21,7 @@
 //! `Retry-After` per attempt, the deadline shared with token requests, and a reason for
 //! the final error.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use rand::Rng;
 
@@ -77,16 +77,7 @@ pub fn is_retryable_status(status: u16) -> bool {
     status == 429 || (500..=599).contains(&status)
 }
 
-/// Reads a `Retry-After` value: delay-seconds or an HTTP date (relative to `now`).
-/// A date in the past means "now". Anything else is ignored (`None`).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
-}
+pub use cxsched_backoff::parse_retry_after;
 
 /// The wait before retry number `retry` (1 for the first retry).
 pub fn wait_before(
@@ -103,12 +94,7 @@ pub fn wait_before(
         let spread = after.mul_f64(0.1).max(Duration::from_millis(10));
         return *after + spread.mul_f64(rng.random::<f64>());
     }
-    let exp = backoff.base.saturating_mul(
-        1u32.checked_shl(retry.saturating_sub(1).min(20))
-            .unwrap_or(u32::MAX),
-    );
-    let ceiling = exp.min(backoff.cap);
-    ceiling.mul_f64(rng.random::<f64>())
+    cxsched_backoff::full_jitter(retry, backoff.base, backoff.cap, rng)
 }
 
 /// Most token refreshes one operation makes after 401s before handing the 401 back.
@@ -407,6 +393,7 @@ impl RetryState {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+    use std::time::SystemTime;
 
     #[test]
     fn retry_after_in_seconds_and_as_a_date() {
@@ -481,6 +468,7 @@ mod state_machine {
     use super::*;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
+    use std::time::SystemTime;
 
     fn policy() -> RetryPolicy {
         RetryPolicy {

@@ -14,7 +14,6 @@
 
 use std::time::{Duration, Instant};
 
-use rand::Rng as _;
 use serde::Serialize;
 
 use crate::WebhookError;
@@ -45,12 +44,8 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The full-jitter wait before retry number `n` (0-based).
     pub fn backoff(&self, n: u32) -> Duration {
-        let ceiling = self
-            .base
-            .saturating_mul(2u32.saturating_pow(n.min(20)))
-            .min(self.cap);
-        let millis = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
-        Duration::from_millis(rand::rng().random_range(0..=millis))
+        // The same rule as the API clients' retries.
+        cxsched_backoff::full_jitter(n.saturating_add(1), self.base, self.cap, &mut rand::rng())
     }
 }
 
@@ -292,7 +287,7 @@ async fn attempt(
         .headers()
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after);
+        .and_then(|v| cxsched_backoff::parse_retry_after(v, std::time::SystemTime::now()));
     let body = response.text().await.unwrap_or_default();
     let snippet: String = body.chars().take(200).collect();
     let error = format!(
@@ -314,17 +309,6 @@ async fn attempt(
 }
 
 /// `Retry-After` as seconds or an HTTP date.
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    if let Ok(secs) = value.trim().parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate::parse_http_date(value.trim()).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,15 +349,5 @@ mod tests {
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn retry_after_in_seconds_and_as_a_date() {
-        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
     }
 }
