@@ -246,15 +246,7 @@ pub(crate) fn instant(tz: &TimeZone, date: Date, secs: u32) -> Timestamp {
         .expect("a horizon date and time are within jiff's range")
 }
 
-const ALL_WEEKDAYS: [Weekday; 7] = [
-    Weekday::Monday,
-    Weekday::Tuesday,
-    Weekday::Wednesday,
-    Weekday::Thursday,
-    Weekday::Friday,
-    Weekday::Saturday,
-    Weekday::Sunday,
-];
+const ALL_WEEKDAYS: [Weekday; 7] = cxsched_core::model::WEEKDAYS;
 
 fn ids(pack: &RulePack, rules: &[usize]) -> Vec<String> {
     rules.iter().map(|&i| pack.rules[i].id.clone()).collect()

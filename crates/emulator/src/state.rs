@@ -370,17 +370,30 @@ impl EmulatorState {
 }
 
 fn read_state(path: &Path) -> Result<Store, EmulatorError> {
+    read_state_file(path, "an emulator")
+}
+
+fn write_state(path: &Path, store: &Store) -> std::io::Result<()> {
+    write_state_file(path, store)
+}
+
+/// Reads an emulator's state file (`kind` names it in the error: "an emulator").
+pub(crate) fn read_state_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    kind: &str,
+) -> Result<T, EmulatorError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| EmulatorError::file(path, format!("cannot read the state file: {e}")))?;
     serde_json::from_str(&text).map_err(|e| {
         EmulatorError::file(
             path,
-            format!("not an emulator state file ({e}); remove it or name another with --state"),
+            format!("not {kind} state file ({e}); remove it or name another with --state"),
         )
     })
 }
 
-fn write_state(path: &Path, store: &Store) -> std::io::Result<()> {
+/// Writes an emulator's state file whole: a temporary file renamed over it.
+pub(crate) fn write_state_file<T: serde::Serialize>(path: &Path, store: &T) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     let text = serde_json::to_vec_pretty(store).map_err(std::io::Error::other)?;
     std::fs::write(&tmp, text)?;

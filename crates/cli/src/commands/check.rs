@@ -159,20 +159,9 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 /// What every document's check shares: the rule pack, its JSON pieces, the horizons, the
 /// phone numbers given by flag.
 pub(crate) fn setup(args: &Scope) -> anyhow::Result<Setup> {
-    let (pack, custom_pack) = match &args.rules {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                UsageError(format!(
-                    "{}: cannot read the rule pack: {e}",
-                    path.display()
-                ))
-            })?;
-            let pack = RulePack::parse(&text, &path.display().to_string())
-                .map_err(|e| UsageError(e.to_string()))?;
-            (pack, true)
-        }
-        None => (RulePack::embedded_us(), false),
-    };
+    let pack = super::rule_pack(args.rules.as_deref())?;
+    // A pack given by flag may be named anything in the documents' `ruleset`.
+    let custom_pack = args.rules.is_some();
     let flag_numbers = match &args.phone_numbers {
         Some(path) => Some((
             path.display().to_string(),

@@ -132,19 +132,8 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         std::io::stderr().write_all(&out)?;
         return Ok(Outcome::Failed);
     };
-    let mut blackouts = schedule.compliance.blackouts.clone();
-    blackouts.extend(setup.flag_blackouts.iter().cloned());
     let targets = &c.prepared.resolution.targets;
-    let result = fix(&FixInput {
-        pack: &setup.pack,
-        purpose: c.prepared.purpose,
-        targets,
-        schedule,
-        horizon: c.prepared.horizon,
-        blackouts: &blackouts,
-        hours: !setup.cxone,
-        minutes: setup.cxone,
-    });
+    let result = fix_of(&setup, schedule, &c.prepared);
 
     let mut report = String::new();
     let h = c.prepared.horizon;
@@ -294,19 +283,8 @@ fn fix_line(
         );
         return false;
     };
-    let mut blackouts = schedule.compliance.blackouts.clone();
-    blackouts.extend(setup.flag_blackouts.iter().cloned());
     let targets = &c.prepared.resolution.targets;
-    let result = fix(&FixInput {
-        pack: &setup.pack,
-        purpose: c.prepared.purpose,
-        targets,
-        schedule,
-        horizon: c.prepared.horizon,
-        blackouts: &blackouts,
-        hours: !setup.cxone,
-        minutes: setup.cxone,
-    });
+    let result = fix_of(setup, schedule, &c.prepared);
     let fixed = if result.schedule.windows.is_empty() {
         serde_json::Value::Null
     } else {
@@ -586,6 +564,23 @@ fn changes_lines(
     s
 }
 
+/// The fix of a document as `check` judged it: its recipients and horizon, its blackouts and
+/// the flag's; on cxone only what the curfews cannot take, in whole minutes.
+fn fix_of(setup: &check::Setup, schedule: &Schedule, prepared: &check::Prepared<'_>) -> Fix {
+    let mut blackouts = schedule.compliance.blackouts.clone();
+    blackouts.extend(setup.flag_blackouts.iter().cloned());
+    fix(&FixInput {
+        pack: &setup.pack,
+        purpose: prepared.purpose,
+        targets: &prepared.resolution.targets,
+        schedule,
+        horizon: prepared.horizon,
+        blackouts: &blackouts,
+        hours: !setup.cxone,
+        minutes: setup.cxone,
+    })
+}
+
 /// The lead of `check`'s human report for a document with errors: per window with errors,
 /// whom it breaks, on which dates, and the fix (the same computation as `fix`).
 pub(crate) fn what_to_do(
@@ -594,19 +589,8 @@ pub(crate) fn what_to_do(
     prepared: &check::Prepared<'_>,
     paint: Paint,
 ) -> String {
-    let mut blackouts = schedule.compliance.blackouts.clone();
-    blackouts.extend(setup.flag_blackouts.iter().cloned());
     let targets = &prepared.resolution.targets;
-    let f = fix(&FixInput {
-        pack: &setup.pack,
-        purpose: prepared.purpose,
-        targets,
-        schedule,
-        horizon: prepared.horizon,
-        blackouts: &blackouts,
-        hours: !setup.cxone,
-        minutes: setup.cxone,
-    });
+    let f = fix_of(setup, schedule, prepared);
     let origin: Vec<usize> = (0..schedule.windows.len()).collect();
     let body = changes_lines(&f, &setup.pack, targets, &origin, "    ", true, paint);
     if body.is_empty() {

@@ -68,6 +68,27 @@ pub struct UsageError(pub String);
 #[error("{0}")]
 pub struct RemoteError(pub String);
 
+/// The embedded US rule pack, or the `--rules FILE` one (a file that cannot be read or used is
+/// a usage error naming it, with every problem of the pack).
+///
+/// # Errors
+/// As above.
+pub fn rule_pack(path: Option<&std::path::Path>) -> anyhow::Result<cxsched_compliance::RulePack> {
+    let Some(path) = path else {
+        return Ok(cxsched_compliance::RulePack::embedded_us());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot read the rule pack: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(
+        cxsched_compliance::RulePack::parse(&text, &path.display().to_string())
+            .map_err(|e| UsageError(e.to_string()))?,
+    )
+}
+
 /// The exit status for an error that ended a command.
 pub fn error_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<RemoteError>().is_some() {

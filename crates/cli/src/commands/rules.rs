@@ -12,7 +12,7 @@
 //! `--rules FILE` shows a custom pack instead of the embedded one.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use cxsched_compliance::days::{date_of, day_number};
 use cxsched_compliance::rules::DayRule;
@@ -64,12 +64,12 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     match args.command {
         Some(Command::Lint { file }) => lint(&file, globals),
         Some(Command::Holidays { state, year, rules }) => {
-            let pack = load(rules.as_deref())?;
+            let pack = super::rule_pack(rules.as_deref())?;
             let state = state_code(&state)?;
             print(&holidays(&pack, &state, year, globals.output))
         }
         None => {
-            let pack = load(args.rules.as_deref())?;
+            let pack = super::rule_pack(args.rules.as_deref())?;
             let out = match args.state {
                 None => list(&pack, globals.output),
                 Some(s) => state_rules(&pack, &state_code(&s)?, globals.output),
@@ -86,22 +86,6 @@ fn print(out: &[u8]) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// The embedded pack, or the `--rules` file's (its problems are a usage error, as `check`
-/// reports them).
-fn load(path: Option<&Path>) -> anyhow::Result<RulePack> {
-    let Some(path) = path else {
-        return Ok(RulePack::embedded_us());
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        UsageError(format!(
-            "{}: cannot read the rule pack: {e}",
-            path.display()
-        ))
-    })?;
-    RulePack::parse(&text, &path.display().to_string())
-        .map_err(|e| UsageError(e.to_string()).into())
-}
-
 /// A USPS code, upper-cased (`tx` → `TX`).
 fn state_code(s: &str) -> anyhow::Result<String> {
     let up = s.trim().to_ascii_uppercase();
@@ -116,15 +100,7 @@ fn state_code(s: &str) -> anyhow::Result<String> {
 }
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const WEEKDAYS_JSON: [&str; 7] = [
-    "MONDAY",
-    "TUESDAY",
-    "WEDNESDAY",
-    "THURSDAY",
-    "FRIDAY",
-    "SATURDAY",
-    "SUNDAY",
-];
+const WEEKDAYS_JSON: [&str; 7] = cxsched_core::model::WEEKDAY_NAMES;
 
 fn day_name(d: jiff::civil::Date) -> &'static str {
     [

@@ -105,7 +105,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         )
         .into());
     }
-    let pack = load_pack(args.rules.as_deref())?;
+    let pack = super::rule_pack(args.rules.as_deref())?;
     let mode = if args.jsonl {
         OutputMode::Json
     } else {
@@ -125,21 +125,6 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         Some(path) => batch(path, &mut ctx),
         None => single(&args, &mut ctx),
     }
-}
-
-/// The embedded US rule pack, or `--rules FILE` (a usage error when it cannot be used).
-fn load_pack(path: Option<&Path>) -> anyhow::Result<RulePack> {
-    let Some(path) = path else {
-        return Ok(RulePack::embedded_us());
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        UsageError(format!(
-            "{}: cannot read the rule pack: {e}",
-            path.display()
-        ))
-    })?;
-    Ok(RulePack::parse(&text, &path.display().to_string())
-        .map_err(|e| UsageError(e.to_string()))?)
 }
 
 /// What one run shares: the rules, the horizon, the planners and the area-code weights.

@@ -11,12 +11,12 @@ use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::state::{CxoneState, Issued};
 use super::{cx_error, host_base};
+use crate::routes::token::{basic_credentials, oauth_error};
 
 #[derive(Deserialize)]
 pub(crate) struct TokenForm {
@@ -26,31 +26,6 @@ pub(crate) struct TokenForm {
     refresh_token: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
-}
-
-fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
-    let mut resp = cx_error(status, code, description);
-    if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"cxone\""),
-        );
-    }
-    resp
-}
-
-/// The `ID:SECRET` of an HTTP Basic header, if well formed.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((id.to_owned(), secret.to_owned()))
 }
 
 pub(crate) async fn openid_configuration(

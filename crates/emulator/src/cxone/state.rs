@@ -436,21 +436,9 @@ impl CxoneState {
 }
 
 fn read_state(path: &Path) -> Result<Store, EmulatorError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| EmulatorError::file(path, format!("cannot read the state file: {e}")))?;
-    serde_json::from_str(&text).map_err(|e| {
-        EmulatorError::file(
-            path,
-            format!(
-                "not a cxone emulator state file ({e}); remove it or name another with --state"
-            ),
-        )
-    })
+    crate::state::read_state_file(path, "a cxone emulator")
 }
 
 fn write_state(path: &Path, store: &Store) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let text = serde_json::to_vec_pretty(store).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    crate::state::write_state_file(path, store)
 }

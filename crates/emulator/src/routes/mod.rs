@@ -5,7 +5,7 @@
 mod control;
 mod gate;
 mod schedule;
-mod token;
+pub(crate) mod token;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};

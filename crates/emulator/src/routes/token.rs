@@ -24,7 +24,9 @@ pub(crate) struct TokenForm {
     client_secret: Option<String>,
 }
 
-fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
+/// An OAuth error answer `{"error", "error_description"}` (401s say how to authenticate);
+/// the CXone issuer answers the same way.
+pub(crate) fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
     let mut resp = (
         status,
         axum::Json(json!({"error": code, "error_description": description})),
@@ -40,7 +42,7 @@ fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
 }
 
 /// The `ID:SECRET` of an HTTP Basic header, if well formed.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value
         .strip_prefix("Basic ")
