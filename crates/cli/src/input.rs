@@ -420,7 +420,7 @@ fn failed(message: String) -> Validation {
     }
 }
 
-pub use cxsched_engine::document::phone_numbers;
+pub use cxsched_engine::document::read_phone_numbers;
 
 #[cfg(test)]
 mod tests {

@@ -146,8 +146,6 @@ impl<P: Platform> Session<P> {
         let history = History::read(&self.audit_path)
             .with_context(|| format!("reading the audit log {}", self.audit_path.display()))?;
         let now = jiff::Timestamp::now();
-        let judgement = self.platform.judgement();
-        let gate = move |d: &Document| gate::compliance_errors(d, now, judgement);
         self.runtime.block_on(async {
             self.platform
                 .prepare()
@@ -160,7 +158,7 @@ impl<P: Platform> Session<P> {
                     concurrency: self.concurrency,
                     history: &history,
                     now,
-                    gate: &gate,
+                    gate: true,
                 },
             )
             .await)

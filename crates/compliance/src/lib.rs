@@ -11,6 +11,8 @@
 //!   §7), and occurrences cut to them.
 //! - [`when`]: the legal calling intervals per date for one recipient.
 //! - [`fix`]: the largest schedule inside a given one that the check passes.
+//! - [`service`]: the document-check service every caller checks through (purpose,
+//!   horizon, recipients, blackouts and judgement settled in one place).
 //!
 //! Pure: no I/O and no clock. Callers pass in texts, dates and "today".
 
@@ -23,6 +25,7 @@ pub mod holidays;
 pub mod recipients;
 pub mod report;
 pub mod rules;
+pub mod service;
 pub mod timeline;
 pub mod when;
 
@@ -31,4 +34,5 @@ pub use curfew::{Curfew, CurfewProblem, Curfews, Interval};
 pub use recipients::{AreaCodeTable, RecipientInput, Resolution, Target};
 pub use report::{Finding, findings};
 pub use rules::{Confidence, Problem, Rule, RulePack, RulePackError, Severity};
+pub use service::{Checked, Judgement, Overrides, Prepared, Service};
 pub use when::{Day, WhenKey, WhenPlanner};

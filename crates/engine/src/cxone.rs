@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use cxsched_compliance::curfew::Curfews;
 
 use crate::document::Document;
-use crate::gate::{self, Judgement};
+use crate::gate::{Assessment, Judgement};
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
 
 /// Weekdays Monday first, as [`SkillSchedule::days`] is indexed.
@@ -96,8 +96,7 @@ pub struct SkillLive {
 ///     let validation = parse_document(text, Format::Json);
 ///     let doc = Document { source: "doc.json".into(), base_dir: ".".into(), validation };
 ///     let history = History::default();
-///     let no_gate = |_: &Document| Vec::new();
-///     let input = PlanInput { concurrency: 2, history: &history, now: jiff::Timestamp::now(), gate: &no_gate };
+///     let input = PlanInput { concurrency: 2, history: &history, now: jiff::Timestamp::now(), gate: false };
 ///     let entries = plan(Arc::clone(&cxone), vec![doc], input).await;
 ///
 ///     let skills: Vec<_> = entries.iter().map(|e| e.target.unwrap().skill_id).collect();
@@ -341,9 +340,9 @@ impl Platform for Cxone {
 
     fn targets(
         &self,
-        doc: &Document,
+        _doc: &Document,
         schedule: &Arc<Schedule>,
-        now: jiff::Timestamp,
+        assessment: &Assessment,
     ) -> Result<Vec<(Target, SkillDesired)>, Vec<Issue>> {
         let mut issues = cxsched_core::cxone::limits(schedule);
         let bu = self.business_unit.get();
@@ -351,18 +350,17 @@ impl Platform for Cxone {
             issues.push(i);
         }
         let zones = match bu.filter(|_| self.curfews) {
-            Some(bu) => match gate::curfews(doc, now) {
-                Ok(Some(c)) => match zone_windows(&c, bu) {
+            Some(bu) => match &assessment.curfews {
+                Some(c) => match zone_windows(c, bu) {
                     Ok(z) => Some(Arc::from(z)),
                     Err(mut more) => {
                         issues.append(&mut more);
                         None
                     }
                 },
-                Ok(None) => None,
                 // The gate reports why the recipients cannot be settled; the schedule is
                 // still written with the curfews untouched only if the gate is overridden.
-                Err(_) => None,
+                None => None,
             },
             None => None,
         };

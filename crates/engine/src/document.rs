@@ -65,19 +65,16 @@ pub fn reject_duplicate_campaigns(docs: &mut [Document]) {
     }
 }
 
-/// Reads a document's `compliance.recipients.phoneNumbersFile` (relative to the document's
-/// folder): its display name and text, or `None` when the document names none.
+/// Reads a phone-number file a document names in `compliance.recipients.phoneNumbersFile`
+/// (relative to the document's folder): its display name and text, as the check service
+/// asks for them.
 ///
 /// # Errors
 /// A message naming the file, when it cannot be read.
-pub fn phone_numbers(
-    base_dir: &Path,
-    file: Option<&str>,
-) -> Result<Option<(String, String)>, String> {
-    let Some(file) = file else { return Ok(None) };
+pub fn read_phone_numbers(base_dir: &Path, file: &str) -> Result<(String, String), String> {
     let path = base_dir.join(file);
     std::fs::read_to_string(&path)
-        .map(|text| Some((path.display().to_string(), text)))
+        .map(|text| (path.display().to_string(), text))
         .map_err(|e| format!("cannot read the phone numbers file {}: {e}", path.display()))
 }
 

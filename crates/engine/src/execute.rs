@@ -208,9 +208,8 @@ pub struct Control {
 /// use cxsched_engine::plan::{PlanInput, plan};
 /// use cxsched_engine::record::History;
 ///
-/// let no_gate = |_: &Document| Vec::new();
 /// let history = History::default();
-/// let input = PlanInput { concurrency: 4, history: &history, now: jiff::Timestamp::now(), gate: &no_gate };
+/// let input = PlanInput { concurrency: 4, history: &history, now: jiff::Timestamp::now(), gate: false };
 /// let entries = plan(Arc::clone(&seed), vec![doc], input).await;
 ///
 /// let dir = tempfile::tempdir().unwrap();

@@ -1,95 +1,74 @@
 //! The compliance gate of `plan` and `apply`: a desired schedule is checked as `cxsched
-//! check` would check it with no flags (the document's purpose, recipients and horizon,
-//! from today in the campaign's zone, the embedded rule pack), and its error findings stop
-//! `apply` from writing it unless the operator overrides with a stated reason.
+//! check` would check it with no flags (through the same check service: the document's
+//! purpose, recipients and horizon, from today in the campaign's zone, the embedded rule
+//! pack), and its error findings stop `apply` from writing it unless the operator overrides
+//! with a stated reason. On CXone the same check gives the curfews written to the skills, so
+//! a document's recipients are settled (and its phone-number file read) once.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
-use cxsched_compliance::curfew::{Curfews, compile_for_schedule};
-use cxsched_compliance::{
-    AreaCodeTable, Horizon, RecipientInput, RulePack, Target, check, findings,
-};
-use cxsched_core::{Date, Purpose, Schedule};
+use cxsched_compliance::curfew::Curfews;
+use cxsched_compliance::{Overrides, RulePack, Service};
 use jiff::Timestamp;
 
-use crate::document::{Document, phone_numbers};
+pub use cxsched_compliance::Judgement;
 
-fn pack() -> &'static RulePack {
-    static PACK: OnceLock<RulePack> = OnceLock::new();
-    PACK.get_or_init(RulePack::embedded_us)
+use crate::document::{Document, read_phone_numbers};
+
+/// The gate's check service for `judgement`: the embedded rule pack, nothing over the
+/// documents; one per process, so horizons are shared by every document of a run.
+fn service(judgement: Judgement) -> &'static Service {
+    static SCHEDULED: OnceLock<Service> = OnceLock::new();
+    static UNDER_CURFEWS: OnceLock<Service> = OnceLock::new();
+    let cell = match judgement {
+        Judgement::Scheduled => &SCHEDULED,
+        Judgement::UnderCurfews => &UNDER_CURFEWS,
+    };
+    cell.get_or_init(|| Service::new(RulePack::embedded_us(), Overrides::default(), judgement))
 }
 
-/// Horizons by (first date, days): the holiday dates and zone timelines a check needs are
-/// computed once per run, not once per campaign.
-fn horizon(from: Date, days: u32) -> Arc<Horizon> {
-    type Horizons = Mutex<HashMap<(Date, u32), Arc<Horizon>>>;
-    static HORIZONS: OnceLock<Horizons> = OnceLock::new();
-    let mut map = HORIZONS
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    Arc::clone(
-        map.entry((from, days))
-            .or_insert_with(|| Arc::new(Horizon::new(pack(), from, days))),
-    )
+/// What the gate decided of one document.
+#[derive(Clone, Default)]
+pub struct Assessment {
+    /// One line per error finding (or per reason the check could not be made, which also
+    /// blocks the write).
+    pub errors: Vec<String>,
+    /// Under curfews: the curfews its recipients need (none when the check could not be
+    /// made).
+    pub curfews: Option<Curfews>,
 }
 
-/// How the gate judges: what the schedule says, or what the dialer will really do once
-/// the CXone curfews are written (CONTRACT §7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Judgement {
-    /// Every occurrence as scheduled (the seed platform).
-    Scheduled,
-    /// Each occurrence cut to its recipients' curfews (CXone).
-    UnderCurfews,
-}
-
-/// A document's recipients and horizon, settled as `cxsched check` settles them with no
-/// flags.
-pub struct Prepared<'d> {
-    pub schedule: &'d Schedule,
-    pub purpose: Purpose,
-    pub targets: Vec<Target>,
-    pub from: Date,
-    pub days: u32,
-}
-
-/// Settles the document's recipients and horizon (from today in the campaign's zone).
-///
-/// # Errors
-/// One sentence per reason the check cannot be made (each also blocks the write).
-pub fn prepare(doc: &Document, now: Timestamp) -> Result<Option<Prepared<'_>>, Vec<String>> {
+/// Checks a document as the gate does: the error findings, and under curfews the curfews.
+pub fn assess(doc: &Document, now: Timestamp, judgement: Judgement) -> Assessment {
     let Some(schedule) = &doc.validation.schedule else {
-        return Ok(None);
+        return Assessment::default();
     };
-    let c = &schedule.compliance;
-    let pack = pack();
-    if c.ruleset != pack.name {
-        return Err(vec![format!(
-            "compliance.ruleset {:?} is not the embedded rule pack {:?}; check it with `cxsched check --rules FILE`",
-            c.ruleset, pack.name
-        )]);
+    let read = |file: &str| read_phone_numbers(&doc.base_dir, file);
+    match service(judgement).check(schedule, now, read) {
+        Err(problems) => Assessment {
+            errors: problems
+                .into_iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect(),
+            curfews: None,
+        },
+        Ok(checked) => Assessment {
+            errors: checked
+                .findings
+                .iter()
+                .filter(|f| f.severity == "error")
+                .map(|f| {
+                    format!(
+                        "{} {}: {}",
+                        f.code,
+                        f.rule.as_deref().unwrap_or("-"),
+                        f.message
+                    )
+                })
+                .collect(),
+            curfews: checked.effective.map(|e| e.curfews),
+        },
     }
-    let numbers = phone_numbers(&doc.base_dir, c.recipients.phone_numbers_file.as_deref())
-        .map_err(|m| vec![m])?;
-    let input = RecipientInput {
-        zones: &c.recipients.zones,
-        states: &c.recipients.states,
-        phone_numbers: numbers.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
-    };
-    let resolution = cxsched_compliance::recipients::resolve(
-        &input,
-        &schedule.timezone,
-        AreaCodeTable::embedded,
-    )?;
-    Ok(Some(Prepared {
-        schedule,
-        purpose: c.purpose,
-        targets: resolution.targets,
-        from: now.to_zoned_datetime(schedule.timezone.tz.clone()).date(),
-        days: c.horizon_days,
-    }))
 }
 
 /// One line per error finding of the document's compliance check (or per reason the check
@@ -124,47 +103,12 @@ pub fn prepare(doc: &Document, now: Timestamp) -> Result<Option<Prepared<'_>>, V
 /// assert!(compliance_errors(&doc("10:00:00", "17:00:00"), now, Judgement::Scheduled).is_empty());
 /// ```
 pub fn compliance_errors(doc: &Document, now: Timestamp, judgement: Judgement) -> Vec<String> {
-    let p = match prepare(doc, now) {
-        Ok(Some(p)) => p,
-        Ok(None) => return Vec::new(),
-        Err(problems) => return problems,
-    };
-    let pack = pack();
-    let horizon = horizon(p.from, p.days);
-    let report = check(pack, &horizon, p.schedule, p.purpose, &p.targets);
-    let mut list = findings(&report, pack, p.schedule, &p.targets);
-    if judgement == Judgement::UnderCurfews {
-        list = cxsched_compliance::effective::judge(
-            pack, p.purpose, &p.targets, p.schedule, p.from, p.days, list,
-        )
-        .1;
-    }
-    list.into_iter()
-        .filter(|f| f.severity == "error")
-        .map(|f| {
-            format!(
-                "{} {}: {}",
-                f.code,
-                f.rule.as_deref().unwrap_or("-"),
-                f.message
-            )
-        })
-        .collect()
-}
-
-/// The curfews a document's recipients need, compiled from the embedded rule pack over the
-/// document's horizon.
-///
-/// # Errors
-/// As [`prepare`].
-pub fn curfews(doc: &Document, now: Timestamp) -> Result<Option<Curfews>, Vec<String>> {
-    Ok(prepare(doc, now)?
-        .map(|p| compile_for_schedule(pack(), p.purpose, &p.targets, p.schedule, p.from, p.days)))
+    assess(doc, now, judgement).errors
 }
 
 /// The rule pack's name and version, for audit entries.
 pub fn rule_pack_version() -> String {
-    pack().version_string()
+    service(Judgement::Scheduled).pack().version_string()
 }
 
 #[cfg(test)]

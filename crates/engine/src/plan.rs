@@ -12,6 +12,7 @@ use cxsched_audit::payload_sha256;
 use cxsched_core::Schedule;
 
 use crate::document::{Document, error_lines};
+use crate::gate::{self, Assessment, Judgement};
 use crate::platform::{Platform, Target};
 use crate::pool::{Pool, Slots};
 use crate::record::{History, Intent, Known, Outcome};
@@ -214,8 +215,10 @@ pub struct PlanInput<'a> {
     pub history: &'a History,
     /// "Now", from which horizons start.
     pub now: jiff::Timestamp,
-    /// The compliance errors of a document (see [`crate::gate`]).
-    pub gate: &'a (dyn Fn(&Document) -> Vec<String> + Sync),
+    /// Whether the compliance gate judges the documents (see [`crate::gate`]): their error
+    /// findings block `apply` unless overridden. Off, a plan still compiles what the
+    /// platform writes from the law (CXone's curfews).
+    pub gate: bool,
 }
 
 /// Reads the live state of every target of every valid document and compares.
@@ -256,12 +259,11 @@ pub struct PlanInput<'a> {
 ///     let doc = Document { source: "doc.json".into(), base_dir: ".".into(), validation };
 ///
 ///     let history = History::default(); // no audit log yet: no drift to find
-///     let no_gate = |_: &Document| Vec::new();
 ///     let input = PlanInput {
 ///         concurrency: 4,
 ///         history: &history,
 ///         now: jiff::Timestamp::now(),
-///         gate: &no_gate,
+///         gate: false,
 ///     };
 ///     let entries = plan(Arc::clone(&seed), vec![doc], input).await;
 ///     assert_eq!(entries.len(), 1);
@@ -291,11 +293,18 @@ pub async fn plan<P: Platform>(
         // One shared copy of the document's schedule serves all its targets: the targets and
         // the compliance gate are settled now, then the document's own copy is dropped.
         let shared = doc.validation.schedule.clone().map(Arc::new);
+        // One check of the document serves the gate and the platform (curfews).
+        let judgement = platform.judgement();
+        let assessment = if input.gate || judgement == Judgement::UnderCurfews {
+            gate::assess(&doc, input.now, judgement)
+        } else {
+            Assessment::default()
+        };
         let targets = shared
             .as_ref()
-            .map(|s| platform.targets(&doc, s, input.now));
+            .map(|s| platform.targets(&doc, s, &assessment));
         let compliance_errors = match &targets {
-            Some(Ok(_)) => (input.gate)(&doc),
+            Some(Ok(_)) if input.gate => assessment.errors,
             _ => Vec::new(),
         };
         doc.validation.schedule = None;

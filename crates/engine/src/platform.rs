@@ -14,12 +14,11 @@ use std::sync::Arc;
 use cxsched_api::ApiError;
 use cxsched_core::{Issue, Schedule};
 use cxsched_webhooks::Event;
-use jiff::Timestamp;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::document::Document;
-use crate::gate::Judgement;
+use crate::gate::{Assessment, Judgement};
 
 /// What one write is aimed at: a campaign on the seed API, one skill of a campaign on CXone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -123,7 +122,7 @@ pub struct Conflict {
 /// use cxsched_engine::platform::Target;
 ///
 /// let schedule = Arc::new(doc.validation.schedule.clone().unwrap());
-/// let targets = seed.targets(&doc, &schedule, jiff::Timestamp::now()).unwrap();
+/// let targets = seed.targets(&doc, &schedule, &Default::default()).unwrap();
 /// assert_eq!(targets.len(), 1);
 /// let (target, desired) = &targets[0];
 /// assert_eq!(*target, Target::campaign(id.parse().unwrap()));
@@ -165,7 +164,7 @@ pub trait Platform: Send + Sync + 'static {
         &self,
         doc: &Document,
         schedule: &Arc<Schedule>,
-        now: Timestamp,
+        assessment: &Assessment,
     ) -> Result<Vec<(Target, Self::Desired)>, Vec<Issue>>;
 
     /// How the compliance gate judges a document on this platform.

@@ -11,6 +11,7 @@ use cxsched_webhooks::Event;
 use serde_json::Value;
 
 use crate::document::Document;
+use crate::gate::Assessment;
 use crate::platform::{Conflict, Platform, Target, WriteError, Written};
 
 /// A campaign's live schedule as a plan keeps it: the client's [`Live`], whose body a plan
@@ -94,7 +95,7 @@ impl Platform for Seed {
         &self,
         _doc: &Document,
         schedule: &Arc<Schedule>,
-        _now: jiff::Timestamp,
+        _assessment: &Assessment,
     ) -> Result<Vec<(Target, Arc<Schedule>)>, Vec<Issue>> {
         Ok(vec![(
             Target::campaign(schedule.campaign_id),

@@ -8,17 +8,14 @@
 //! status 1 when any document is invalid or any error finding exists; warnings alone give 0.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
+use cxsched_compliance::RulePack;
 use cxsched_compliance::effective::{Effective, duration_text};
 use cxsched_compliance::report::Finding;
-use cxsched_compliance::{
-    AreaCodeTable, Horizon, RecipientInput, RulePack, check, check_with_blackouts, findings,
-};
+use cxsched_compliance::service::{Checked, Judgement, Overrides, Prepared, Recipients, Service};
 use cxsched_core::{Date, Purpose, Schedule, Validation};
 
 use super::{Globals, Outcome, UsageError, validate};
@@ -78,21 +75,14 @@ fn parse_purpose(s: &str) -> Result<Purpose, String> {
     })
 }
 
-/// What every document of one run shares.
+/// What every document of one run shares: the check service (rule pack, flags over the
+/// documents, judgement, horizons) and the report pieces that never change within a run.
 pub(crate) struct Setup {
     /// `--platform cxone`: the platform's limits and effective dialing under curfews.
     pub(crate) cxone: bool,
-    pub(crate) pack: RulePack,
+    pub(crate) service: Service,
     /// The pack's name and version, as reports show it.
     pub(super) ruleset: String,
-    /// True when the pack came from `--rules` (then any `ruleset` name is accepted).
-    custom_pack: bool,
-    /// Horizons by (from, days), shared across documents and threads.
-    horizons: Mutex<HashMap<(Date, u32), Arc<Horizon>>>,
-    /// The flag phone-number file, read once: (name, text).
-    flag_numbers: Option<(String, String)>,
-    /// The `--blackouts` file's blackouts.
-    pub(crate) flag_blackouts: Vec<cxsched_core::model::Blackout>,
     /// `"ruleset":…,"tzdb":…,` as JSON, the same for every report of the run.
     ruleset_json: Vec<u8>,
     /// `"disclaimer":…}` and the line end, the same for every report of the run.
@@ -100,23 +90,8 @@ pub(crate) struct Setup {
 }
 
 impl Setup {
-    fn horizon(&self, from: Date, days: u32) -> Arc<Horizon> {
-        let mut map = self.horizons.lock().expect("not poisoned");
-        map.entry((from, days))
-            .or_insert_with(|| Arc::new(Horizon::new(&self.pack, from, days)))
-            .clone()
-    }
-}
-
-/// The horizons one thread has used: documents sharing one reach it without a lock.
-#[derive(Default)]
-pub(crate) struct Horizons(HashMap<(Date, u32), Arc<Horizon>>);
-
-impl Horizons {
-    fn get(&mut self, setup: &Setup, from: Date, days: u32) -> &Horizon {
-        self.0
-            .entry((from, days))
-            .or_insert_with(|| setup.horizon(from, days))
+    pub(crate) fn pack(&self) -> &RulePack {
+        self.service.pack()
     }
 }
 
@@ -147,7 +122,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         );
         let setup = setup?;
         let (blocks, first) = first?;
-        return run_jsonl(path, blocks, first, &args, &setup, globals);
+        return run_jsonl(path, blocks, first, &setup, globals);
     }
     let setup = setup(&args.scope)?;
     if args.files.is_empty() {
@@ -156,12 +131,10 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     run_files(&args, &setup, globals)
 }
 
-/// What every document's check shares: the rule pack, its JSON pieces, the horizons, the
-/// phone numbers given by flag.
+/// What every document's check shares: the check service with the flags over the
+/// documents (the phone-number and blackout files read once), the report's fixed pieces.
 pub(crate) fn setup(args: &Scope) -> anyhow::Result<Setup> {
     let pack = super::rule_pack(args.rules.as_deref())?;
-    // A pack given by flag may be named anything in the documents' `ruleset`.
-    let custom_pack = args.rules.is_some();
     let flag_numbers = match &args.phone_numbers {
         Some(path) => Some((
             path.display().to_string(),
@@ -174,9 +147,27 @@ pub(crate) fn setup(args: &Scope) -> anyhow::Result<Setup> {
         )),
         None => None,
     };
-    let flag_blackouts = match &args.blackouts {
-        Some(path) => read_blackouts(path)?,
-        None => Vec::new(),
+    // Recipient flags replace the document's recipients, all of them.
+    let recipients = (!args.recipient_zones.is_empty()
+        || !args.recipient_states.is_empty()
+        || flag_numbers.is_some())
+    .then(|| Recipients {
+        zones: args.recipient_zones.clone(),
+        states: args.recipient_states.clone(),
+        phone_numbers: flag_numbers,
+        at: "--recipient-*".into(),
+    });
+    let overrides = Overrides {
+        purpose: args.purpose,
+        horizon_days: args.horizon_days,
+        from: args.from,
+        recipients,
+        blackouts: match &args.blackouts {
+            Some(path) => read_blackouts(path)?,
+            None => Vec::new(),
+        },
+        // A pack given by flag may be named anything in the documents' `ruleset`.
+        any_ruleset: args.rules.is_some(),
     };
     let ruleset = pack.version_string();
     let mut ruleset_json = Vec::new();
@@ -192,16 +183,18 @@ pub(crate) fn setup(args: &Scope) -> anyhow::Result<Setup> {
         .key("disclaimer")
         .str(&pack.disclaimer)
         .raw(b"}\n");
+    let cxone = args.platform.resolve()? == PlatformName::Cxone;
+    let judgement = if cxone {
+        Judgement::UnderCurfews
+    } else {
+        Judgement::Scheduled
+    };
     Ok(Setup {
-        cxone: args.platform.resolve()? == PlatformName::Cxone,
+        cxone,
         ruleset,
         ruleset_json,
         disclaimer_json,
-        pack,
-        custom_pack,
-        horizons: Mutex::new(HashMap::new()),
-        flag_numbers,
-        flag_blackouts,
+        service: Service::new(pack, overrides, judgement),
     })
 }
 
@@ -239,16 +232,13 @@ fn run_files(args: &Args, setup: &Setup, globals: &Globals) -> anyhow::Result<Ou
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0usize;
     let mut total = 0usize;
-    let mut horizons = Horizons::default();
     for path in input::document_paths(&args.files)? {
         let loaded = input::load(&path);
         total += 1;
         let mut text = Vec::new();
         let ok = one(
             &mut text,
-            &mut horizons,
             setup,
-            args,
             &loaded.source,
             None,
             &loaded.base_dir,
@@ -266,7 +256,6 @@ fn run_jsonl(
     path: &Path,
     mut blocks: input::JsonlBlocks,
     mut block: Option<(usize, Vec<u8>)>,
-    args: &Args,
     setup: &Setup,
     globals: &Globals,
 ) -> anyhow::Result<Outcome> {
@@ -276,7 +265,7 @@ fn run_jsonl(
     // Block by block, so that memory does not grow with the file.
     while let Some((first_line, text)) = block {
         let pieces = input::jsonl_pieces(path, &text, first_line)?;
-        let (t, f) = check_pieces(&pieces, &mut out, &name, args, setup, globals)?;
+        let (t, f) = check_pieces(&pieces, &mut out, &name, setup, globals)?;
         total += t;
         failed += f;
         block = blocks.next_block()?;
@@ -289,7 +278,6 @@ fn check_pieces(
     pieces: &[input::Piece<'_>],
     out: &mut (impl Write + Send),
     name: &str,
-    args: &Args,
     setup: &Setup,
     globals: &Globals,
 ) -> std::io::Result<(usize, usize)> {
@@ -297,23 +285,12 @@ fn check_pieces(
     // Each line is independent: checked and rendered in parallel, printed in order.
     output::render_in_order(pieces, out, |text, piece| {
         let mut source = String::new();
-        let mut horizons = Horizons::default();
         let (mut documents, mut failed) = (0, 0);
         for (line, doc) in piece.lines() {
             let v = input::validate_line(doc);
             documents += 1;
             input::set_line_source(&mut source, name, line);
-            let ok = one(
-                text,
-                &mut horizons,
-                setup,
-                args,
-                &source,
-                Some(line),
-                &cwd,
-                &v,
-                globals.output,
-            );
+            let ok = one(text, setup, &source, Some(line), &cwd, &v, globals.output);
             failed += usize::from(!ok);
         }
         (documents, failed)
@@ -321,95 +298,34 @@ fn check_pieces(
 }
 
 /// A document as `check` judges it: its validation (with the platform's limits and the
-/// problems of its recipients), and when it is valid the recipients and horizon, the
-/// findings, and (on cxone) the curfews, which take away the findings effective dialing
-/// never meets. One judgement for every rendering (human, JSON, SARIF).
-pub(crate) struct Judged<'v, 'h> {
+/// problems of its recipients), and when it is valid what the check service found: the
+/// recipients and horizon, the findings, and (on cxone) the curfews, which take away the
+/// findings effective dialing never meets. One judgement for every rendering (human, JSON,
+/// SARIF, report, fix).
+pub(crate) struct Judged<'v> {
     pub(crate) v: Cow<'v, Validation>,
-    pub(crate) checked: Option<Checked<'h>>,
+    pub(crate) checked: Option<Checked>,
 }
 
-/// What a valid document's check found.
-pub(crate) struct Checked<'h> {
-    pub(crate) prepared: Prepared<'h>,
-    pub(crate) list: Vec<Finding>,
-    pub(crate) effective: Option<Effective>,
-}
-
-pub(crate) fn judge<'v, 'h>(
-    horizons: &'h mut Horizons,
-    setup: &Setup,
-    args: &Scope,
-    base_dir: &Path,
-    v: &'v Validation,
-) -> Judged<'v, 'h> {
+pub(crate) fn judge<'v>(setup: &Setup, base_dir: &Path, v: &'v Validation) -> Judged<'v> {
     let mut v = Cow::Borrowed(v);
     if setup.cxone && v.schedule.is_some() {
         cxsched_core::cxone::restrict(v.to_mut());
     }
-    let Some(schedule) = v.schedule.clone() else {
+    let Some(schedule) = &v.schedule else {
         return Judged { v, checked: None };
     };
-    match prepare(setup, horizons, args, base_dir, &schedule) {
+    let read = |file: &str| input::read_phone_numbers(base_dir, file);
+    match setup.service.check(schedule, jiff::Timestamp::now(), read) {
+        Ok(checked) => Judged {
+            v,
+            checked: Some(checked),
+        },
         Err(problems) => {
             let w = v.to_mut();
             w.schedule = None;
-            w.errors.extend(
-                problems
-                    .into_iter()
-                    .map(|(path, message)| cxsched_core::Issue { path, message }),
-            );
+            w.errors.extend(problems);
             Judged { v, checked: None }
-        }
-        Ok(prepared) => {
-            let report = if setup.flag_blackouts.is_empty() {
-                check(
-                    &setup.pack,
-                    prepared.horizon,
-                    &schedule,
-                    prepared.purpose,
-                    &prepared.resolution.targets,
-                )
-            } else {
-                let mut all = schedule.compliance.blackouts.clone();
-                all.extend(setup.flag_blackouts.iter().cloned());
-                check_with_blackouts(
-                    &setup.pack,
-                    prepared.horizon,
-                    &schedule,
-                    prepared.purpose,
-                    &prepared.resolution.targets,
-                    &all,
-                )
-            };
-            let mut list = findings(
-                &report,
-                &setup.pack,
-                &schedule,
-                &prepared.resolution.targets,
-            );
-            let mut effective = None;
-            if setup.cxone {
-                let (e, kept) = cxsched_compliance::effective::judge(
-                    &setup.pack,
-                    prepared.purpose,
-                    &prepared.resolution.targets,
-                    &schedule,
-                    prepared.horizon.from,
-                    prepared.horizon.days,
-                    list,
-                );
-                list = kept;
-                effective = Some(e);
-            }
-            Judged {
-                v,
-                checked: Some(Checked {
-                    prepared,
-                    list,
-                    effective,
-                }),
-            }
         }
     }
 }
@@ -419,16 +335,14 @@ pub(crate) fn judge<'v, 'h>(
 #[allow(clippy::too_many_arguments)]
 fn one(
     out: &mut Vec<u8>,
-    horizons: &mut Horizons,
     setup: &Setup,
-    args: &Args,
     source: &str,
     line: Option<usize>,
     base_dir: &Path,
     v: &Validation,
     mode: OutputMode,
 ) -> bool {
-    let Judged { v, checked } = judge(horizons, setup, &args.scope, base_dir, v);
+    let Judged { v, checked } = judge(setup, base_dir, v);
     let (Some(c), Some(schedule)) = (checked, &v.schedule) else {
         invalid(out, source, line, &v, mode);
         return false;
@@ -442,93 +356,12 @@ fn one(
             schedule,
             v: &v,
             prepared: &c.prepared,
-            list: &c.list,
+            list: &c.findings,
             effective: c.effective.as_ref(),
         },
         mode,
     );
-    !c.list.iter().any(|f| f.severity == "error")
-}
-
-pub(crate) struct Prepared<'h> {
-    pub(crate) horizon: &'h Horizon,
-    pub(crate) purpose: Purpose,
-    pub(crate) resolution: cxsched_compliance::Resolution,
-}
-
-/// Settles purpose, horizon and recipients for one document (flags over the document).
-pub(crate) fn prepare<'h>(
-    setup: &Setup,
-    horizons: &'h mut Horizons,
-    args: &Scope,
-    base_dir: &Path,
-    schedule: &Schedule,
-) -> Result<Prepared<'h>, Vec<(String, String)>> {
-    let c = &schedule.compliance;
-    if !setup.custom_pack && c.ruleset != setup.pack.name {
-        return Err(vec![(
-            "compliance.ruleset".into(),
-            format!(
-                "unknown rule pack {:?}; this build embeds {:?}: use it, or give the rules with --rules FILE",
-                c.ruleset, setup.pack.name
-            ),
-        )]);
-    }
-    let purpose = args.purpose.unwrap_or(c.purpose);
-    let days = args.horizon_days.unwrap_or(c.horizon_days);
-    let from = args.from.unwrap_or_else(|| {
-        jiff::Timestamp::now()
-            .to_zoned_datetime(schedule.timezone.tz.clone())
-            .date()
-    });
-    let flags_given = !args.recipient_zones.is_empty()
-        || !args.recipient_states.is_empty()
-        || setup.flag_numbers.is_some();
-    let doc_numbers;
-    let (zones, states, numbers): (&[String], &[String], Option<(&str, &str)>) = if flags_given {
-        (
-            &args.recipient_zones,
-            &args.recipient_states,
-            setup
-                .flag_numbers
-                .as_ref()
-                .map(|(n, t)| (n.as_str(), t.as_str())),
-        )
-    } else {
-        let r = &c.recipients;
-        doc_numbers = input::phone_numbers(base_dir, r.phone_numbers_file.as_deref())
-            .map_err(|m| vec![("compliance.recipients.phoneNumbersFile".to_owned(), m)])?;
-        (
-            &r.zones,
-            &r.states,
-            doc_numbers.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
-        )
-    };
-    let input = RecipientInput {
-        zones,
-        states,
-        phone_numbers: numbers,
-    };
-    let at = if flags_given {
-        "--recipient-*"
-    } else {
-        "compliance.recipients"
-    };
-    let resolution = cxsched_compliance::recipients::resolve(
-        &input,
-        &schedule.timezone,
-        AreaCodeTable::embedded,
-    )
-    .map_err(|errs| {
-        errs.into_iter()
-            .map(|m| (at.to_string(), m))
-            .collect::<Vec<_>>()
-    })?;
-    Ok(Prepared {
-        horizon: horizons.get(setup, from, days),
-        purpose,
-        resolution,
-    })
+    !c.has_errors()
 }
 
 /// The report of an invalid document: as `validate` reports it, plus the check's fields.
@@ -604,7 +437,7 @@ struct Rendered<'a> {
     line: Option<usize>,
     schedule: &'a Schedule,
     v: &'a Validation,
-    prepared: &'a Prepared<'a>,
+    prepared: &'a Prepared,
     list: &'a [Finding],
     /// On cxone: the curfews and what they trim.
     effective: Option<&'a Effective>,
@@ -700,7 +533,7 @@ fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: OutputMode) {
     } else {
         "pass"
     };
-    let h = prepared.horizon;
+    let h = &prepared.horizon;
     match mode {
         OutputMode::Json => {
             let mut json = JsonOut(out);
@@ -847,7 +680,7 @@ fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: OutputMode) {
             for p in &prepared.resolution.presumptions {
                 s.push_str(&format!("  presumption: {p}\n"));
             }
-            s.push_str(&format!("  {}\n", setup.pack.disclaimer));
+            s.push_str(&format!("  {}\n", setup.pack().disclaimer));
             out.extend_from_slice(s.as_bytes());
         }
     }
@@ -887,20 +720,19 @@ mod sarif {
     use cxsched_core::{Format, Validation};
     use serde_json::{Value, json};
 
-    use super::{Args, Horizons, Outcome, Setup};
+    use super::{Args, Outcome, Setup};
     use crate::input;
 
     pub(super) fn run(args: &Args, setup: &Setup) -> anyhow::Result<Outcome> {
         let mut rules = Rules::default();
         let mut results = Vec::new();
         let mut failed = false;
-        let mut horizons = Horizons::default();
         for path in input::document_paths(&args.files)? {
             let (loaded, text) = load(&path);
             let tree = text.as_ref().and_then(|(t, f)| locate::tree(t, *f));
             let uri = uri_of(&loaded.source);
             let at = |json_path: &str| location(&uri, tree.as_ref(), json_path);
-            let (v, list) = assess(setup, &mut horizons, args, &loaded);
+            let (v, list) = assess(setup, &loaded);
             failed |= v.schedule.is_none() || list.iter().any(|f| f.severity == "error");
             for issue in &v.errors {
                 results.push(result(
@@ -965,7 +797,7 @@ mod sarif {
                 "columnKind": "unicodeCodePoints",
                 "results": results,
                 "properties": { "ruleset": setup.ruleset, "tzdb": cxsched_core::tzdb_version(),
-                    "disclaimer": setup.pack.disclaimer },
+                    "disclaimer": setup.pack().disclaimer },
             }],
         });
         let mut out = std::io::stdout().lock();
@@ -1010,20 +842,13 @@ mod sarif {
 
     /// Validation as `check` sees it, then the findings (the same steps as `check`'s
     /// reports, without the rendering).
-    fn assess(
-        setup: &Setup,
-        horizons: &mut Horizons,
-        args: &Args,
-        loaded: &input::Loaded,
-    ) -> (Validation, Vec<Finding>) {
-        let super::Judged { v, checked } = super::judge(
-            horizons,
-            setup,
-            &args.scope,
-            &loaded.base_dir,
-            &loaded.validation,
-        );
-        (v.into_owned(), checked.map(|c| c.list).unwrap_or_default())
+    fn assess(setup: &Setup, loaded: &input::Loaded) -> (Validation, Vec<Finding>) {
+        let super::Judged { v, checked } =
+            super::judge(setup, &loaded.base_dir, &loaded.validation);
+        (
+            v.into_owned(),
+            checked.map(|c| c.findings).unwrap_or_default(),
+        )
     }
 
     fn issue_text(issue: &cxsched_core::Issue) -> String {
@@ -1130,7 +955,7 @@ mod sarif {
             };
             match f.rule.as_deref() {
                 Some(id) => self.add(id, || {
-                    let rule = setup.pack.rules.iter().find(|r| r.id == id);
+                    let rule = setup.pack().rules.iter().find(|r| r.id == id);
                     let title = rule.map_or_else(|| id.to_owned(), |r| r.title.clone());
                     let citation = rule
                         .map(|r| r.citation.clone())
@@ -1145,7 +970,7 @@ mod sarif {
                         help.push_str(notes.trim());
                     }
                     help.push(' ');
-                    help.push_str(&setup.pack.disclaimer);
+                    help.push_str(&setup.pack().disclaimer);
                     json!({
                         "id": id,
                         "name": id,

@@ -26,10 +26,11 @@ use cxsched_compliance::{RulePack, Target};
 use cxsched_core::model::weekday_name;
 use cxsched_core::{Format, LocalTime, Schedule, TimeWindow, Validation};
 
-use super::check::{self, Horizons, Judged, Scope};
+use super::check::{self, Judged, Scope};
 use super::{Globals, Outcome, UsageError, validate};
 use crate::input;
 use crate::output::OutputMode;
+use cxsched_compliance::Prepared;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -110,14 +111,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             merged_into = merge_days(s);
         }
     }
-    let mut horizons = Horizons::default();
-    let Judged { v, checked } = check::judge(
-        &mut horizons,
-        &setup,
-        &args.scope,
-        &loaded.base_dir,
-        &validation,
-    );
+    let Judged { v, checked } = check::judge(&setup, &loaded.base_dir, &validation);
     let (Some(c), Some(schedule)) = (checked, v.schedule.as_ref()) else {
         let mut out = Vec::new();
         invalid_report(&mut out, &loaded.source, &v, globals.output);
@@ -136,7 +130,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let result = fix_of(&setup, schedule, &c.prepared);
 
     let mut report = String::new();
-    let h = c.prepared.horizon;
+    let h = &c.prepared.horizon;
     report.push_str(&format!(
         "{}: {} — campaign {} ({}), {}, {} to {} ({} days)\n",
         loaded.source,
@@ -166,7 +160,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             ));
         }
     }
-    report.push_str(&changes_text(&result, &setup.pack, targets, &origin, "  "));
+    report.push_str(&changes_text(&result, setup.pack(), targets, &origin, "  "));
     if result.schedule.windows.is_empty() {
         report.push_str("  nothing is left of the schedule: no document written\n");
     }
@@ -192,7 +186,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             }
         }
         OutputMode::Json => {
-            let json = changes_json(&loaded.source, &result, &setup.pack, targets);
+            let json = changes_json(&loaded.source, &result, setup.pack(), targets);
             let line = format!("{json}\n");
             if to_stdout {
                 std::io::stderr().write_all(line.as_bytes())?;
@@ -239,13 +233,12 @@ fn run_jsonl(path: &Path, args: &Args) -> anyhow::Result<Outcome> {
         let pieces = input::jsonl_pieces(path, &text, first_line)?;
         let (_, f) = crate::output::render_in_order(&pieces, &mut out, |text, piece| {
             let mut source = String::new();
-            let mut horizons = Horizons::default();
             let (mut documents, mut failed) = (0, 0);
             for (line, doc) in piece.lines() {
                 documents += 1;
                 input::set_line_source(&mut source, &name, line);
                 let v = input::validate_line(doc);
-                let ok = fix_line(text, &mut horizons, &setup, args, &source, line, &cwd, v);
+                let ok = fix_line(text, &setup, args, &source, line, &cwd, v);
                 failed += usize::from(!ok);
             }
             (documents, failed)
@@ -262,7 +255,6 @@ fn run_jsonl(path: &Path, args: &Args) -> anyhow::Result<Outcome> {
 #[allow(clippy::too_many_arguments)]
 fn fix_line(
     out: &mut Vec<u8>,
-    horizons: &mut Horizons,
     setup: &check::Setup,
     args: &Args,
     source: &str,
@@ -275,7 +267,7 @@ fn fix_line(
             merge_days(s);
         }
     }
-    let Judged { v, checked } = check::judge(horizons, setup, &args.scope, base_dir, &validation);
+    let Judged { v, checked } = check::judge(setup, base_dir, &validation);
     let (Some(c), Some(schedule)) = (checked, v.schedule.as_ref()) else {
         validate::json_fields_into(out, source, Some(line), &v);
         out.extend_from_slice(
@@ -293,7 +285,7 @@ fn fix_line(
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or(serde_json::Value::Null)
     };
-    let mut j = changes_json(source, &result, &setup.pack, targets);
+    let mut j = changes_json(source, &result, setup.pack(), targets);
     let pauses = j["pauses"].take();
     let line_json = serde_json::json!({
         "line": line,
@@ -566,16 +558,14 @@ fn changes_lines(
 
 /// The fix of a document as `check` judged it: its recipients and horizon, its blackouts and
 /// the flag's; on cxone only what the curfews cannot take, in whole minutes.
-fn fix_of(setup: &check::Setup, schedule: &Schedule, prepared: &check::Prepared<'_>) -> Fix {
-    let mut blackouts = schedule.compliance.blackouts.clone();
-    blackouts.extend(setup.flag_blackouts.iter().cloned());
+fn fix_of(setup: &check::Setup, schedule: &Schedule, prepared: &Prepared) -> Fix {
     fix(&FixInput {
-        pack: &setup.pack,
+        pack: setup.pack(),
         purpose: prepared.purpose,
         targets: &prepared.resolution.targets,
         schedule,
-        horizon: prepared.horizon,
-        blackouts: &blackouts,
+        horizon: &prepared.horizon,
+        blackouts: &setup.service.blackouts(schedule),
         hours: !setup.cxone,
         minutes: setup.cxone,
     })
@@ -586,13 +576,13 @@ fn fix_of(setup: &check::Setup, schedule: &Schedule, prepared: &check::Prepared<
 pub(crate) fn what_to_do(
     setup: &check::Setup,
     schedule: &Schedule,
-    prepared: &check::Prepared<'_>,
+    prepared: &Prepared,
     paint: Paint,
 ) -> String {
     let targets = &prepared.resolution.targets;
     let f = fix_of(setup, schedule, prepared);
     let origin: Vec<usize> = (0..schedule.windows.len()).collect();
-    let body = changes_lines(&f, &setup.pack, targets, &origin, "    ", true, paint);
+    let body = changes_lines(&f, setup.pack(), targets, &origin, "    ", true, paint);
     if body.is_empty() {
         return body;
     }

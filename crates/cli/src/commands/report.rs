@@ -25,7 +25,7 @@ use cxsched_compliance::{RulePack, Target};
 use cxsched_core::{Date, LocalTime, Purpose, Schedule, Zone, occurrences};
 use jiff::Timestamp;
 
-use super::check::{self, Horizons, Judged, Setup};
+use super::check::{self, Judged, Setup};
 use super::{Globals, Outcome, UsageError};
 use crate::input;
 use crate::output::{JsonOut, OutputMode};
@@ -149,7 +149,6 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         return Err(UsageError("nothing to report: give FILE…".into()).into());
     }
     let setup = check::setup(&args.check.scope)?;
-    let mut horizons = Horizons::default();
     let mut campaigns = Vec::new();
     let mut failed = false;
     for (n, path) in input::document_paths(&args.check.files)?
@@ -157,13 +156,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         .enumerate()
     {
         let loaded = input::load(&path);
-        let judged = check::judge(
-            &mut horizons,
-            &setup,
-            &args.check.scope,
-            &loaded.base_dir,
-            &loaded.validation,
-        );
+        let judged = check::judge(&setup, &loaded.base_dir, &loaded.validation);
         let view = campaign(n + 1, &loaded.source, &setup, judged);
         failed |= view.status != "pass";
         campaigns.push(view);
@@ -172,7 +165,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     let page = Page {
         ruleset: setup.ruleset.clone(),
         tzdb: cxsched_core::tzdb_version().to_owned(),
-        disclaimer: setup.pack.disclaimer.clone(),
+        disclaimer: setup.pack().disclaimer.clone(),
         total_findings,
         campaigns,
     };
@@ -237,7 +230,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_, '_>) -> CampaignView {
+fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_>) -> CampaignView {
     let Judged { v, checked } = judged;
     let mut view = CampaignView {
         id: format!("c{n}"),
@@ -275,11 +268,11 @@ fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_, '_>) -> Ca
             .collect();
         return view;
     };
-    let horizon = c.prepared.horizon;
+    let horizon = &c.prepared.horizon;
     let targets = &c.prepared.resolution.targets;
     let purpose = c.prepared.purpose;
-    view.errors = c.list.iter().filter(|f| f.severity == "error").count();
-    view.warnings = c.list.len() - view.errors;
+    view.errors = c.findings.iter().filter(|f| f.severity == "error").count();
+    view.warnings = c.findings.len() - view.errors;
     view.status = if view.errors == 0 { "pass" } else { "fail" };
     view.campaign_id = schedule.campaign_id.to_string();
     view.timezone = schedule.timezone.name.to_string();
@@ -320,20 +313,27 @@ fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_, '_>) -> Ca
     }
     view.grids = zone_groups(targets)
         .into_iter()
-        .map(|(zone, states)| grid(&setup.pack, purpose, schedule, horizon.from, &zone, &states))
+        .map(|(zone, states)| {
+            grid(
+                setup.pack(),
+                purpose,
+                schedule,
+                horizon.from,
+                &zone,
+                &states,
+            )
+        })
         .collect();
-    let mut blackouts = schedule.compliance.blackouts.clone();
-    blackouts.extend(setup.flag_blackouts.iter().cloned());
     view.strip = Some(strip(
-        &setup.pack,
+        setup.pack(),
         purpose,
         schedule,
         targets,
-        &blackouts,
+        &setup.service.blackouts(schedule),
         horizon.from,
         horizon.days,
     ));
-    view.findings = c.list;
+    view.findings = c.findings;
     view
 }
 
