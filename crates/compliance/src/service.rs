@@ -90,6 +90,35 @@ impl Checked {
     }
 }
 
+impl Prepared {
+    /// The rule versions this check applied: every version of a rule for the purpose that
+    /// reaches some recipient (its state, its zone) and is in force on some date of the
+    /// horizon, as `ID` or `ID@VERSION` (a dated version), in pack order — what an audit
+    /// entry names as the law a decision rested on.
+    pub fn rules_in_force(&self, pack: &RulePack) -> Vec<String> {
+        let from = self.horizon.from;
+        let end = from
+            .checked_add(jiff::Span::new().days(i64::from(self.horizon.days)))
+            .unwrap_or(from);
+        let targets = &self.resolution.targets;
+        pack.rules
+            .iter()
+            .filter(|r| r.covers(self.purpose))
+            .filter(|r| r.effective_from.is_none_or(|f| f < end))
+            .filter(|r| r.effective_to.is_none_or(|t| from < t))
+            .filter(|r| {
+                targets.iter().any(|t| {
+                    (r.state.is_none() || r.state == t.state) && r.reaches_zone(&t.zone.canonical)
+                })
+            })
+            .map(|r| match r.version() {
+                Some(v) => format!("{}@{v}", r.id),
+                None => r.id.clone(),
+            })
+            .collect()
+    }
+}
+
 /// The check of one run: a rule pack, what is put over the documents, and the judgement.
 pub struct Service {
     pack: RulePack,
@@ -403,6 +432,35 @@ mod tests {
         assert!(!c.has_errors(), "{:?}", c.findings);
         let e = c.effective.expect("curfews");
         assert_eq!(e.curfews.curfews.len(), 1);
+    }
+
+    /// Connecticut moved its evening end from 9 pm to 8 pm on 2023-10-01: a horizon across
+    /// the change names both versions, one after it only the new one; Florida's rules are
+    /// not named for a Connecticut-only campaign.
+    #[test]
+    fn the_rules_in_force_name_each_version_the_horizon_reaches() {
+        let s = schedule(r#"{"horizonDays":30}"#);
+        let at = |from| {
+            make(
+                Overrides {
+                    from: Some(from),
+                    ..states(&["CT"])
+                },
+                Judgement::Scheduled,
+            )
+            .prepare(&s, now(), no_file)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .rules_in_force(&RulePack::embedded_us())
+        };
+        let across = at(jiff::civil::date(2023, 9, 20));
+        let ct: Vec<&String> = across.iter().filter(|r| r.starts_with("US-CT")).collect();
+        assert_eq!(ct.len(), 2, "{across:?}");
+        assert!(ct.iter().any(|r| r.ends_with("@2023-10-01")), "{across:?}");
+        assert!(across.iter().any(|r| r.starts_with("US-FED")), "{across:?}");
+        assert!(!across.iter().any(|r| r.starts_with("US-FL")), "{across:?}");
+        let after = at(jiff::civil::date(2024, 1, 1));
+        let ct: Vec<&String> = after.iter().filter(|r| r.starts_with("US-CT")).collect();
+        assert_eq!(ct, [&"US-CT@2023-10-01".to_owned()], "{after:?}");
     }
 
     #[test]

@@ -342,6 +342,7 @@ fn gate<P: Platform>(platform: &P, entry: &Entry<P>, settings: &Settings) -> Gat
             .as_ref()
             .map(|d| payload_sha256(platform.desired_json(d).to_string().as_bytes()));
         a.error = error;
+        a.details = record::with_rules(a.details, &entry.rules);
         a
     };
     match entry.status {
@@ -456,7 +457,7 @@ async fn write_one<P: Platform>(
     let intent_id = record::new_intent_id();
     let mut intent = audit.clone();
     record::set(&mut intent, Action::Intent, Outcome::Pending);
-    intent.details = record::with_intent(Value::Null, &intent_id);
+    intent.details = record::with_rules(record::with_intent(Value::Null, &intent_id), &entry.rules);
     if let Err(e) = sinks.record_checked(intent, settings) {
         result.ending = Ending::Failed;
         result.message = Some(format!(
@@ -465,7 +466,7 @@ async fn write_one<P: Platform>(
         ));
         return result;
     }
-    audit.details = record::with_intent(Value::Null, &intent_id);
+    audit.details = record::with_rules(record::with_intent(Value::Null, &intent_id), &entry.rules);
     let started = Instant::now();
     let outcome = platform.write(target, desired, live).await;
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -486,7 +487,8 @@ async fn write_one<P: Platform>(
                         .into(),
                 );
             }
-            audit.details = record::with_intent(details, &intent_id);
+            audit.details =
+                record::with_rules(record::with_intent(details, &intent_id), &entry.rules);
             sinks.record(audit, settings);
             if let Some(outbox) = &sinks.outbox {
                 let event = platform.event(target, schedule, desired, &version);

@@ -36,6 +36,8 @@ pub struct Assessment {
     /// Under curfews: the curfews its recipients need (none when the check could not be
     /// made).
     pub curfews: Option<Curfews>,
+    /// The rule versions the check applied, `ID` or `ID@VERSION`.
+    pub rules: Vec<String>,
 }
 
 /// Checks a document as the gate does: the error findings, and under curfews the curfews.
@@ -51,8 +53,10 @@ pub fn assess(doc: &Document, now: Timestamp, judgement: Judgement) -> Assessmen
                 .map(|p| format!("{}: {}", p.path, p.message))
                 .collect(),
             curfews: None,
+            rules: Vec::new(),
         },
         Ok(checked) => Assessment {
+            rules: checked.prepared.rules_in_force(service(judgement).pack()),
             errors: checked
                 .findings
                 .iter()

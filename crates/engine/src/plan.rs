@@ -62,6 +62,9 @@ pub struct Entry<P: Platform> {
     pub detail: Option<String>,
     /// Compliance errors that stop `apply` from writing without an override.
     pub compliance_errors: Vec<String>,
+    /// The rule versions the compliance gate applied (see
+    /// [`cxsched_compliance::Prepared::rules_in_force`]), named in the audit entries.
+    pub rules: Arc<[String]>,
     /// What cxsched last knew of this target (from the audit log), if anything.
     pub last_written: Option<Known>,
     /// The read failed on credentials or the network: nothing could be decided.
@@ -189,6 +192,7 @@ impl<P: Platform> Entry<P> {
             version: None,
             detail: Some(detail),
             compliance_errors: Vec::new(),
+            rules: Arc::new([]),
             last_written: None,
             remote_failure: false,
             settlements: Vec::new(),
@@ -303,9 +307,12 @@ pub async fn plan<P: Platform>(
         let targets = shared
             .as_ref()
             .map(|s| platform.targets(&doc, s, &assessment));
-        let compliance_errors = match &targets {
-            Some(Ok(_)) if input.gate => assessment.errors,
-            _ => Vec::new(),
+        let gated = match &targets {
+            Some(Ok(_)) if input.gate => Gated {
+                errors: assessment.errors,
+                rules: assessment.rules.into(),
+            },
+            _ => Gated::default(),
         };
         doc.validation.schedule = None;
         match &targets {
@@ -317,7 +324,7 @@ pub async fn plan<P: Platform>(
             }
             _ => total += 1,
         }
-        prepared.push((doc, shared, targets, compliance_errors));
+        prepared.push((doc, shared, targets, gated));
     }
     let names: Vec<String> = prepared
         .iter()
@@ -330,7 +337,7 @@ pub async fn plan<P: Platform>(
             decided.put(i, entry);
         }
     };
-    for (doc, shared, targets, compliance_errors) in prepared {
+    for (doc, shared, targets, gated) in prepared {
         let v = &doc.validation;
         let (Some(schedule), Some(targets)) = (shared, targets) else {
             let entry = Entry::error(
@@ -391,7 +398,7 @@ pub async fn plan<P: Platform>(
             let source = doc.source.clone();
             let last = input.history.get(&target).cloned();
             let pending = input.history.pending_for(&target);
-            let compliance_errors = compliance_errors.clone();
+            let gated = gated.clone();
             let schedule = Arc::clone(&schedule);
             reads
                 .spawn(i, async move {
@@ -403,7 +410,7 @@ pub async fn plan<P: Platform>(
                             target,
                             schedule,
                             desired,
-                            compliance_errors,
+                            gated,
                             last_written: last,
                             pending,
                         },
@@ -418,12 +425,28 @@ pub async fn plan<P: Platform>(
     decided.into_vec()
 }
 
+/// What the compliance gate decided of a document, shared by its targets.
+#[derive(Clone)]
+struct Gated {
+    errors: Vec<String>,
+    rules: Arc<[String]>,
+}
+
+impl Default for Gated {
+    fn default() -> Gated {
+        Gated {
+            errors: Vec::new(),
+            rules: Arc::new([]),
+        }
+    }
+}
+
 struct Decided<P: Platform> {
     source: String,
     target: Target,
     schedule: Arc<Schedule>,
     desired: P::Desired,
-    compliance_errors: Vec<String>,
+    gated: Gated,
     last_written: Option<Known>,
     pending: Vec<Intent>,
 }
@@ -527,7 +550,8 @@ fn decide<P: Platform>(
         live,
         version: Some(version),
         detail,
-        compliance_errors: d.compliance_errors,
+        compliance_errors: d.gated.errors,
+        rules: d.gated.rules,
         last_written: d.last_written,
         remote_failure: false,
         settlements,

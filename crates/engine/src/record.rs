@@ -163,6 +163,21 @@ pub fn with_intent(details: serde_json::Value, intent_id: &str) -> serde_json::V
     }
 }
 
+/// `details` with the rule versions a compliance decision rested on (`rules`), when there
+/// are any.
+pub fn with_rules(details: serde_json::Value, rules: &[String]) -> serde_json::Value {
+    if rules.is_empty() {
+        return details;
+    }
+    let mut m = match details {
+        serde_json::Value::Object(m) => m,
+        serde_json::Value::Null => serde_json::Map::new(),
+        other => serde_json::Map::from_iter([("platform".to_owned(), other)]),
+    };
+    m.insert("rules".into(), rules.into());
+    serde_json::Value::Object(m)
+}
+
 /// Sets an entry's action and outcome.
 pub fn set(e: &mut AuditEntry, action: Action, outcome: Outcome) {
     e.action = action.as_str().into();
