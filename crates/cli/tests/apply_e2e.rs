@@ -2,14 +2,12 @@
 //! loopback, with faults, token revocation, a concurrent out-of-band writer, and a SIGKILL
 //! in the middle of a run.
 
-mod support;
-
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
+use crate::util::{Emulator, cxsched, document, json_lines};
 use serde_json::Value;
-use support::{Emulator, cxsched, document, json_lines};
 
 /// Deterministic campaign ids: `n` → `00000000-0000-4000-8000-{n:012}`.
 fn id(n: usize) -> String {
@@ -226,13 +224,13 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
                 r#"{"dayOfWeek":"SUNDAY","startTime":"13:00:00","endTime":"14:00:00"}"#,
             );
             let path = format!("/_emulator/campaigns/{}/schedule", id(i));
-            let (status, _) = support::http(&url, "PUT", &path, Some(&theirs));
+            let (status, _) = crate::util::http(&url, "PUT", &path, Some(&theirs));
             assert!(
                 (200..300).contains(&status),
                 "out-of-band write got {status}"
             );
             if i % 2 == 0 {
-                support::http(&url, "POST", "/_emulator/tokens/revoke", None);
+                crate::util::http(&url, "POST", "/_emulator/tokens/revoke", None);
             }
         }
     });

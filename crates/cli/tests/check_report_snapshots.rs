@@ -2,8 +2,6 @@
 //! (whom it breaks, on which dates, the fix), then the detailed findings. Piped, so no
 //! colour; `NO_COLOR` is honoured too.
 
-mod support;
-
 use std::path::Path;
 
 fn root() -> &'static Path {
@@ -11,7 +9,7 @@ fn root() -> &'static Path {
 }
 
 fn check(dir: &Path, args: &[&str]) -> String {
-    let out = support::cxsched(dir)
+    let out = crate::util::cxsched(dir)
         .arg("check")
         .args(args)
         .env_remove("NO_COLOR")
@@ -57,7 +55,7 @@ fn florida_and_texas_report_leads_with_the_fix() {
     insta::assert_snapshot!("check_florida_texas", text);
 
     // NO_COLOR gives the same text.
-    let out = support::cxsched(dir.path())
+    let out = crate::util::cxsched(dir.path())
         .args([
             "check",
             "fl-tx.json",
@@ -79,7 +77,7 @@ fn colour_only_on_a_terminal_and_not_with_no_color() {
     let on_tty = |no_color: bool| -> Option<String> {
         let command = format!(
             "'{}' check examples/two-shifts.toml --from 2027-01-04",
-            support::bin()
+            crate::util::bin()
         );
         let mut c = std::process::Command::new("script");
         c.args(["-qec", &command, "/dev/null"]).current_dir(root());

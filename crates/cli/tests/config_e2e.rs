@@ -2,9 +2,7 @@
 //! one takes effect for every command that uses it (flags, then the environment, then
 //! `.env`).
 
-mod support;
-
-use support::{Cxone, Emulator, cxsched, document, json_lines};
+use crate::util::{Cxone, Emulator, cxsched, document, json_lines};
 
 const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -5,12 +5,10 @@
 //! before any write; the business unit's zone; drift between plan and apply; a tenant that
 //! rejects inactive days; secrets nowhere.
 
-mod support;
-
 use std::path::Path;
 
+use crate::util::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, Cxone, cxsched, json_lines};
 use serde_json::Value;
-use support::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, Cxone, cxsched, json_lines};
 
 const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
 
@@ -595,7 +593,7 @@ fn tokens_expiring_and_revoked_and_429_bursts_without_retry_after_still_converge
     let issuer = s.emu.url.clone();
     let revoker = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(400));
-        support::http(&issuer, "POST", "/_emulator/tokens/revoke", None)
+        crate::util::http(&issuer, "POST", "/_emulator/tokens/revoke", None)
     });
     let apply = s.run(&[
         "--output",

@@ -4,12 +4,10 @@
 //! files are kept (named, exit 1) unless `--force`; `--all` lists the CXone skills and is a
 //! usage error on the seed API; an unknown id fails by name while the others are written.
 
-mod support;
-
 use std::path::Path;
 
+use crate::util::{Cxone, Emulator, cxsched, json_lines};
 use serde_json::Value;
-use support::{Cxone, Emulator, cxsched, json_lines};
 
 const A: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
 const B: &str = "9b2d7c1e-4a5f-4e3b-8c9d-abcdef012345";
@@ -68,7 +66,7 @@ impl Seed {
         .unwrap();
         std::fs::write(
             start.join("b.json"),
-            support::document(
+            crate::util::document(
                 B,
                 "America/New_York",
                 r#"{"dayOfWeek":"SATURDAY","startTime":"10:00:00","endTime":"14:00:00"}"#,

@@ -3,8 +3,6 @@
 //! `--write`, a write that fails leaving the file as it was, JSON and YAML out in their
 //! own format, and the cxone variant.
 
-mod support;
-
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -25,7 +23,7 @@ fn doc(zone: &str, windows: &[(&str, &str, &str)], states: &[&str]) -> Value {
 
 /// Runs `cxsched ARGS` in `dir`: (status, stdout, stderr).
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = support::cxsched(dir).args(args).output().unwrap();
+    let out = crate::util::cxsched(dir).args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),

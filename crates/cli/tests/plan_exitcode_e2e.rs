@@ -2,12 +2,10 @@
 //! change, 2 changes pending, 1 errors or conflicts (and usage errors), 3 API failures;
 //! without the flag, the plain codes (0 good, 1 errors or conflicts, 3 API failures).
 
-mod support;
-
 use std::path::Path;
 use std::process::Output;
 
-use support::{Cxone, Emulator, cxsched, document};
+use crate::util::{Cxone, Emulator, cxsched, document};
 
 const ID: &str = "00000000-0000-4000-8000-000000000001";
 

@@ -7,17 +7,15 @@
 //! The kill moments come from a seeded RNG; the seed is printed (set `WAL_E2E_SEED` to
 //! replay a run).
 
-mod support;
-
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::util::{Cxone, Emulator, cxsched, json_lines};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
-use support::{Cxone, Emulator, cxsched, json_lines};
 
 fn seed() -> u64 {
     let seed = std::env::var("WAL_E2E_SEED")
@@ -352,7 +350,7 @@ fn every_put_that_reached_the_seed_api_is_in_the_audit_log_after_random_sigkills
             );
             std::fs::write(
                 docs.join(format!("c{i}.json")),
-                support::document(&id(i), "America/New_York", &windows),
+                crate::util::document(&id(i), "America/New_York", &windows),
             )
             .unwrap();
         }
