@@ -1,44 +1,8 @@
 //! End-to-end tests of `cxsched check`: the worked cases of issue 3, each through the real
 //! binary, asserting the exact zone, state, rule and date span of every finding.
 
-use std::path::Path;
-use std::process::Command;
-
+use crate::util::{check_json as check, schedule as doc};
 use serde_json::{Value, json};
-
-const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
-
-/// A schedule document with `windows` (`(day, start, end)`) in `zone`.
-fn doc(zone: &str, windows: &[(&str, &str, &str)]) -> Value {
-    json!({
-        "campaignId": CAMPAIGN,
-        "timezone": zone,
-        "businessHoursDirective": "STRICT",
-        "maxConcurrentCalls": 10,
-        "timeWindows": windows.iter().map(|(d, s, e)| json!({"dayOfWeek": d, "startTime": s, "endTime": e})).collect::<Vec<_>>(),
-    })
-}
-
-/// Runs `cxsched --output json check FILE ARGS…` and returns the exit status and report.
-fn check(dir: &Path, document: &Value, args: &[&str]) -> (i32, Value) {
-    let file = dir.join("schedule.json");
-    std::fs::write(&file, document.to_string()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .current_dir(dir)
-        .args(["--output", "json", "check"])
-        .arg(&file)
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!(
-            "not one JSON report ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), report)
-}
 
 /// The findings with `code`, as (rule, window, zone, state, firstDate, lastDate, occurrences).
 fn spans(report: &Value, code: &str) -> Vec<(String, u64, String, String, String, String, u64)> {
@@ -658,7 +622,7 @@ fn human_report_says_what_where_and_that_it_is_not_legal_advice() {
         doc("America/New_York", &[("MONDAY", "08:00:00", "21:00:00")]).to_string(),
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = crate::util::command()
         .args(["--output", "human", "check"])
         .arg(&file)
         .args(["--from", "2026-01-01", "--recipient-state", "FL"])
@@ -680,7 +644,7 @@ fn jsonl_reports_each_line_in_order() {
     let early = doc("America/New_York", &[("MONDAY", "07:00:00", "17:00:00")]);
     let file = dir.path().join("p.jsonl");
     std::fs::write(&file, format!("{good}\nnull\n{early}\n")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = crate::util::command()
         .args([
             "--output",
             "json",
@@ -716,7 +680,7 @@ fn a_from_date_outside_the_supported_range_is_a_usage_error() {
     let document = doc("America/New_York", &[("MONDAY", "09:00:00", "17:00:00")]);
     std::fs::write(&file, document.to_string()).unwrap();
     for from in ["9999-12-01", "0001-01-01", "2026-02-30"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+        let out = crate::util::command()
             .args(["check", "--from", from])
             .arg(&file)
             .output()

@@ -4,10 +4,6 @@
 
 use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
 fn check(dir: &Path, args: &[&str]) -> String {
     let out = crate::util::cxsched(dir)
         .arg("check")
@@ -24,7 +20,7 @@ fn check(dir: &Path, args: &[&str]) -> String {
 #[test]
 fn two_shifts_report_leads_with_the_fix() {
     let text = check(
-        root(),
+        &crate::util::repo(""),
         &["examples/two-shifts.toml", "--from", "2027-01-04"],
     );
     let lead = text.find("what to do").unwrap();
@@ -36,7 +32,7 @@ fn two_shifts_report_leads_with_the_fix() {
 fn florida_and_texas_report_leads_with_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let doc = serde_json::json!({
-        "campaignId": "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
+        "campaignId": crate::util::CAMPAIGN,
         "timezone": "America/New_York",
         "businessHoursDirective": "STRICT",
         "maxConcurrentCalls": 5,
@@ -80,7 +76,8 @@ fn colour_only_on_a_terminal_and_not_with_no_color() {
             crate::util::bin()
         );
         let mut c = std::process::Command::new("script");
-        c.args(["-qec", &command, "/dev/null"]).current_dir(root());
+        c.args(["-qec", &command, "/dev/null"])
+            .current_dir(crate::util::repo(""));
         if no_color {
             c.env("NO_COLOR", "1");
         } else {

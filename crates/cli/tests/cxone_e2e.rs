@@ -7,10 +7,9 @@
 
 use std::path::Path;
 
-use crate::util::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, Cxone, cxsched, json_lines};
 use serde_json::Value;
 
-const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+use crate::util::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, CAMPAIGN, Cxone, cxsched, json_lines, text};
 
 /// A document for CXone: New York, the given skills, and windows as JSON objects.
 fn document(zone: &str, skills: &str, windows: &str) -> String {
@@ -60,13 +59,7 @@ impl Setup {
     }
 
     fn requests(&self) -> Vec<Value> {
-        let (status, body) = self.emu.request("GET", "/_emulator/requests", None);
-        assert_eq!(status, 200, "{body}");
-        let v: Value = serde_json::from_str(&body).unwrap();
-        v.as_array()
-            .or_else(|| v["requests"].as_array())
-            .cloned()
-            .unwrap_or_default()
+        self.emu.requests()
     }
 
     fn puts(&self) -> usize {
@@ -77,14 +70,6 @@ impl Setup {
             })
             .count()
     }
-}
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]
@@ -206,12 +191,7 @@ fn each_platform_limit_is_refused_with_its_path_before_anything_is_written() {
     ]);
     assert_eq!(v.status.code(), Some(1), "{}", text(&v));
     let report = &json_lines(&v.stdout)[0];
-    let paths: Vec<&str> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::error_paths(report);
     assert_eq!(
         paths,
         ["timeWindows[1]", "timeWindows[2].startTime"],
@@ -705,7 +685,7 @@ fn no_secret_and_no_token_reaches_any_output_or_file() {
         cxsched(s.path())
             .envs(s.emu.env())
             .env("WEBHOOK_URL", "http://127.0.0.1:9/hooks")
-            .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            .env("WEBHOOK_SECRET", crate::util::WEBHOOK_SECRET)
             .args(args)
             .output()
             .unwrap()

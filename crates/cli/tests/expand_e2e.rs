@@ -4,28 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
-fn cxsched() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-}
+use crate::util::{CAMPAIGN, command as cxsched, schedule, success};
 
 /// Writes a schedule document with `windows` in `zone` and returns its path.
 fn document(dir: &Path, zone: &str, windows: &[(&str, &str, &str)]) -> PathBuf {
-    let windows: Vec<Value> = windows
-        .iter()
-        .map(|(d, s, e)| json!({"dayOfWeek": d, "startTime": s, "endTime": e}))
-        .collect();
-    let doc = json!({
-        "campaignId": "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
-        "timezone": zone,
-        "businessHoursDirective": "STRICT",
-        "maxConcurrentCalls": 10,
-        "timeWindows": windows,
-    });
     let path = dir.join(format!("{}.json", zone.replace('/', "_")));
-    std::fs::write(&path, doc.to_string()).unwrap();
+    std::fs::write(&path, schedule(zone, windows).to_string()).unwrap();
     path
 }
 
@@ -43,13 +29,7 @@ fn expand_json(path: &Path, from: &str, days: u32) -> Value {
         .arg(path)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&success(&out)).unwrap()
 }
 
 /// (date, window, startUtc, endUtc, dst) of every occurrence.
@@ -79,7 +59,7 @@ fn json_output_has_the_contract_fields() {
         &[("MONDAY", "09:00:00", "17:00:00")],
     );
     let v = expand_json(&path, "2026-06-01", 7);
-    assert_eq!(v["campaignId"], "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab");
+    assert_eq!(v["campaignId"], CAMPAIGN);
     assert_eq!(v["timezone"], "America/New_York");
     assert_eq!(
         v["occurrences"],
@@ -259,7 +239,7 @@ fn human_output_lists_occurrences_with_their_dst_mark() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab in America/New_York\n"),
+        text.starts_with(&format!("{CAMPAIGN} in America/New_York\n")),
         "{text}"
     );
     assert!(text.contains("2026-11-01 SUNDAY"), "{text}");

@@ -6,21 +6,13 @@
 
 use std::path::Path;
 
-use crate::util::{Cxone, Emulator, cxsched, json_lines};
 use serde_json::Value;
 
-const A: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+use crate::util::{CAMPAIGN as A, Cxone, Emulator, cxsched, json_lines, text};
+
 const B: &str = "9b2d7c1e-4a5f-4e3b-8c9d-abcdef012345";
 const UNKNOWN: &str = "00000000-0000-4000-8000-000000000001";
 const FORMATS: [&str; 3] = ["json", "toml", "yaml"];
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -9,6 +9,7 @@
 //! Memory is the peak resident set size (`VmHWM`), read by `/usr/bin/time -v` when it is
 //! installed, else sampled from `/proc/<pid>/status` while the process runs (both Linux).
 
+use crate::util::CAMPAIGN as ID;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,8 +18,6 @@ use std::time::{Duration, Instant};
 const MAX_OUTPUT: usize = 64 * 1024;
 const MAX_MEMORY_KB: u64 = 100 * 1024;
 const MAX_TIME: Duration = Duration::from_secs(30);
-
-const ID: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
 
 /// What a run gave.
 struct Run {

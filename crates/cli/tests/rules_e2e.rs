@@ -2,12 +2,8 @@
 //! change date of the embedded pack inside a horizon that starts before and ends after it,
 //! blackouts from documents and from `--blackouts FILE`, and `rules lint`.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
+use crate::util::{CAMPAIGN, check_json as check, check_output as run};
 use serde_json::{Value, json};
-
-const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
 
 /// Every day 10:00–20:30 in `zone`: past an 8 p.m. close, inside a 9 p.m. one.
 fn doc(zone: &str, compliance: Value) -> Value {
@@ -28,30 +24,6 @@ fn doc(zone: &str, compliance: Value) -> Value {
         "timeWindows": days.iter().map(|d| json!({"dayOfWeek": d, "startTime": "10:00:00", "endTime": "20:30:00"})).collect::<Vec<_>>(),
         "compliance": compliance,
     })
-}
-
-fn run(dir: &Path, document: &Value, args: &[&str]) -> Output {
-    let file = dir.join("schedule.json");
-    std::fs::write(&file, document.to_string()).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .current_dir(dir)
-        .args(["--output", "json", "check"])
-        .arg(&file)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn check(dir: &Path, document: &Value, args: &[&str]) -> (i32, Value) {
-    let out = run(dir, document, args);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!(
-            "not one JSON report ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), report)
 }
 
 fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
@@ -402,12 +374,7 @@ fn bad_blackouts_are_errors_with_paths() {
     );
     let (code, r) = check(dir.path(), &d, &["--from", "2026-12-21"]);
     assert_eq!(code, 1);
-    let paths: Vec<&str> = r["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::error_paths(&r);
     assert_eq!(
         paths,
         [
@@ -490,22 +457,12 @@ zones = ["Nowhere/City"]
 "#,
     )
     .unwrap();
-    let lint = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_cxsched"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let lint = |args: &[&str]| crate::util::command().args(args).output().unwrap();
     let out = lint(&["--output", "json", "rules", "lint", pack.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["valid"], false);
-    let paths: Vec<&str> = r["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::error_paths(&r);
     assert_eq!(
         paths,
         [
