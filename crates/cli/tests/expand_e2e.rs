@@ -1,6 +1,8 @@
 //! `cxsched expand` end to end, through the real binary: the JSON and human outputs of
-//! CONTRACT §2, DST resolution as CONTRACT §3 describes it (gap: moved forward; fold: earlier
-//! instant; void occurrences omitted; the date of the weekday kept), and exit statuses.
+//! CONTRACT §2, DST resolution as CONTRACT §3 describes it (New York's spring forward: gap
+//! times moved forward, the void occurrence omitted), and exit statuses. The other DST
+//! cases (a fold's earlier instant, half-hour shifts, a midnight gap keeping the weekday's
+//! date) are a table of the core crate, `tests/dst_table.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -121,98 +123,6 @@ fn new_york_spring_forward_moves_gap_times_and_omits_the_void_window() {
     );
     // The moved start is shown in the offset in force at that instant.
     assert_eq!(v["occurrences"][2]["start"], "2026-03-08T03:00:00-04:00");
-}
-
-#[test]
-fn a_window_ending_at_the_end_of_the_gap_is_marked() {
-    // 01:00–03:00 on the spring day lasts one hour, not two.
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "America/New_York",
-        &[("SUNDAY", "01:00:00", "03:00:00")],
-    );
-    let v = expand_json(&path, "2026-03-08", 1);
-    assert_eq!(
-        summary(&v),
-        vec![(
-            "2026-03-08".into(),
-            0,
-            "2026-03-08T06:00:00Z".into(),
-            "2026-03-08T07:00:00Z".into(),
-            json!("gap")
-        )]
-    );
-}
-
-#[test]
-fn new_york_fall_back_takes_the_earlier_instant() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "America/New_York",
-        &[("SUNDAY", "01:30:00", "02:30:00")],
-    );
-    let v = expand_json(&path, "2026-11-01", 1);
-    let o = &v["occurrences"][0];
-    assert_eq!(o["start"], "2026-11-01T01:30:00-04:00");
-    assert_eq!(o["end"], "2026-11-01T02:30:00-05:00");
-    assert_eq!(o["startUtc"], "2026-11-01T05:30:00Z");
-    assert_eq!(o["endUtc"], "2026-11-01T07:30:00Z");
-    assert_eq!(o["dst"], "fold");
-}
-
-#[test]
-fn lord_howe_half_hour_transitions() {
-    // Lord Howe Island: +10:30 standard, +11:00 summer; 02:00 → 02:30 on 2026-10-04,
-    // 02:00 → 01:30 on 2026-04-05.
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "Australia/Lord_Howe",
-        &[("SUNDAY", "01:45:00", "02:15:00")],
-    );
-    let spring = expand_json(&path, "2026-10-04", 1);
-    let o = &spring["occurrences"][0];
-    assert_eq!(o["dst"], "gap");
-    assert_eq!(o["startUtc"], "2026-10-03T15:15:00Z");
-    // 02:15 does not exist; read with the offset before the gap, it is 02:45 (+11:00).
-    assert_eq!(o["endUtc"], "2026-10-03T15:45:00Z");
-    assert_eq!(o["end"], "2026-10-04T02:45:00+11:00");
-    let autumn = expand_json(&path, "2026-04-05", 1);
-    let o = &autumn["occurrences"][0];
-    assert_eq!(o["dst"], "fold");
-    assert_eq!(o["startUtc"], "2026-04-04T14:45:00Z");
-    assert_eq!(o["endUtc"], "2026-04-04T15:45:00Z");
-}
-
-#[test]
-fn santiago_midnight_gap_keeps_the_date_of_the_weekday() {
-    // Chile springs forward at 24:00 on Saturday 2026-09-05: Sunday starts at 01:00.
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "America/Santiago",
-        &[
-            ("SUNDAY", "00:00:00", "00:30:00"),
-            ("SUNDAY", "00:30:00", "01:00:00"),
-        ],
-    );
-    let v = expand_json(&path, "2026-09-06", 1);
-    // Both boundaries of the first window move forward by the hour; the second window starts
-    // in the gap (moved to 01:30) and ends at 01:00, so it does not happen.
-    assert_eq!(
-        summary(&v),
-        vec![(
-            "2026-09-06".into(),
-            0,
-            "2026-09-06T04:00:00Z".into(),
-            "2026-09-06T04:30:00Z".into(),
-            json!("gap")
-        )]
-    );
-    assert_eq!(v["occurrences"][0]["start"], "2026-09-06T01:00:00-03:00");
-    assert_eq!(v["occurrences"][0]["dayOfWeek"], "SUNDAY");
 }
 
 #[test]
