@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use crate::util::{Emulator, campaign_id, client, cxsched, document, json_lines, success};
+use crate::util::{
+    APPLY_JSON, Emulator, campaign_id, client, cxsched, document, json_lines, success,
+};
 use serde_json::Value;
 
 /// Writes `n` documents (`c{i}.json`) with a window shape depending on `i`.
@@ -32,7 +34,7 @@ fn run(emu: &Emulator, dir: &Path, args: &[&str]) -> Output {
 
 /// `apply … --yes --output json` with `extra` arguments.
 fn apply(emu: &Emulator, dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["apply", "schedules", "--yes", "--output", "json"];
+    let mut args = APPLY_JSON.to_vec();
     args.extend_from_slice(extra);
     run(emu, dir, &args)
 }
@@ -41,15 +43,8 @@ fn apply(emu: &Emulator, dir: &Path, extra: &[&str]) -> Output {
 /// least `lines` entries: mid-run, whatever the machine's speed.
 fn apply_until_audited(emu: &Emulator, dir: &Path, lines: usize) -> std::process::Child {
     let child = client(dir, &emu.env())
-        .args([
-            "apply",
-            "schedules",
-            "--yes",
-            "--output",
-            "json",
-            "--concurrency",
-            "2",
-        ])
+        .args(APPLY_JSON)
+        .args(["--concurrency", "2"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -363,7 +358,7 @@ fn a_second_interrupt_stops_at_once_and_a_rerun_converges() {
     write_docs(&tmp.path().join("schedules"), 12);
     let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "2000"]);
     let mut child = client(tmp.path(), &emu.env())
-        .args(["apply", "schedules", "--yes", "--output", "json"])
+        .args(APPLY_JSON)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -51,11 +51,7 @@ impl Setup {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        cxsched(self.path())
-            .envs(self.emu.env())
-            .args(args)
-            .output()
-            .unwrap()
+        crate::util::run_env(self.path(), &self.emu.env(), args)
     }
 
     fn requests(&self) -> Vec<Value> {

@@ -70,11 +70,7 @@ impl Seed {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        cxsched(self.dir.path())
-            .envs(self.emu.env())
-            .args(args)
-            .output()
-            .unwrap()
+        crate::util::run_env(self.dir.path(), &self.emu.env(), args)
     }
 }
 
@@ -289,11 +285,7 @@ impl Tenant {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        cxsched(self.dir.path())
-            .envs(self.emu.env())
-            .args(args)
-            .output()
-            .unwrap()
+        crate::util::run_env(self.dir.path(), &self.emu.env(), args)
     }
 }
 

@@ -61,6 +61,18 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
     cxsched(dir).args(args).output().unwrap()
 }
 
+/// Runs `cxsched ARGS…` in `dir` with `env` (an emulator's, say) to its end.
+pub fn run_env(dir: &Path, env: &[(&'static str, String)], args: &[&str]) -> Output {
+    cxsched(dir)
+        .envs(env.iter().cloned())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `apply` of the `schedules` folder, confirmed, its outcomes as JSON Lines.
+pub const APPLY_JSON: [&str; 5] = ["apply", "schedules", "--yes", "--output", "json"];
+
 /// [`cxsched`] in `dir` as a client of an emulator (its `env`), writing its audit log to
 /// `dir/audit.jsonl`.
 pub fn client(dir: &Path, env: &[(&'static str, String)]) -> Command {

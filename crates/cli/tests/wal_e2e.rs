@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::util::{Cxone, Emulator, campaign_id, client, json_lines};
+use crate::util::{APPLY_JSON, Cxone, Emulator, campaign_id, client, json_lines};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -90,16 +90,8 @@ impl<A: Api> Bench<'_, A> {
         self.command(args).output().unwrap()
     }
 
-    fn apply_args() -> [&'static str; 7] {
-        [
-            "apply",
-            "schedules",
-            "--yes",
-            "--output",
-            "json",
-            "--concurrency",
-            "4",
-        ]
+    fn apply_args() -> Vec<&'static str> {
+        [&APPLY_JSON[..], &["--concurrency", "4"]].concat()
     }
 
     /// How many bytes the audit log holds.
