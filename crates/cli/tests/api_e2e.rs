@@ -3,33 +3,18 @@
 //! as a user would. Exit statuses: 0 read, 2 configuration, 3 the API refused or the
 //! network failed.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
-const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+use crate::util::{CAMPAIGN, cxsched, stderr, stdout};
+
 const SECRET: &str = "e2e-secret-value-9f8e";
-const VARS: [&str; 7] = [
-    "CXONE_BASE_URL",
-    "CXONE_ENV",
-    "CXONE_CLIENT_ID",
-    "CXONE_CLIENT_SECRET",
-    "WEBHOOK_URL",
-    "WEBHOOK_SECRET",
-    "CXSCHED_AUDIT_LOG",
-];
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-}
-
-/// A running `cxsched emulator`, stopped when dropped.
+/// A running `cxsched emulator` knowing one campaign and the client `e2e-client`, stopped
+/// when dropped.
 struct Emulator {
-    child: Child,
-    base: String,
+    emu: crate::util::Emulator,
     _dir: tempfile::TempDir,
 }
 
@@ -46,45 +31,27 @@ impl Emulator {
         });
         let file = dir.path().join("campaign.json");
         std::fs::write(&file, doc.to_string()).unwrap();
-        let mut cmd = bin();
-        cmd.args([
-            "emulator",
-            "--listen",
-            "127.0.0.1:0",
-            "--client",
-            &format!("e2e-client:{SECRET}"),
-        ]);
+        let client = format!("e2e-client:{SECRET}");
+        let mut args = vec!["--client", &client];
         if !extra.contains(&"--campaigns") {
-            cmd.arg("--campaigns").arg(&file);
+            args.extend(["--campaigns", file.to_str().unwrap()]);
         }
-        let mut child = cmd
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let base = first
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_owned();
+        args.extend_from_slice(extra);
         Emulator {
-            child,
-            base,
+            emu: crate::util::Emulator::start(&args),
             _dir: dir,
         }
+    }
+
+    fn base(&self) -> &str {
+        &self.emu.url
     }
 
     /// `cxsched get` configured through the environment, run in an empty folder.
     fn get(&self, args: &[&str]) -> std::process::Output {
         let dir = tempfile::tempdir().unwrap();
-        let mut cmd = bin();
-        clean(&mut cmd, dir.path());
-        cmd.env("CXONE_BASE_URL", &self.base)
+        cxsched(dir.path())
+            .env("CXONE_BASE_URL", self.base())
             .env("CXONE_CLIENT_ID", "e2e-client")
             .env("CXONE_CLIENT_SECRET", SECRET)
             .arg("get")
@@ -95,50 +62,17 @@ impl Emulator {
 
     /// A plain HTTP/1.1 request to the emulator (for its `/_emulator/` endpoints).
     fn http(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
-        let addr = self.base.strip_prefix("http://").unwrap();
-        let mut s = TcpStream::connect(addr).unwrap();
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut text = String::new();
-        s.read_to_string(&mut text).unwrap();
-        let status = text[9..12].parse().unwrap();
-        let json = text
-            .split_once("\r\n\r\n")
-            .and_then(|(_, b)| serde_json::from_str(b).ok())
-            .unwrap_or(Value::Null);
-        (status, json)
+        let (status, body) = self.emu.request(method, path, Some(body));
+        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
     }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// No inherited configuration: the variables removed, an empty working folder (no `.env`).
-fn clean(cmd: &mut Command, dir: &Path) {
-    for v in VARS {
-        cmd.env_remove(v);
-    }
-    cmd.current_dir(dir);
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
 fn get_shows_the_live_schedule_and_its_etag() {
     let emu = Emulator::start(&[]);
     let out = emu.get(&[CAMPAIGN]);
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let stdout = stdout(&out);
+    assert!(out.status.success(), "{stdout}{}", stderr(&out));
     assert!(stdout.contains(&format!("campaign {CAMPAIGN}")), "{stdout}");
     assert!(stdout.contains("ETag: \""), "{stdout}");
     assert!(stdout.contains("timezone: America/New_York"), "{stdout}");
@@ -155,7 +89,7 @@ fn get_shows_the_live_schedule_and_its_etag() {
 fn get_json_gives_the_campaign_the_etag_and_the_schedule() {
     let emu = Emulator::start(&[]);
     let out = emu.get(&["--output", "json", CAMPAIGN]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["campaignId"], CAMPAIGN);
     assert!(v["etag"].as_str().unwrap().starts_with('"'));
@@ -186,18 +120,17 @@ fn get_sees_an_out_of_band_change_under_a_new_etag() {
 fn a_wrong_secret_exits_3_and_the_secret_never_shows() {
     let emu = Emulator::start(&[]);
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = bin();
-    clean(&mut cmd, dir.path());
+    let mut cmd = cxsched(dir.path());
     let wrong = "wrong-secret-4c1e9d59";
     let out = cmd
-        .env("CXONE_BASE_URL", &emu.base)
+        .env("CXONE_BASE_URL", emu.base())
         .env("CXONE_CLIENT_ID", "e2e-client")
         .env("CXONE_CLIENT_SECRET", wrong)
         .args(["get", CAMPAIGN])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(
         all.contains("401") && all.contains("CXONE_CLIENT_SECRET"),
         "{all}"
@@ -208,18 +141,12 @@ fn a_wrong_secret_exits_3_and_the_secret_never_shows() {
 #[test]
 fn missing_configuration_exits_2_naming_the_variable() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = bin();
-    clean(&mut cmd, dir.path());
+    let mut cmd = cxsched(dir.path());
     let out = cmd.args(["get", CAMPAIGN]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("CXONE_BASE_URL"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(stderr(&out).contains("CXONE_BASE_URL"), "{}", stderr(&out));
 
-    let mut cmd = bin();
-    clean(&mut cmd, dir.path());
+    let mut cmd = cxsched(dir.path());
     let out = cmd
         .env("CXONE_ENV", "na1")
         .env("CXONE_CLIENT_ID", "x")
@@ -228,17 +155,16 @@ fn missing_configuration_exits_2_naming_the_variable() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("CXONE_CLIENT_SECRET"),
+        stderr(&out).contains("CXONE_CLIENT_SECRET"),
         "{}",
-        text(&out.stderr)
+        stderr(&out)
     );
 }
 
 #[test]
 fn plain_http_to_a_remote_host_is_refused_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = bin();
-    clean(&mut cmd, dir.path());
+    let mut cmd = cxsched(dir.path());
     let out = cmd
         .env("CXONE_BASE_URL", "http://api.example.com")
         .env("CXONE_CLIENT_ID", "x")
@@ -247,11 +173,7 @@ fn plain_http_to_a_remote_host_is_refused_with_exit_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("https://"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(stderr(&out).contains("https://"), "{}", stderr(&out));
 }
 
 #[test]
@@ -262,18 +184,16 @@ fn settings_come_from_a_dotenv_file_without_overriding_the_environment() {
         dir.path().join(".env"),
         format!(
             "CXONE_BASE_URL={}\nCXONE_CLIENT_ID=e2e-client\nCXONE_CLIENT_SECRET={SECRET}\n",
-            emu.base
+            emu.base()
         ),
     )
     .unwrap();
-    let mut cmd = bin();
-    clean(&mut cmd, dir.path());
+    let mut cmd = cxsched(dir.path());
     let out = cmd.args(["get", CAMPAIGN]).output().unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.status.success(), "{}", stderr(&out));
 
     // The environment wins over .env: a wrong id there is used, and refused.
-    let mut cmd = bin();
-    clean(&mut cmd, dir.path());
+    let mut cmd = cxsched(dir.path());
     let out = cmd
         .env("CXONE_CLIENT_ID", "someone-else")
         .args(["get", CAMPAIGN])
@@ -288,13 +208,13 @@ fn an_unknown_campaign_exits_3_and_a_malformed_id_exits_2() {
     let out = emu.get(&["11111111-2222-4333-8444-555555555555"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(
-        text(&out.stderr).contains("unknown to the server"),
+        stderr(&out).contains("unknown to the server"),
         "{}",
-        text(&out.stderr)
+        stderr(&out)
     );
     let out = emu.get(&["campaign-7"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("UUID"), "{}", text(&out.stderr));
+    assert!(stderr(&out).contains("UUID"), "{}", stderr(&out));
 }
 
 #[test]
@@ -303,7 +223,7 @@ fn a_network_failure_exits_3_within_the_deadline() {
     let started = std::time::Instant::now();
     let out = emu.get(&["--deadline", "1", CAMPAIGN]);
     assert_eq!(out.status.code(), Some(3));
-    let err = text(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains("gave up after") && err.contains("connection"),
         "{err}"
@@ -323,7 +243,7 @@ fn faults_short_of_the_deadline_are_invisible_to_the_user() {
     ]);
     for _ in 0..3 {
         let out = emu.get(&["--output", "json", CAMPAIGN]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(out.status.success(), "{}", stderr(&out));
     }
     let (_, log) = emu.http("GET", "/_emulator/requests", "");
     let faults = log["requests"]
@@ -343,8 +263,8 @@ fn the_emulator_serves_generated_campaigns_with_empty_schedules() {
     let ids = list["campaigns"].as_array().unwrap();
     assert_eq!(ids.len(), 3);
     let out = emu.get(&[ids[0].as_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = stdout(&out);
     assert!(
         stdout.contains("status: DRAFT") && stdout.contains("no valid schedule"),
         "{stdout}"
@@ -353,22 +273,18 @@ fn the_emulator_serves_generated_campaigns_with_empty_schedules() {
 
 #[test]
 fn the_emulator_refuses_bad_options_with_exit_2() {
-    let out = bin()
+    let out = crate::util::command()
         .args(["emulator", "--listen", "127.0.0.1:0", "--fault-rate", "2"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("fault-rate"),
-        "{}",
-        text(&out.stderr)
-    );
-    let out = bin()
+    assert!(stderr(&out).contains("fault-rate"), "{}", stderr(&out));
+    let out = crate::util::command()
         .args(["emulator", "--client", "no-colon"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = bin()
+    let out = crate::util::command()
         .args([
             "emulator",
             "--listen",
@@ -379,17 +295,13 @@ fn the_emulator_refuses_bad_options_with_exit_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("/no/such/folder"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(stderr(&out).contains("/no/such/folder"), "{}", stderr(&out));
 }
 
 #[test]
 fn the_emulator_stops_on_sigterm() {
     let mut emu = Emulator::start(&[]);
-    let pid = emu.child.id().to_string();
+    let pid = emu.emu.child.id().to_string();
     assert!(
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -397,6 +309,6 @@ fn the_emulator_stops_on_sigterm() {
             .unwrap()
             .success()
     );
-    let status = emu.child.wait().unwrap();
+    let status = emu.emu.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }

@@ -2,19 +2,14 @@
 //! loopback, with faults, token revocation, a concurrent out-of-band writer, and a SIGKILL
 //! in the middle of a run.
 
-mod support;
-
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
+use crate::util::{
+    APPLY_JSON, Emulator, campaign_id, client, cxsched, document, json_lines, success,
+};
 use serde_json::Value;
-use support::{Emulator, cxsched, document, json_lines};
-
-/// Deterministic campaign ids: `n` → `00000000-0000-4000-8000-{n:012}`.
-fn id(n: usize) -> String {
-    format!("00000000-0000-4000-8000-{n:012}")
-}
 
 /// Writes `n` documents (`c{i}.json`) with a window shape depending on `i`.
 fn write_docs(dir: &Path, n: usize) {
@@ -27,53 +22,29 @@ fn write_docs(dir: &Path, n: usize) {
         );
         std::fs::write(
             dir.join(format!("c{i}.json")),
-            document(&id(i), "America/New_York", &windows),
+            document(&campaign_id(i), "America/New_York", &windows),
         )
         .unwrap();
     }
 }
 
 fn run(emu: &Emulator, dir: &Path, args: &[&str]) -> Output {
-    cxsched(dir)
-        .args(args)
-        .envs(emu.env())
-        .env("CXSCHED_AUDIT_LOG", dir.join("audit.jsonl"))
-        .output()
-        .unwrap()
+    client(dir, &emu.env()).args(args).output().unwrap()
 }
 
 /// `apply … --yes --output json` with `extra` arguments.
 fn apply(emu: &Emulator, dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["apply", "schedules", "--yes", "--output", "json"];
+    let mut args = APPLY_JSON.to_vec();
     args.extend_from_slice(extra);
     run(emu, dir, &args)
-}
-
-/// Asserts that a command exited 0, showing its stderr otherwise.
-fn assert_ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Starts `apply` in the background (stdout piped) and returns once its audit log holds at
 /// least `lines` entries: mid-run, whatever the machine's speed.
 fn apply_until_audited(emu: &Emulator, dir: &Path, lines: usize) -> std::process::Child {
-    let child = cxsched(dir)
-        .args([
-            "apply",
-            "schedules",
-            "--yes",
-            "--output",
-            "json",
-            "--concurrency",
-            "2",
-        ])
-        .envs(emu.env())
-        .env("CXSCHED_AUDIT_LOG", dir.join("audit.jsonl"))
+    let child = client(dir, &emu.env())
+        .args(APPLY_JSON)
+        .args(["--concurrency", "2"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -120,14 +91,7 @@ fn puts(emu: &Emulator) -> usize {
 
 /// How many `/api/` requests with this method the emulator has answered.
 fn api_requests(emu: &Emulator, method: &str) -> usize {
-    let (_, log) = emu.request("GET", "/_emulator/requests", None);
-    let log: Value = serde_json::from_str(&log).unwrap();
-    let entries = log
-        .as_array()
-        .cloned()
-        .or_else(|| log["requests"].as_array().cloned())
-        .unwrap();
-    entries
+    emu.requests()
         .iter()
         .filter(|e| {
             e["method"] == method && e["path"].as_str().is_some_and(|p| p.starts_with("/api/"))
@@ -142,18 +106,18 @@ fn apply_writes_then_a_second_apply_writes_nothing() {
     let emu = Emulator::start(&["--accept-any-campaign"]);
 
     let plan = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
-    assert_ok(&plan);
+    success(&plan);
     assert!(statuses(&plan).iter().all(|(_, s)| s == "changed"));
 
     let first = apply(&emu, tmp.path(), &[]);
-    assert_ok(&first);
+    success(&first);
     let st = statuses(&first);
     assert_eq!(st.len(), 30);
     assert!(st.iter().all(|(_, s)| s == "written"), "{st:?}");
     assert_eq!(puts(&emu), 30);
 
     let second = apply(&emu, tmp.path(), &[]);
-    assert_ok(&second);
+    success(&second);
     assert!(statuses(&second).iter().all(|(_, s)| s == "unchanged"));
     assert_eq!(puts(&emu), 30, "the second apply must not write");
 
@@ -221,18 +185,18 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
         for i in 0..6 {
             std::thread::sleep(Duration::from_millis(40));
             let theirs = document(
-                &id(i),
+                &campaign_id(i),
                 "America/Chicago",
                 r#"{"dayOfWeek":"SUNDAY","startTime":"13:00:00","endTime":"14:00:00"}"#,
             );
-            let path = format!("/_emulator/campaigns/{}/schedule", id(i));
-            let (status, _) = support::http(&url, "PUT", &path, Some(&theirs));
+            let path = format!("/_emulator/campaigns/{}/schedule", campaign_id(i));
+            let (status, _) = crate::util::http(&url, "PUT", &path, Some(&theirs));
             assert!(
                 (200..300).contains(&status),
                 "out-of-band write got {status}"
             );
             if i % 2 == 0 {
-                support::http(&url, "POST", "/_emulator/tokens/revoke", None);
+                crate::util::http(&url, "POST", "/_emulator/tokens/revoke", None);
             }
         }
     });
@@ -259,7 +223,7 @@ fn apply_under_faults_converges_and_never_overwrites_blindly() {
     for r in json_lines(&again.stdout) {
         let status = r["status"].as_str().unwrap();
         let campaign = r["campaignId"].as_str().unwrap();
-        if (0..6).any(|i| id(i) == campaign) {
+        if (0..6).any(|i| campaign_id(i) == campaign) {
             // Either we wrote after their change (it was there when we read), or the
             // conflict is still reported; never silently overwritten.
             assert!(matches!(status, "unchanged" | "refused"), "{r}");
@@ -288,7 +252,7 @@ fn writes_whose_answers_are_lost_count_once_and_converge() {
         "7",
     ]);
     let out = apply(&emu, tmp.path(), &[]);
-    assert_ok(&out);
+    success(&out);
     let st = statuses(&out);
     assert_eq!(st.len(), n);
     assert!(st.iter().all(|(_, s)| s == "written"), "{st:?}");
@@ -308,7 +272,7 @@ fn writes_whose_answers_are_lost_count_once_and_converge() {
     assert_eq!(writes, n, "one audited write per campaign");
     let puts_before = puts(&emu);
     let again = apply(&emu, tmp.path(), &[]);
-    assert_ok(&again);
+    success(&again);
     assert!(
         statuses(&again).iter().all(|(_, s)| s == "unchanged"),
         "{}",
@@ -335,7 +299,7 @@ fn apply_killed_mid_run_converges_on_rerun() {
         "the run finished before the kill"
     );
 
-    assert_ok(&apply(&emu, tmp.path(), &[]));
+    success(&apply(&emu, tmp.path(), &[]));
     let plan = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
     assert!(
         statuses(&plan).iter().all(|(_, s)| s == "unchanged"),
@@ -375,7 +339,7 @@ fn apply_interrupted_reports_and_a_rerun_finishes() {
     assert_eq!(written + not_started, 80, "{st:?}");
 
     let rerun = apply(&emu, tmp.path(), &[]);
-    assert_ok(&rerun);
+    success(&rerun);
     let st = statuses(&rerun);
     assert_eq!(
         st.iter().filter(|(_, s)| s == "written").count(),
@@ -393,10 +357,8 @@ fn a_second_interrupt_stops_at_once_and_a_rerun_converges() {
     let tmp = tempfile::tempdir().unwrap();
     write_docs(&tmp.path().join("schedules"), 12);
     let emu = Emulator::start(&["--accept-any-campaign", "--latency-ms", "2000"]);
-    let mut child = cxsched(tmp.path())
-        .args(["apply", "schedules", "--yes", "--output", "json"])
-        .envs(emu.env())
-        .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
+    let mut child = client(tmp.path(), &emu.env())
+        .args(APPLY_JSON)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -435,7 +397,7 @@ fn a_second_interrupt_stops_at_once_and_a_rerun_converges() {
     assert!(out.stdout.is_empty(), "no report after a hard stop");
 
     let rerun = apply(&emu, tmp.path(), &[]);
-    assert_ok(&rerun);
+    success(&rerun);
     let st = statuses(&rerun);
     assert_eq!(st.len(), 12);
     assert!(
@@ -454,7 +416,7 @@ fn a_second_interrupt_stops_at_once_and_a_rerun_converges() {
     writes.dedup();
     assert_eq!(writes.len(), total, "a campaign was written twice");
     let again = apply(&emu, tmp.path(), &[]);
-    assert_ok(&again);
+    success(&again);
     assert!(statuses(&again).iter().all(|(_, s)| s == "unchanged"));
     verify_audit(&emu, tmp.path());
 }
@@ -474,7 +436,7 @@ fn compliance_errors_block_the_write_unless_overridden_with_a_reason() {
     let docs = tmp.path().join("schedules");
     std::fs::create_dir_all(&docs).unwrap();
     let sunday = document(
-        &id(1),
+        &campaign_id(1),
         "America/Denver",
         r#"{"dayOfWeek":"SUNDAY","startTime":"12:00:00","endTime":"15:00:00"}"#,
     )
@@ -487,7 +449,7 @@ fn compliance_errors_block_the_write_unless_overridden_with_a_reason() {
 
     let refused = apply(&emu, tmp.path(), &[]);
     assert_eq!(refused.status.code(), Some(1));
-    assert_eq!(statuses(&refused), [(id(1), "refused".to_owned())]);
+    assert_eq!(statuses(&refused), [(campaign_id(1), "refused".to_owned())]);
     assert_eq!(puts(&emu), 0);
     let last = audit_entries(tmp.path()).pop().unwrap();
     assert_eq!(
@@ -497,8 +459,8 @@ fn compliance_errors_block_the_write_unless_overridden_with_a_reason() {
 
     let reason = "approved by counsel, ticket 42";
     let forced = apply(&emu, tmp.path(), &["--override", reason]);
-    assert_ok(&forced);
-    assert_eq!(statuses(&forced), [(id(1), "written".to_owned())]);
+    success(&forced);
+    assert_eq!(statuses(&forced), [(campaign_id(1), "written".to_owned())]);
     let last = audit_entries(tmp.path()).pop().unwrap();
     assert_eq!(last["action"], "apply.write");
     assert_eq!(last["overrideReason"], reason);
@@ -512,14 +474,14 @@ fn drift_is_refused_until_overwritten_with_a_reason() {
     let tmp = tempfile::tempdir().unwrap();
     write_docs(&tmp.path().join("schedules"), 1);
     let emu = Emulator::start(&["--accept-any-campaign"]);
-    assert_ok(&apply(&emu, tmp.path(), &[]));
+    success(&apply(&emu, tmp.path(), &[]));
 
     let theirs = document(
-        &id(0),
+        &campaign_id(0),
         "America/New_York",
         r#"{"dayOfWeek":"TUESDAY","startTime":"10:00:00","endTime":"11:00:00"}"#,
     );
-    let path = format!("/_emulator/campaigns/{}/schedule", id(0));
+    let path = format!("/_emulator/campaigns/{}/schedule", campaign_id(0));
     assert_eq!(emu.request("PUT", &path, Some(&theirs)).0, 200);
     let ours = tmp.path().join("schedules/c0.json");
     let text = std::fs::read_to_string(&ours).unwrap();
@@ -551,14 +513,14 @@ fn drift_is_refused_until_overwritten_with_a_reason() {
 
     let reason = "the UI change was a mistake; confirmed with the floor manager";
     let forced = apply(&emu, tmp.path(), &["--overwrite-drift", reason]);
-    assert_ok(&forced);
-    assert_eq!(statuses(&forced), [(id(0), "written".to_owned())]);
+    success(&forced);
+    assert_eq!(statuses(&forced), [(campaign_id(0), "written".to_owned())]);
     assert_eq!(
         audit_entries(tmp.path()).pop().unwrap()["overrideReason"],
         reason
     );
     let again = run(&emu, tmp.path(), &["plan", "schedules", "--output", "json"]);
-    assert_eq!(statuses(&again), [(id(0), "unchanged".to_owned())]);
+    assert_eq!(statuses(&again), [(campaign_id(0), "unchanged".to_owned())]);
 }
 
 /// A webhook receiver that is down never undoes or hides a write: apply reports the writes,
@@ -575,17 +537,15 @@ fn a_webhook_receiver_that_is_down_leaves_the_writes_and_queues_the_events() {
         .unwrap();
     let hooks = format!("http://{closed}/hooks");
     let with_hooks = |args: &[&str]| {
-        cxsched(tmp.path())
+        client(tmp.path(), &emu.env())
             .args(args)
-            .envs(emu.env())
-            .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
             .env("WEBHOOK_URL", &hooks)
-            .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            .env("WEBHOOK_SECRET", crate::util::WEBHOOK_SECRET)
             .output()
             .unwrap()
     };
     let out = with_hooks(&["apply", "schedules", "--yes", "--webhook-wait-secs", "1"]);
-    assert_ok(&out);
+    success(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("3 written"), "{text}");
     assert!(text.contains("3 still pending"), "{text}");
@@ -616,12 +576,10 @@ fn an_interrupt_cuts_the_webhook_wait_short_and_keeps_the_events() {
             let _ = reached.send(());
         }
     });
-    let mut child = cxsched(tmp.path())
+    let mut child = client(tmp.path(), &emu.env())
         .args(["apply", "schedules", "--yes", "--webhook-wait-secs", "300"])
-        .envs(emu.env())
-        .env("CXSCHED_AUDIT_LOG", tmp.path().join("audit.jsonl"))
         .env("WEBHOOK_URL", &hooks)
-        .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .env("WEBHOOK_SECRET", crate::util::WEBHOOK_SECRET)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -665,7 +623,7 @@ fn an_interrupt_cuts_the_webhook_wait_short_and_keeps_the_events() {
     let status = cxsched(tmp.path())
         .args(["webhooks", "status", "--output", "json"])
         .env("WEBHOOK_URL", &hooks)
-        .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .env("WEBHOOK_SECRET", crate::util::WEBHOOK_SECRET)
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&status.stdout).unwrap();

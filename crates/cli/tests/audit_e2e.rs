@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use cxsched_audit::{AuditEntry, AuditLog};
 use serde_json::Value;
+
+use crate::util::{asserting as cxsched, campaign_id};
 
 const ENTRIES: usize = 10;
 
@@ -16,7 +17,7 @@ fn build_log(dir: &Path) -> (PathBuf, Vec<String>) {
     let ids = (0..ENTRIES)
         .map(|i| {
             let mut e = AuditEntry::new("apply.write", "ok");
-            e.campaign_id = Some(format!("00000000-0000-4000-8000-{i:012}"));
+            e.campaign_id = Some(campaign_id(i));
             e.actor = Some("demo-client".into());
             e.etag_before = Some(format!("\"v{i}\""));
             e.etag_after = Some(format!("\"v{}\"", i + 1));
@@ -45,14 +46,12 @@ fn write_lines(path: &Path, lines: &[String]) {
 
 /// Runs `cxsched --output json audit verify PATH`: exit code and the JSON report.
 fn verify(path: &Path) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = cxsched()
         .args(["--output", "json", "audit", "verify"])
         .arg(path)
         .output()
         .unwrap();
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    (out.status.code().unwrap(), report)
+    (out.status.code().unwrap(), crate::util::json(&out))
 }
 
 fn assert_broken(path: &Path, line: u64, id: Option<&str>, kind: &str) {
@@ -138,7 +137,7 @@ fn a_truncated_last_line_is_a_torn_tail_not_tampering() {
     std::fs::write(&path, &text[..text.len() - 30]).unwrap();
     assert_broken(&path, ENTRIES as u64, None, "torn_tail");
     // Human output says it is a crash, not tampering.
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = cxsched()
         .args(["--output", "human", "audit", "verify"])
         .arg(&path)
         .output()
@@ -163,13 +162,13 @@ fn truncation_inside_an_earlier_line_is_tampering_at_that_line() {
 fn the_log_defaults_to_cxsched_audit_log_and_a_missing_log_is_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = build_log(dir.path());
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    cxsched()
         .args(["audit", "verify"])
         .env("CXSCHED_AUDIT_LOG", &path)
         .current_dir(dir.path())
         .assert()
         .code(0);
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = cxsched()
         .args(["audit", "verify", "nowhere.jsonl"])
         .env_remove("CXSCHED_AUDIT_LOG")
         .current_dir(dir.path())
@@ -219,7 +218,7 @@ fn an_intent_without_an_outcome_is_pending_and_the_chain_stays_ok() {
     assert_eq!(pending[1]["intentId"], "i-unknown");
     assert_eq!(pending[1]["skillId"], Value::Null);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = cxsched()
         .args(["--output", "human", "audit", "verify"])
         .arg(&path)
         .output()

@@ -7,16 +7,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::util::{asserting as cxsched, oracle as run_oracle, success};
 use serde_json::{Value, json};
 
 const FROM: &str = "2026-01-01";
 const DAYS: &str = "366";
 const TO: &str = "2027-01-02";
-
-fn cxsched() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-}
 
 /// One document per zone, with windows at the zone's 2026 transitions (Sundays).
 fn documents(dir: &Path) -> Vec<PathBuf> {
@@ -63,7 +59,7 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
         .map(|(i, (name, zone, windows))| {
             let path = dir.join(name);
             let doc = json!({
-                "campaignId": format!("00000000-0000-4000-8000-{:012}", i + 1),
+                "campaignId": crate::util::campaign_id(i + 1),
                 "timezone": zone,
                 "businessHoursDirective": "STRICT",
                 "maxConcurrentCalls": 10,
@@ -84,12 +80,7 @@ fn expand(doc: &Path) -> Vec<Occ> {
         .args(["--from", FROM, "--days", DAYS])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&success(&out)).unwrap();
     let id = v["campaignId"].as_str().unwrap().to_string();
     v["occurrences"]
         .as_array()
@@ -106,22 +97,10 @@ fn expand(doc: &Path) -> Vec<Occ> {
         .collect()
 }
 
-fn python() -> String {
-    std::env::var("CXSCHED_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "CXSCHED_PYTHON is not set: point it at a Python with tests/oracle/requirements.txt \
-             installed (for example .venv/bin/python after `.ci/run`)"
-        )
-    })
-}
-
 fn oracle(ics: &Path) -> Vec<Occ> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/ical_oracle.py");
-    let out = std::process::Command::new(python())
-        .arg(script)
+    let out = run_oracle("ical_oracle.py")
         .arg(ics)
         .args(["--from", FROM, "--to", TO])
-        .env("PYTHONTZPATH", "")
         .output()
         .expect("run CXSCHED_PYTHON");
     assert!(

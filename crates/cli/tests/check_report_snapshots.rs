@@ -2,16 +2,10 @@
 //! (whom it breaks, on which dates, the fix), then the detailed findings. Piped, so no
 //! colour; `NO_COLOR` is honoured too.
 
-mod support;
-
 use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
 fn check(dir: &Path, args: &[&str]) -> String {
-    let out = support::cxsched(dir)
+    let out = crate::util::cxsched(dir)
         .arg("check")
         .args(args)
         .env_remove("NO_COLOR")
@@ -26,7 +20,7 @@ fn check(dir: &Path, args: &[&str]) -> String {
 #[test]
 fn two_shifts_report_leads_with_the_fix() {
     let text = check(
-        root(),
+        &crate::util::repo(""),
         &["examples/two-shifts.toml", "--from", "2027-01-04"],
     );
     let lead = text.find("what to do").unwrap();
@@ -38,7 +32,7 @@ fn two_shifts_report_leads_with_the_fix() {
 fn florida_and_texas_report_leads_with_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let doc = serde_json::json!({
-        "campaignId": "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
+        "campaignId": crate::util::CAMPAIGN,
         "timezone": "America/New_York",
         "businessHoursDirective": "STRICT",
         "maxConcurrentCalls": 5,
@@ -57,7 +51,7 @@ fn florida_and_texas_report_leads_with_the_fix() {
     insta::assert_snapshot!("check_florida_texas", text);
 
     // NO_COLOR gives the same text.
-    let out = support::cxsched(dir.path())
+    let out = crate::util::cxsched(dir.path())
         .args([
             "check",
             "fl-tx.json",
@@ -79,10 +73,11 @@ fn colour_only_on_a_terminal_and_not_with_no_color() {
     let on_tty = |no_color: bool| -> Option<String> {
         let command = format!(
             "'{}' check examples/two-shifts.toml --from 2027-01-04",
-            support::bin()
+            crate::util::bin()
         );
         let mut c = std::process::Command::new("script");
-        c.args(["-qec", &command, "/dev/null"]).current_dir(root());
+        c.args(["-qec", &command, "/dev/null"])
+            .current_dir(crate::util::repo(""));
         if no_color {
             c.env("NO_COLOR", "1");
         } else {

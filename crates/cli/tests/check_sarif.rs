@@ -5,9 +5,10 @@
 //! known lines, written in block and inline styles alike.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
+
+use crate::util::run_in as cxsched;
 
 const ID: &str = "a7e3c9d1-2b4f-4a6e-8c0d-1f3e5a7b9c2d";
 
@@ -97,28 +98,9 @@ compliance:
 
 const YAML_WINDOWS: [(u64, u64); 3] = [(7, 5), (11, 5), (12, 7)];
 
-fn cxsched(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn python() -> String {
-    std::env::var("CXSCHED_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "CXSCHED_PYTHON is not set: point it at a Python with tests/oracle/requirements.txt \
-             installed (for example .venv/bin/python after `.ci/run`)"
-        )
-    })
-}
-
 /// Validates a SARIF log with the schema oracle; panics with its errors.
 fn assert_schema_valid(log: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/sarif_oracle.py");
-    let out = Command::new(python())
-        .arg(script)
+    let out = crate::util::oracle("sarif_oracle.py")
         .arg(log)
         .output()
         .expect("run CXSCHED_PYTHON");
@@ -139,9 +121,7 @@ fn sarif(dir: &Path, files: &[&str]) -> (Option<i32>, Value) {
     let log_path = dir.join("out.sarif");
     std::fs::write(&log_path, &out.stdout).unwrap();
     assert_schema_valid(&log_path);
-    let log: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code(), log)
+    (out.status.code(), crate::util::json(&out))
 }
 
 fn region(result: &Value) -> (u64, u64) {

@@ -5,24 +5,9 @@
 //! installed: Debian's `man-db`).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn cxsched(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use crate::util::{run as cxsched, success as stdout};
 
 const COMMANDS: &[&str] = &[
     "validate",

@@ -2,20 +2,9 @@
 //! one takes effect for every command that uses it (flags, then the environment, then
 //! `.env`).
 
-mod support;
-
-use support::{Cxone, Emulator, cxsched, document, json_lines};
-
-const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::util::{
+    CAMPAIGN, Cxone, Emulator, WEBHOOK_SECRET as SECRET, cxsched, document, json_lines, text,
+};
 
 #[test]
 fn every_variable_in_dotenv_reaches_every_command_that_uses_it() {

@@ -5,14 +5,11 @@
 //! before any write; the business unit's zone; drift between plan and apply; a tenant that
 //! rejects inactive days; secrets nowhere.
 
-mod support;
-
 use std::path::Path;
 
 use serde_json::Value;
-use support::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, Cxone, cxsched, json_lines};
 
-const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+use crate::util::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, CAMPAIGN, Cxone, cxsched, json_lines, text};
 
 /// A document for CXone: New York, the given skills, and windows as JSON objects.
 fn document(zone: &str, skills: &str, windows: &str) -> String {
@@ -54,21 +51,11 @@ impl Setup {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        cxsched(self.path())
-            .envs(self.emu.env())
-            .args(args)
-            .output()
-            .unwrap()
+        crate::util::run_env(self.path(), &self.emu.env(), args)
     }
 
     fn requests(&self) -> Vec<Value> {
-        let (status, body) = self.emu.request("GET", "/_emulator/requests", None);
-        assert_eq!(status, 200, "{body}");
-        let v: Value = serde_json::from_str(&body).unwrap();
-        v.as_array()
-            .or_else(|| v["requests"].as_array())
-            .cloned()
-            .unwrap_or_default()
+        self.emu.requests()
     }
 
     fn puts(&self) -> usize {
@@ -79,14 +66,6 @@ impl Setup {
             })
             .count()
     }
-}
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]
@@ -208,12 +187,7 @@ fn each_platform_limit_is_refused_with_its_path_before_anything_is_written() {
     ]);
     assert_eq!(v.status.code(), Some(1), "{}", text(&v));
     let report = &json_lines(&v.stdout)[0];
-    let paths: Vec<&str> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::error_paths(report);
     assert_eq!(
         paths,
         ["timeWindows[1]", "timeWindows[2].startTime"],
@@ -595,7 +569,7 @@ fn tokens_expiring_and_revoked_and_429_bursts_without_retry_after_still_converge
     let issuer = s.emu.url.clone();
     let revoker = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(400));
-        support::http(&issuer, "POST", "/_emulator/tokens/revoke", None)
+        crate::util::http(&issuer, "POST", "/_emulator/tokens/revoke", None)
     });
     let apply = s.run(&[
         "--output",
@@ -707,7 +681,7 @@ fn no_secret_and_no_token_reaches_any_output_or_file() {
         cxsched(s.path())
             .envs(s.emu.env())
             .env("WEBHOOK_URL", "http://127.0.0.1:9/hooks")
-            .env("WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            .env("WEBHOOK_SECRET", crate::util::WEBHOOK_SECRET)
             .args(args)
             .output()
             .unwrap()

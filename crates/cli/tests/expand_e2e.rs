@@ -1,31 +1,19 @@
 //! `cxsched expand` end to end, through the real binary: the JSON and human outputs of
-//! CONTRACT §2, DST resolution as CONTRACT §3 describes it (gap: moved forward; fold: earlier
-//! instant; void occurrences omitted; the date of the weekday kept), and exit statuses.
+//! CONTRACT §2, DST resolution as CONTRACT §3 describes it (New York's spring forward: gap
+//! times moved forward, the void occurrence omitted), and exit statuses. The other DST
+//! cases (a fold's earlier instant, half-hour shifts, a midnight gap keeping the weekday's
+//! date) are a table of the core crate, `tests/dst_table.rs`.
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
-fn cxsched() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-}
+use crate::util::{CAMPAIGN, command as cxsched, schedule, success};
 
 /// Writes a schedule document with `windows` in `zone` and returns its path.
 fn document(dir: &Path, zone: &str, windows: &[(&str, &str, &str)]) -> PathBuf {
-    let windows: Vec<Value> = windows
-        .iter()
-        .map(|(d, s, e)| json!({"dayOfWeek": d, "startTime": s, "endTime": e}))
-        .collect();
-    let doc = json!({
-        "campaignId": "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab",
-        "timezone": zone,
-        "businessHoursDirective": "STRICT",
-        "maxConcurrentCalls": 10,
-        "timeWindows": windows,
-    });
     let path = dir.join(format!("{}.json", zone.replace('/', "_")));
-    std::fs::write(&path, doc.to_string()).unwrap();
+    std::fs::write(&path, schedule(zone, windows).to_string()).unwrap();
     path
 }
 
@@ -43,13 +31,7 @@ fn expand_json(path: &Path, from: &str, days: u32) -> Value {
         .arg(path)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&success(&out)).unwrap()
 }
 
 /// (date, window, startUtc, endUtc, dst) of every occurrence.
@@ -79,7 +61,7 @@ fn json_output_has_the_contract_fields() {
         &[("MONDAY", "09:00:00", "17:00:00")],
     );
     let v = expand_json(&path, "2026-06-01", 7);
-    assert_eq!(v["campaignId"], "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab");
+    assert_eq!(v["campaignId"], CAMPAIGN);
     assert_eq!(v["timezone"], "America/New_York");
     assert_eq!(
         v["occurrences"],
@@ -144,98 +126,6 @@ fn new_york_spring_forward_moves_gap_times_and_omits_the_void_window() {
 }
 
 #[test]
-fn a_window_ending_at_the_end_of_the_gap_is_marked() {
-    // 01:00–03:00 on the spring day lasts one hour, not two.
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "America/New_York",
-        &[("SUNDAY", "01:00:00", "03:00:00")],
-    );
-    let v = expand_json(&path, "2026-03-08", 1);
-    assert_eq!(
-        summary(&v),
-        vec![(
-            "2026-03-08".into(),
-            0,
-            "2026-03-08T06:00:00Z".into(),
-            "2026-03-08T07:00:00Z".into(),
-            json!("gap")
-        )]
-    );
-}
-
-#[test]
-fn new_york_fall_back_takes_the_earlier_instant() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "America/New_York",
-        &[("SUNDAY", "01:30:00", "02:30:00")],
-    );
-    let v = expand_json(&path, "2026-11-01", 1);
-    let o = &v["occurrences"][0];
-    assert_eq!(o["start"], "2026-11-01T01:30:00-04:00");
-    assert_eq!(o["end"], "2026-11-01T02:30:00-05:00");
-    assert_eq!(o["startUtc"], "2026-11-01T05:30:00Z");
-    assert_eq!(o["endUtc"], "2026-11-01T07:30:00Z");
-    assert_eq!(o["dst"], "fold");
-}
-
-#[test]
-fn lord_howe_half_hour_transitions() {
-    // Lord Howe Island: +10:30 standard, +11:00 summer; 02:00 → 02:30 on 2026-10-04,
-    // 02:00 → 01:30 on 2026-04-05.
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "Australia/Lord_Howe",
-        &[("SUNDAY", "01:45:00", "02:15:00")],
-    );
-    let spring = expand_json(&path, "2026-10-04", 1);
-    let o = &spring["occurrences"][0];
-    assert_eq!(o["dst"], "gap");
-    assert_eq!(o["startUtc"], "2026-10-03T15:15:00Z");
-    // 02:15 does not exist; read with the offset before the gap, it is 02:45 (+11:00).
-    assert_eq!(o["endUtc"], "2026-10-03T15:45:00Z");
-    assert_eq!(o["end"], "2026-10-04T02:45:00+11:00");
-    let autumn = expand_json(&path, "2026-04-05", 1);
-    let o = &autumn["occurrences"][0];
-    assert_eq!(o["dst"], "fold");
-    assert_eq!(o["startUtc"], "2026-04-04T14:45:00Z");
-    assert_eq!(o["endUtc"], "2026-04-04T15:45:00Z");
-}
-
-#[test]
-fn santiago_midnight_gap_keeps_the_date_of_the_weekday() {
-    // Chile springs forward at 24:00 on Saturday 2026-09-05: Sunday starts at 01:00.
-    let tmp = tempfile::tempdir().unwrap();
-    let path = document(
-        tmp.path(),
-        "America/Santiago",
-        &[
-            ("SUNDAY", "00:00:00", "00:30:00"),
-            ("SUNDAY", "00:30:00", "01:00:00"),
-        ],
-    );
-    let v = expand_json(&path, "2026-09-06", 1);
-    // Both boundaries of the first window move forward by the hour; the second window starts
-    // in the gap (moved to 01:30) and ends at 01:00, so it does not happen.
-    assert_eq!(
-        summary(&v),
-        vec![(
-            "2026-09-06".into(),
-            0,
-            "2026-09-06T04:00:00Z".into(),
-            "2026-09-06T04:30:00Z".into(),
-            json!("gap")
-        )]
-    );
-    assert_eq!(v["occurrences"][0]["start"], "2026-09-06T01:00:00-03:00");
-    assert_eq!(v["occurrences"][0]["dayOfWeek"], "SUNDAY");
-}
-
-#[test]
 fn human_output_lists_occurrences_with_their_dst_mark() {
     let tmp = tempfile::tempdir().unwrap();
     let path = document(
@@ -259,7 +149,7 @@ fn human_output_lists_occurrences_with_their_dst_mark() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab in America/New_York\n"),
+        text.starts_with(&format!("{CAMPAIGN} in America/New_York\n")),
         "{text}"
     );
     assert!(text.contains("2026-11-01 SUNDAY"), "{text}");

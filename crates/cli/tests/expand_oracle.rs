@@ -9,10 +9,7 @@
 //! occurrences absent on both sides). The interpreter comes from `CXSCHED_PYTHON` (set up by
 //! `.ci/run`); without it the test fails, it does not skip.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
-
+use crate::util::{oracle_report, tzdb_version};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -164,32 +161,8 @@ fn edge_documents(zone: &str, first_id: usize) -> Vec<Value> {
         .collect()
 }
 
-fn python() -> String {
-    std::env::var("CXSCHED_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "CXSCHED_PYTHON is not set: this oracle test needs a Python with \
-             tests/oracle/requirements.txt installed (run .ci/run, or set CXSCHED_PYTHON to \
-             .venv/bin/python)"
-        )
-    })
-}
-
-fn tzdb_version() -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .arg("--version")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let at = text
-        .find("tzdb ")
-        .expect("--version names the tz database version")
-        + 5;
-    text[at..].trim_end().trim_end_matches(')').to_owned()
-}
-
 #[test]
 fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
-    let python = python();
     let seed = std::env::var("CXSCHED_ORACLE_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -204,7 +177,7 @@ fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
         for (k, doc) in docs.into_iter().enumerate() {
             let path = tmp.path().join(format!("{z:02}-{k}.json"));
             std::fs::write(&path, doc.to_string()).unwrap();
-            let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+            let out = crate::util::command()
                 .args([
                     "expand",
                     "--output",
@@ -229,31 +202,7 @@ fn expand_agrees_with_python_zoneinfo_over_two_years_in_16_zones() {
     }
     let request = json!({"from": FROM, "days": DAYS, "tzdb": tzdb_version(), "cases": &cases});
 
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/zoneinfo_oracle.py");
-    let mut child = Command::new(&python)
-        .arg(&script)
-        .env("PYTHONTZPATH", "")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run CXSCHED_PYTHON={python}: {e}"));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the zoneinfo oracle disagrees (exit {:?}):\n{stdout}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let report = oracle_report("zoneinfo_oracle.py", &request, "the zoneinfo oracle");
     println!(
         "zoneinfo (tz {}) agrees on {} occurrences in {} schedules: {} shortened by a gap, {} \
          lengthened by a fold, {} void",

@@ -4,25 +4,15 @@
 //! files are kept (named, exit 1) unless `--force`; `--all` lists the CXone skills and is a
 //! usage error on the seed API; an unknown id fails by name while the others are written.
 
-mod support;
-
 use std::path::Path;
 
 use serde_json::Value;
-use support::{Cxone, Emulator, cxsched, json_lines};
 
-const A: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
+use crate::util::{CAMPAIGN as A, Cxone, Emulator, cxsched, json_lines, text};
+
 const B: &str = "9b2d7c1e-4a5f-4e3b-8c9d-abcdef012345";
 const UNKNOWN: &str = "00000000-0000-4000-8000-000000000001";
 const FORMATS: [&str; 3] = ["json", "toml", "yaml"];
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -68,7 +58,7 @@ impl Seed {
         .unwrap();
         std::fs::write(
             start.join("b.json"),
-            support::document(
+            crate::util::document(
                 B,
                 "America/New_York",
                 r#"{"dayOfWeek":"SATURDAY","startTime":"10:00:00","endTime":"14:00:00"}"#,
@@ -80,11 +70,7 @@ impl Seed {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        cxsched(self.dir.path())
-            .envs(self.emu.env())
-            .args(args)
-            .output()
-            .unwrap()
+        crate::util::run_env(self.dir.path(), &self.emu.env(), args)
     }
 }
 
@@ -299,11 +285,7 @@ impl Tenant {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        cxsched(self.dir.path())
-            .envs(self.emu.env())
-            .args(args)
-            .output()
-            .unwrap()
+        crate::util::run_env(self.dir.path(), &self.emu.env(), args)
     }
 }
 

@@ -3,29 +3,21 @@
 //! `--write`, a write that fails leaving the file as it was, JSON and YAML out in their
 //! own format, and the cxone variant.
 
-mod support;
-
 use std::path::Path;
 
+use crate::util::{CAMPAIGN as ID, schedule};
 use serde_json::{Value, json};
 
-const ID: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
-
 fn doc(zone: &str, windows: &[(&str, &str, &str)], states: &[&str]) -> Value {
-    let windows: Vec<Value> = windows
-        .iter()
-        .map(|(d, s, e)| json!({"dayOfWeek": d, "startTime": s, "endTime": e}))
-        .collect();
-    json!({
-        "campaignId": ID, "timezone": zone, "businessHoursDirective": "STRICT",
-        "maxConcurrentCalls": 5, "timeWindows": windows,
-        "compliance": {"recipients": {"states": states}},
-    })
+    let mut d = schedule(zone, windows);
+    d["maxConcurrentCalls"] = json!(5);
+    d["compliance"] = json!({"recipients": {"states": states}});
+    d
 }
 
 /// Runs `cxsched ARGS` in `dir`: (status, stdout, stderr).
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = support::cxsched(dir).args(args).output().unwrap();
+    let out = crate::util::cxsched(dir).args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),
@@ -185,7 +177,7 @@ fn a_sunday_into_utah_is_removed_and_a_holiday_is_listed_with_its_date() {
 }
 
 fn two_shifts() -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/two-shifts.toml");
+    let root = crate::util::repo("examples/two-shifts.toml");
     std::fs::read_to_string(root).unwrap()
 }
 

@@ -2,15 +2,11 @@
 //! `insta` snapshots (`crates/cli/tests/snapshots/`). A change to a flag, a default or a
 //! description shows up here for review (`cargo insta review`, or `INSTA_UPDATE=always`).
 
-use std::process::Command;
-
 fn help(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = crate::util::command()
         .args(args)
         .arg("--help")
         .env("COLUMNS", "100")
-        .env_remove("CXSCHED_RATE_LIMIT")
-        .env_remove("CXSCHED_OUTBOX")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{args:?}");

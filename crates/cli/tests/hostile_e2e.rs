@@ -9,8 +9,7 @@
 //! Memory is the peak resident set size (`VmHWM`), read by `/usr/bin/time -v` when it is
 //! installed, else sampled from `/proc/<pid>/status` while the process runs (both Linux).
 
-mod support;
-
+use crate::util::CAMPAIGN as ID;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,8 +18,6 @@ use std::time::{Duration, Instant};
 const MAX_OUTPUT: usize = 64 * 1024;
 const MAX_MEMORY_KB: u64 = 100 * 1024;
 const MAX_TIME: Duration = Duration::from_secs(30);
-
-const ID: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
 
 /// What a run gave.
 struct Run {
@@ -381,11 +378,11 @@ fn hostile_documents_are_refused_clearly_within_bounds() {
     let tmp = tempfile::tempdir().unwrap();
     let cases = cases();
     let paths = write_cases(tmp.path(), &cases);
-    let emu = support::Emulator::start(&["--campaigns", "3"]);
+    let emu = crate::util::Emulator::start(&["--campaigns", "3"]);
     let mut problems = Vec::new();
     for (case, path) in cases.iter().zip(&paths) {
         for command in ["validate", "check", "plan"] {
-            let mut cmd = support::cxsched(tmp.path());
+            let mut cmd = crate::util::cxsched(tmp.path());
             cmd.args([command, "--output", "json"]).arg(path);
             if command == "plan" {
                 cmd.envs(emu.env());
@@ -413,7 +410,7 @@ fn hostile_json_lines_are_refused_clearly_within_bounds() {
         std::fs::write(&path, bytes).unwrap();
         let expect = case.expect;
         for command in ["validate", "check"] {
-            let mut cmd = support::cxsched(tmp.path());
+            let mut cmd = crate::util::cxsched(tmp.path());
             cmd.args([command, "--output", "json", "--jsonl"])
                 .arg(&path);
             let run = measured(cmd);

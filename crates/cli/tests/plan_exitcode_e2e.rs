@@ -2,12 +2,10 @@
 //! change, 2 changes pending, 1 errors or conflicts (and usage errors), 3 API failures;
 //! without the flag, the plain codes (0 good, 1 errors or conflicts, 3 API failures).
 
-mod support;
-
 use std::path::Path;
 use std::process::Output;
 
-use support::{Cxone, Emulator, cxsched, document};
+use crate::util::{CAMPAIGN, Cxone, Emulator, client, document, text};
 
 const ID: &str = "00000000-0000-4000-8000-000000000001";
 
@@ -20,20 +18,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 }
 
 fn run(env: &[(&'static str, String)], dir: &Path, args: &[&str]) -> Output {
-    cxsched(dir)
-        .args(args)
-        .envs(env.iter().cloned())
-        .env("CXSCHED_AUDIT_LOG", dir.join("audit.jsonl"))
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    client(dir, env).args(args).output().unwrap()
 }
 
 fn plan(env: &[(&'static str, String)], dir: &Path, detailed: bool) -> Output {
@@ -185,7 +170,7 @@ fn usage_errors_are_1_with_the_flag_and_2_without() {
 fn cxone_pending_is_2_then_0() {
     let tmp = tempfile::tempdir().unwrap();
     let doc = format!(
-        r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/New_York",
+        r#"{{"campaignId":"{CAMPAIGN}","timezone":"America/New_York",
 "businessHoursDirective":"STRICT","maxConcurrentCalls":10,"skillIds":[101],
 "timeWindows":[{WINDOWS}]}}"#
     );

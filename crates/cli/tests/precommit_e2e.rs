@@ -4,26 +4,14 @@
 //! with a Sunday window into Utah blocks the commit with the finding; a good one (Mondays into Colorado) is
 //! committed; an invalid one is stopped by both hooks.
 
+use crate::util::{bin, python, repo, text};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn python() -> String {
-    std::env::var("CXSCHED_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "CXSCHED_PYTHON is not set: point it at a Python with tests/oracle/requirements.txt \
-             installed (for example .venv/bin/python after `.ci/run`)"
-        )
-    })
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// A command in the scratch repository with git isolated from the machine's configuration
 /// and the built cxsched first on PATH.
 fn command(dir: &Path, program: &str, home: &Path) -> Command {
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_cxsched")).parent().unwrap();
+    let bin_dir = Path::new(bin()).parent().unwrap();
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![bin_dir.to_path_buf()];
     paths.extend(std::env::split_paths(&path));
@@ -46,14 +34,6 @@ fn command(dir: &Path, program: &str, home: &Path) -> Command {
 
 fn run(mut c: Command) -> Output {
     c.output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn ok(o: Output) -> Output {
@@ -94,7 +74,7 @@ impl Scratch {
         };
         ok(run(s.git(&["init", "-q", "-b", "main"])));
         // `repo: local` with the hooks exactly as .pre-commit-hooks.yaml defines them.
-        let manifest = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+        let manifest = std::fs::read_to_string(repo(".pre-commit-hooks.yaml")).unwrap();
         let hooks: String = manifest
             .lines()
             .filter(|l| !l.starts_with('#'))
@@ -139,7 +119,7 @@ impl Scratch {
 #[test]
 fn the_manifest_is_valid_for_pre_commit() {
     let s = Scratch::new();
-    let manifest = repo_root().join(".pre-commit-hooks.yaml");
+    let manifest = repo(".pre-commit-hooks.yaml");
     ok(run(s.pre_commit(&[
         "validate-manifest",
         manifest.to_str().unwrap(),

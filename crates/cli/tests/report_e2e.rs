@@ -9,20 +9,13 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
+use crate::util::run_in as cxsched;
+
 fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+    crate::util::repo("examples")
 }
 
 const FROM: &str = "2026-12-01";
-
-fn cxsched(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("CXSCHED_PLATFORM")
-        .output()
-        .unwrap()
-}
 
 /// Campaign documents (name, text): the examples, a two-shift week into Florida and Texas
 /// with a Sunday into Alabama (a prohibited day), a blackout and a holiday state, and an

@@ -1,13 +1,10 @@
-//! End-to-end tests of rules over time and blackouts (issue 12), through the binary: each
-//! change date of the embedded pack inside a horizon that starts before and ends after it,
-//! blackouts from documents and from `--blackouts FILE`, and `rules lint`.
+//! End-to-end tests of rules over time and blackouts (issue 12), through the binary: a
+//! change of the embedded pack inside a horizon that starts before and ends after it (each
+//! change date is a table of the compliance crate, `tests/state_rules_table.rs`), blackouts
+//! from documents and from `--blackouts FILE`, and `rules lint`.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
+use crate::util::{CAMPAIGN, check_json as check, check_output as run};
 use serde_json::{Value, json};
-
-const CAMPAIGN: &str = "3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab";
 
 /// Every day 10:00–20:30 in `zone`: past an 8 p.m. close, inside a 9 p.m. one.
 fn doc(zone: &str, compliance: Value) -> Value {
@@ -28,30 +25,6 @@ fn doc(zone: &str, compliance: Value) -> Value {
         "timeWindows": days.iter().map(|d| json!({"dayOfWeek": d, "startTime": "10:00:00", "endTime": "20:30:00"})).collect::<Vec<_>>(),
         "compliance": compliance,
     })
-}
-
-fn run(dir: &Path, document: &Value, args: &[&str]) -> Output {
-    let file = dir.join("schedule.json");
-    std::fs::write(&file, document.to_string()).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .current_dir(dir)
-        .args(["--output", "json", "check"])
-        .arg(&file)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn check(dir: &Path, document: &Value, args: &[&str]) -> (i32, Value) {
-    let out = run(dir, document, args);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!(
-            "not one JSON report ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), report)
 }
 
 fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
@@ -94,95 +67,6 @@ fn dates_of(
         of.iter().map(|f| f.3.clone()).min().unwrap(),
         of.iter().map(|f| f.4.clone()).max().unwrap(),
     )
-}
-
-/// Each change to 8 p.m.: two weeks before and two weeks after. The new version's findings
-/// start exactly on the effective date; the old version (9 p.m.) or no rule finds nothing.
-#[test]
-fn findings_start_exactly_at_each_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let cases = [
-        // (state, campaign zone, rule, effective date, recipient zone)
-        (
-            "CT",
-            "America/New_York",
-            "US-CT",
-            "2023-10-01",
-            "America/New_York",
-        ),
-        (
-            "OK",
-            "America/Chicago",
-            "US-OK",
-            "2022-11-01",
-            "America/Chicago",
-        ),
-        (
-            "MD",
-            "America/New_York",
-            "US-MD",
-            "2024-01-01",
-            "America/New_York",
-        ),
-        (
-            "FL",
-            "America/New_York",
-            "US-FL",
-            "2021-07-01",
-            "America/New_York",
-        ),
-        (
-            "TX",
-            "America/Denver",
-            "US-TX-CENTRAL",
-            "2025-09-01",
-            "America/Denver",
-        ),
-    ];
-    for (state, zone, rule, at, rz) in cases {
-        let d = doc(zone, json!({"recipients": {"states": [state]}}));
-        let from = jiff::civil::Date::strptime("%Y-%m-%d", at)
-            .unwrap()
-            .checked_sub(jiff::Span::new().days(14))
-            .unwrap()
-            .to_string();
-        let (code, r) = check(dir.path(), &d, &["--from", &from, "--horizon-days", "28"]);
-        assert_eq!(code, 1, "{state}: {r}");
-        let v = versions(&r);
-        let of_rule: Vec<_> = v.iter().filter(|f| f.0 == rule).collect();
-        assert!(
-            of_rule.iter().all(|f| f.1 == at && f.2 == rz),
-            "{state}: {v:?}"
-        );
-        let (first, _) = dates_of(&v, rule, at);
-        assert_eq!(first, at, "{state}: {v:?}");
-        // Nothing of the rule before the date, and nothing of its old version after it.
-        assert!(of_rule.iter().all(|f| f.3.as_str() >= at), "{state}: {v:?}");
-        assert!(
-            v.iter()
-                .filter(|f| f.0 == rule && f.1 != at)
-                .all(|f| f.4.as_str() < at),
-            "{state}: {v:?}"
-        );
-    }
-    // El Paso gets the stricter reading, and says so in the presumption.
-    let d = doc("America/Denver", json!({"recipients": {"states": ["TX"]}}));
-    let (_, r) = check(
-        dir.path(),
-        &d,
-        &["--from", "2025-09-01", "--horizon-days", "7"],
-    );
-    let f = findings(&r, "OUTSIDE_LEGAL_HOURS")
-        .into_iter()
-        .find(|f| f["rule"] == "US-TX-CENTRAL")
-        .unwrap();
-    assert!(
-        f["presumption"]
-            .as_str()
-            .unwrap()
-            .contains("stricter reading"),
-        "{f}"
-    );
 }
 
 /// A change that keeps the hours: the findings continue, each version on its own dates.
@@ -402,12 +286,7 @@ fn bad_blackouts_are_errors_with_paths() {
     );
     let (code, r) = check(dir.path(), &d, &["--from", "2026-12-21"]);
     assert_eq!(code, 1);
-    let paths: Vec<&str> = r["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::error_paths(&r);
     assert_eq!(
         paths,
         [
@@ -490,22 +369,12 @@ zones = ["Nowhere/City"]
 "#,
     )
     .unwrap();
-    let lint = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_cxsched"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let lint = |args: &[&str]| crate::util::command().args(args).output().unwrap();
     let out = lint(&["--output", "json", "rules", "lint", pack.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["valid"], false);
-    let paths: Vec<&str> = r["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::error_paths(&r);
     assert_eq!(
         paths,
         [

@@ -1,16 +1,9 @@
 //! End-to-end tests of `rules [STATE]` and `rules holidays` (issue 11): what the rule pack
 //! holds, human and JSON, embedded and from `--rules FILE`.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn cxsched(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::util::run as cxsched;
 
 fn json(args: &[&str]) -> Value {
     let mut all = vec!["--output", "json"];

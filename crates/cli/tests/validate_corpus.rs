@@ -6,17 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::util::command as cxsched;
 
 const MIN_INVALID: usize = 60;
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/invalid")
-}
-
-fn cxsched() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    crate::util::repo("tests/corpus/invalid")
 }
 
 /// One expected issue: `error PATH: FRAGMENT` or `warning PATH: FRAGMENT`.

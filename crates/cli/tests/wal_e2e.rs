@@ -7,17 +7,15 @@
 //! The kill moments come from a seeded RNG; the seed is printed (set `WAL_E2E_SEED` to
 //! replay a run).
 
-mod support;
-
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::util::{APPLY_JSON, Cxone, Emulator, campaign_id, client, json_lines};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
-use support::{Cxone, Emulator, cxsched, json_lines};
 
 fn seed() -> u64 {
     let seed = std::env::var("WAL_E2E_SEED")
@@ -30,10 +28,6 @@ fn seed() -> u64 {
         });
     println!("WAL_E2E_SEED={seed}");
     seed
-}
-
-fn id(n: usize) -> String {
-    format!("00000000-0000-4000-8000-{n:012}")
 }
 
 /// One platform's way of running the binary and reading the emulator's request log.
@@ -49,8 +43,7 @@ impl Api for Emulator {
     }
 
     fn schedule_puts(&self) -> Vec<(String, Option<u64>)> {
-        let (_, log) = self.request("GET", "/_emulator/requests", None);
-        puts_in(&log, |path| {
+        puts_in(&self.requests(), |path| {
             path.strip_prefix("/api/v2/campaigns/")
                 .and_then(|p| p.strip_suffix("/schedule"))
                 .map(str::to_owned)
@@ -64,8 +57,7 @@ impl Api for Cxone {
     }
 
     fn schedule_puts(&self) -> Vec<(String, Option<u64>)> {
-        let (_, log) = self.request("GET", "/_emulator/requests", None);
-        puts_in(&log, |path| {
+        puts_in(&self.requests(), |path| {
             let (_, rest) = path.split_once("/skills/")?;
             let (skill, what) = rest.split_once('/')?;
             (what == "parameters/schedule-settings").then(|| format!("skill {skill}"))
@@ -73,12 +65,8 @@ impl Api for Cxone {
     }
 }
 
-fn puts_in(log: &str, key: impl Fn(&str) -> Option<String>) -> Vec<(String, Option<u64>)> {
-    let log: Value = serde_json::from_str(log).unwrap();
-    log["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
+fn puts_in(log: &[Value], key: impl Fn(&str) -> Option<String>) -> Vec<(String, Option<u64>)> {
+    log.iter()
         .filter(|r| r["method"] == "PUT")
         .filter_map(|r| Some((key(r["path"].as_str()?)?, r["status"].as_u64())))
         .collect()
@@ -93,10 +81,8 @@ struct Bench<'a, A: Api> {
 
 impl<A: Api> Bench<'_, A> {
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = cxsched(self.dir);
-        c.args(args)
-            .envs(self.api.env())
-            .env("CXSCHED_AUDIT_LOG", self.dir.join("audit.jsonl"));
+        let mut c = client(self.dir, &self.api.env());
+        c.args(args);
         c
     }
 
@@ -104,16 +90,8 @@ impl<A: Api> Bench<'_, A> {
         self.command(args).output().unwrap()
     }
 
-    fn apply_args() -> [&'static str; 7] {
-        [
-            "apply",
-            "schedules",
-            "--yes",
-            "--output",
-            "json",
-            "--concurrency",
-            "4",
-        ]
+    fn apply_args() -> Vec<&'static str> {
+        [&APPLY_JSON[..], &["--concurrency", "4"]].concat()
     }
 
     /// How many bytes the audit log holds.
@@ -352,7 +330,7 @@ fn every_put_that_reached_the_seed_api_is_in_the_audit_log_after_random_sigkills
             );
             std::fs::write(
                 docs.join(format!("c{i}.json")),
-                support::document(&id(i), "America/New_York", &windows),
+                crate::util::document(&campaign_id(i), "America/New_York", &windows),
             )
             .unwrap();
         }
@@ -386,7 +364,7 @@ fn every_put_that_reached_cxone_is_in_the_audit_log_after_random_sigkills() {
 "maxConcurrentCalls":10,"skillIds":[{},{}],"timeWindows":[
 {{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"{:02}:00:00"}},
 {{"dayOfWeek":"FRIDAY","startTime":"10:00:00","endTime":"16:00:00"}}]}}"#,
-                id(i),
+                campaign_id(i),
                 101 + 2 * i,
                 102 + 2 * i,
                 12 + (i + round) % 8

@@ -4,9 +4,9 @@
 //! recomputed and verified by that package.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::path::Path;
-use std::process::{Child, Command as StdCommand, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -14,24 +14,11 @@ use assert_cmd::Command;
 use cxsched_webhooks::{Event, Outbox, WebhookSecret, sign};
 use serde_json::Value;
 
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-fn python() -> String {
-    std::env::var("CXSCHED_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "CXSCHED_PYTHON is not set: point it at a Python with tests/oracle/requirements.txt \
-             installed (for example .venv/bin/python after `.ci/run`)"
-        )
-    })
-}
-
-fn script() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/webhook_oracle.py")
-}
+use crate::util::{WEBHOOK_SECRET as SECRET, asserting, campaign_id, json, listening, oracle};
 
 fn event(i: usize) -> Event {
     Event {
-        campaign_id: format!("00000000-0000-4000-8000-{i:012}"),
+        campaign_id: campaign_id(i),
         timezone: "America/New_York".into(),
         windows: serde_json::json!([
             {"dayOfWeek": "MONDAY", "startTime": "09:00:00", "endTime": "17:00:00"},
@@ -67,8 +54,7 @@ fn python_standardwebhooks_computes_and_verifies_the_same_signatures() {
                 + "\n"
         })
         .collect();
-    let mut child = StdCommand::new(python())
-        .arg(script())
+    let mut child = oracle("webhook_oracle.py")
         .arg("check")
         .env("WEBHOOK_SECRET", SECRET)
         .stdin(Stdio::piped())
@@ -113,20 +99,13 @@ struct Receiver {
 
 impl Receiver {
     fn start(port: u16) -> Receiver {
-        let mut child = StdCommand::new(python())
-            .arg(script())
-            .args(["serve", "--port", &port.to_string()])
-            .env("WEBHOOK_SECRET", SECRET)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("run CXSCHED_PYTHON");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        stdout.read_line(&mut first).unwrap();
-        let url = format!(
-            "{}/hook",
-            first.trim().strip_prefix("listening on ").unwrap()
+        let (child, urls, stdout) = listening(
+            oracle("webhook_oracle.py")
+                .args(["serve", "--port", &port.to_string()])
+                .env("WEBHOOK_SECRET", SECRET),
+            &["listening on "],
         );
+        let url = format!("{}/hook", urls[0]);
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
             for line in stdout.lines().map_while(Result::ok) {
@@ -150,17 +129,12 @@ impl Drop for Receiver {
 }
 
 fn cxsched(outbox: &Path, url: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cxsched"));
+    let mut c = asserting();
     c.env("CXSCHED_OUTBOX", outbox)
         .env("WEBHOOK_URL", url)
         .env("WEBHOOK_SECRET", SECRET)
         .current_dir(outbox.parent().unwrap());
     c
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[test]
@@ -182,7 +156,7 @@ fn flush_delivers_after_the_receiver_comes_back_every_event_once_by_id() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let r = json_of(&out);
+    let r = json(&out);
     assert_eq!(
         (r["delivered"].as_u64(), r["pending"].as_u64()),
         (Some(0), Some(5)),
@@ -194,7 +168,7 @@ fn flush_delivers_after_the_receiver_comes_back_every_event_once_by_id() {
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(0));
-    let s = json_of(&status);
+    let s = json(&status);
     assert_eq!(s["pending"], 5);
     assert!(s["events"][0]["attempts"].as_u64().unwrap() >= 1);
     assert_eq!(
@@ -214,7 +188,7 @@ fn flush_delivers_after_the_receiver_comes_back_every_event_once_by_id() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r = json_of(&out);
+    let r = json(&out);
     assert_eq!(
         (r["delivered"].as_u64(), r["pending"].as_u64()),
         (Some(5), Some(0)),
@@ -248,12 +222,10 @@ fn flush_delivers_after_the_receiver_comes_back_every_event_once_by_id() {
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("0 pending, 5 delivered, 0 failed"), "{text}");
     for output in [&out, &status, &human] {
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        assert!(
+            !crate::util::text(output).contains("MfKQ9r8G"),
+            "the secret never reaches output"
         );
-        assert!(!all.contains("MfKQ9r8G"), "the secret never reaches output");
     }
 }
 
@@ -265,7 +237,7 @@ fn flush_without_configuration_is_a_usage_error_naming_what_to_set() {
         .unwrap()
         .enqueue(&event(1))
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = asserting()
         .args(["webhooks", "flush"])
         .env("CXSCHED_OUTBOX", &outbox_dir)
         .env_remove("WEBHOOK_URL")
@@ -276,7 +248,7 @@ fn flush_without_configuration_is_a_usage_error_naming_what_to_set() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("WEBHOOK_URL"));
 
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = asserting()
         .args(["webhooks", "flush", "--url", "http://hooks.example.com/x"])
         .env("CXSCHED_OUTBOX", &outbox_dir)
         .env("WEBHOOK_SECRET", SECRET)

@@ -7,10 +7,7 @@
 //! and `--phone-numbers`). The interpreter comes from `CXSCHED_PYTHON` (set up by
 //! `.ci/run`); without it the test fails, it does not skip.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
-
+use crate::util::{oracle_report, tzdb_version};
 use serde_json::{Value, json};
 
 /// The numbers, each with the rules that apply to a telemarketing call to it: the federal
@@ -40,28 +37,8 @@ fn numbers() -> Vec<(&'static str, Vec<Value>)> {
 /// Veterans Day, a Utah holiday the oracle does not model).
 const HORIZONS: [(&str, u32); 2] = [("2027-03-08", 14), ("2027-10-31", 10)];
 
-fn python() -> String {
-    std::env::var("CXSCHED_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "CXSCHED_PYTHON is not set: this oracle test needs a Python with \
-             tests/oracle/requirements.txt installed (run .ci/run, or set CXSCHED_PYTHON to \
-             .venv/bin/python)"
-        )
-    })
-}
-
-fn tzdb_version() -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
-        .arg("--version")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let at = text.find("tzdb ").expect("--version names the tz database") + 5;
-    text[at..].trim_end().trim_end_matches(')').to_owned()
-}
-
 fn cxsched(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_cxsched"))
+    let out = crate::util::command()
         .args(["--output", "json", "when"])
         .args(args)
         .output()
@@ -76,7 +53,6 @@ fn cxsched(args: &[&str]) -> Vec<u8> {
 
 #[test]
 fn when_agrees_with_zoneinfo_and_libphonenumber_over_both_2027_changes() {
-    let python = python();
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("numbers.txt");
     let list = numbers();
@@ -110,31 +86,7 @@ fn when_agrees_with_zoneinfo_and_libphonenumber_over_both_2027_changes() {
     }
 
     let request = json!({"tzdb": tzdb_version(), "cases": cases});
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle/when_cli_oracle.py");
-    let mut child = Command::new(&python)
-        .arg(&script)
-        .env("PYTHONTZPATH", "")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run CXSCHED_PYTHON={python}: {e}"));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the oracle disagrees (exit {:?}):\n{stdout}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let report = oracle_report("when_cli_oracle.py", &request, "the oracle");
     println!("oracle: {report}");
     // It compared what it claims: every case, multi-zone numbers, days whose offset changes
     // (each horizon holds a change), Utah's closed Sundays, and a real number of intervals.

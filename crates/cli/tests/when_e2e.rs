@@ -1,14 +1,9 @@
 //! End-to-end tests of `cxsched when` through the real binary: one recipient given by phone,
 //! zone or state (JSON and human), a file of numbers with bad lines, and usage errors.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn cxsched() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cxsched"));
-    c.env_remove("CXSCHED_AUDIT_LOG");
-    c
-}
+use crate::util::asserting as cxsched;
 
 /// Runs `cxsched --output json when ARGS…`; returns the exit status and the one object.
 fn when_json(args: &[&str]) -> (i32, Value) {
@@ -17,14 +12,7 @@ fn when_json(args: &[&str]) -> (i32, Value) {
         .args(args)
         .output()
         .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let v: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!(
-            "not one JSON object ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), v)
+    (out.status.code().unwrap(), crate::util::json(&out))
 }
 
 /// The day with `date` as (start, end, startUtc, endUtc) per interval.
