@@ -227,6 +227,7 @@ impl TargetCx<'_> {
     ) {
         let sd = l.rs.div_euclid(DAY_SECONDS);
         let ed = (l.re - 1).div_euclid(DAY_SECONDS);
+        let first_wd = weekday_index(first + sd as DayNumber);
         for rule in rules {
             let ri = rule.index;
             // Only the occurrences in the version's dates; a change of version inside a run
@@ -257,8 +258,10 @@ impl TargetCx<'_> {
             };
             let mut outside = false;
             let mut prohibited = None;
+            // A version's part of the run starts a whole number of weeks in: the weekdays
+            // are the run's, counted on from the first local date's.
+            let mut wd = first_wd;
             for k in sd..=ed {
-                let wd = weekday_index(first + k as DayNumber);
                 let lo = l.rs.max(k * DAY_SECONDS) - k * DAY_SECONDS;
                 let hi = l.re.min((k + 1) * DAY_SECONDS) - k * DAY_SECONDS;
                 match rule.days[wd as usize] {
@@ -271,6 +274,7 @@ impl TargetCx<'_> {
                         }
                     }
                 }
+                wd = if wd == 6 { 0 } else { wd + 1 };
             }
             if outside {
                 let key = Key {
