@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): 10,000 generated schedules (up to 8 windows a day) checked
 # against every US state and every zone the area-code table can name, at 366 and 3,660
-# days, and at 366 days with every rule in two versions and 50 blackouts, each under
+# days, and at 366 days with every rule in two versions (the same hours, then an hour
+# shorter) and 50 blackouts, each under
 # /usr/bin/time -v for peak memory.
 #
 #   bench/check_scale.sh [SCHEDULES]     (default 10000)
@@ -29,5 +30,7 @@ run() {
 for DAYS in 366 3660; do
   run --days "$DAYS"
 done
-# Every rule in two versions changing mid-horizon, and 50 blackouts (issue 12).
+# Every rule in two versions changing mid-horizon (the same hours, then an hour shorter),
+# and 50 blackouts (issue 12).
 run --days 366 --versions 1 --blackouts 50
+run --days 366 --versions 2 --blackouts 50

@@ -11,7 +11,12 @@
 //! second closing an hour earlier (more findings too); `--blackouts B` adds B blackouts of
 //! one to three days spread over the horizon: every tenth for everyone (a company holiday),
 //! the others for one state or one zone (declared emergencies, local holidays).
+//!
+//! `--digest` adds a hash of every raw finding of every schedule (all fields, in report
+//! order) to the JSON line, so that two builds can be shown to report the same thing; it
+//! costs check time, so leave it off when timing.
 
+use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 use cxsched_compliance::recipients::{RecipientInput, resolve};
@@ -159,9 +164,10 @@ fn main() {
         })
         .collect();
 
+    let with_digest = std::env::args().any(|a| a == "--digest");
     let t1 = Instant::now();
     let horizon = Horizon::new(&pack, from, days);
-    let (findings, errors) = schedules
+    let per_schedule: Vec<(usize, usize, u64)> = schedules
         .par_iter()
         .map(|s| {
             let r = check_with_blackouts(
@@ -172,10 +178,31 @@ fn main() {
                 &targets,
                 &blackouts,
             );
-            (r.findings.len(), usize::from(r.has_errors()))
+            // Per schedule, combined in schedule order below, so threads do not matter.
+            let digest = with_digest.then(|| {
+                let mut h = std::hash::DefaultHasher::new();
+                r.findings.hash(&mut h);
+                r.blackouts.len().hash(&mut h);
+                h.finish()
+            });
+            (
+                r.findings.len(),
+                usize::from(r.has_errors()),
+                digest.unwrap_or(0),
+            )
         })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        .collect();
     let checked = t1.elapsed();
+    let (findings, errors) = per_schedule
+        .iter()
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let check_digest = with_digest.then(|| {
+        let mut h = std::hash::DefaultHasher::new();
+        for (_, _, d) in &per_schedule {
+            d.hash(&mut h);
+        }
+        format!(",\"checkDigest\":\"{:016x}\"", h.finish())
+    });
 
     // Rendering every finding's message and JSON for a sample, to show that cost too.
     let sample = (arg("--render-sample", 100) as usize).min(schedules.len());
@@ -204,7 +231,7 @@ fn main() {
     println!(
         "{{\"schedules\":{n},\"windows\":{windows},\"targets\":{},\"states\":{},\"zones\":{},\"horizonDays\":{days},\"versions\":{versions},\"blackouts\":{},\
          \"threads\":{},\"findings\":{findings},\"failingSchedules\":{errors},\"generateSeconds\":{:.3},\
-         \"checkSeconds\":{:.3},\"schedulesPerSecond\":{:.0},\"renderSample\":{sample},\"renderSampleSeconds\":{:.3},\"renderSampleBytes\":{bytes},\"renderSampleDigest\":\"{digest:016x}\"}}",
+         \"checkSeconds\":{:.3},\"schedulesPerSecond\":{:.0},\"renderSample\":{sample},\"renderSampleSeconds\":{:.3},\"renderSampleBytes\":{bytes},\"renderSampleDigest\":\"{digest:016x}\"{}}}",
         targets.len(),
         states.len(),
         zones.len(),
@@ -214,5 +241,6 @@ fn main() {
         checked.as_secs_f64(),
         f64::from(n) / checked.as_secs_f64(),
         rendered.as_secs_f64(),
+        check_digest.unwrap_or_default(),
     );
 }

@@ -8,7 +8,7 @@ use cxsched_core::Schedule;
 use super::campaign::Exact;
 use super::horizon::{Horizon, PairPlan};
 use super::spans::{Key, Seg, Spans};
-use super::{Code, Detail};
+use super::{Code, Detail, RawFinding};
 use crate::days::{DAY_SECONDS, DayNumber, day_number, next_on_or_after, weekday_index};
 use crate::rules::{DayRule, Rule, Severity};
 
@@ -20,6 +20,7 @@ pub(super) struct SpecialOccurrence {
 }
 
 /// What the check reads of a rule that applies, copied side by side for the hot loops.
+#[derive(Clone)]
 pub(super) struct ActiveRule {
     /// Index into the pack's rules.
     pub(super) index: u16,
@@ -41,6 +42,13 @@ impl ActiveRule {
             from: rule.effective_from.map_or(DayNumber::MIN, day_number),
             to: rule.effective_to.map_or(DayNumber::MAX, day_number),
         }
+    }
+
+    /// False when no occurrence on campaign dates `[a, b]` can fall in the version's dates:
+    /// an occurrence starts within two days of its campaign date (window and offsets), a
+    /// week of margin keeps this plain.
+    fn may_apply(&self, a: DayNumber, b: DayNumber) -> bool {
+        b.saturating_add(7) >= self.from && a.saturating_sub(7) < self.to
     }
 
     /// The occurrences of `first, first + 7, …, last` whose local start date (campaign date
@@ -84,6 +92,9 @@ pub(super) struct TargetCx<'a> {
     pub(super) plan: &'a PairPlan,
     /// Sorted by (date, window).
     pub(super) exact: &'a [((DayNumber, usize), Exact)],
+    /// The dates `exact` covers (the campaign zone's special dates), sorted: a few, so
+    /// looking a date up here first spares most lookups in `exact`.
+    pub(super) exact_days: &'a [DayNumber],
     /// The occurrences on the plan's special dates, in (date, window) order.
     pub(super) special: &'a [SpecialOccurrence],
     pub(super) rules: &'a [ActiveRule],
@@ -107,9 +118,13 @@ impl TargetCx<'_> {
     fn local(&self, d: DayNumber, wi: usize) -> Option<Local> {
         let w = &self.schedule.windows[wi];
         let base = i64::from(d) * DAY_SECONDS;
-        let (start_ts, end_ts) = match self.exact.binary_search_by_key(&(d, wi), |e| e.0) {
-            Ok(i) => (self.exact[i].1.start, self.exact[i].1.end),
-            Err(_) => {
+        let found = match self.exact_days.binary_search(&d) {
+            Ok(_) => self.exact.binary_search_by_key(&(d, wi), |e| e.0).ok(),
+            Err(_) => None,
+        };
+        let (start_ts, end_ts) = match found {
+            Some(i) => (self.exact[i].1.start, self.exact[i].1.end),
+            None => {
                 let oc = i64::from(self.plan.campaign.offset_at(base + DAY_SECONDS / 2));
                 (
                     base + i64::from(w.start.seconds()) - oc,
@@ -151,10 +166,24 @@ impl TargetCx<'_> {
 
     pub(super) fn hours_and_days(&self, h: &Horizon, spans: &mut Spans) {
         let mut special = self.special.iter().peekable();
+        // With versions, most runs lie in one version's dates: the others are dropped per
+        // run rather than clipped away for every window.
+        let versioned = self
+            .rules
+            .iter()
+            .any(|r| r.from != DayNumber::MIN || r.to != DayNumber::MAX);
+        let mut live: Vec<ActiveRule> = Vec::new();
         for &(a, b, oc, or) in &self.plan.runs {
             while let Some(o) = special.next_if(|o| o.day <= a) {
-                self.judge(o.window, o.day, o.day, 1, &o.local, spans);
+                self.judge(self.rules, o.window, o.day, o.day, 1, &o.local, spans);
             }
+            let rules = if versioned {
+                live.clear();
+                live.extend(self.rules.iter().filter(|r| r.may_apply(a, b)).cloned());
+                &live[..]
+            } else {
+                self.rules
+            };
             let delta = i64::from(or - oc);
             for (wi, w) in self.schedule.windows.iter().enumerate() {
                 let first = next_on_or_after(a, w.day.to_monday_zero_offset() as u8);
@@ -173,20 +202,22 @@ impl TargetCx<'_> {
                     rs: s + delta,
                     re: e + delta,
                 };
-                self.judge(wi, first, last, weeks as u32 + 1, &l, spans);
+                self.judge(rules, wi, first, last, weeks as u32 + 1, &l, spans);
             }
         }
         for o in special {
             if o.day <= h.last {
-                self.judge(o.window, o.day, o.day, 1, &o.local, spans);
+                self.judge(self.rules, o.window, o.day, o.day, 1, &o.local, spans);
             }
         }
     }
 
     /// Judges the occurrences of window `wi` on `first, first + 7, …, last` (all with the
-    /// local times `l`) by every rule: hours and prohibited weekdays.
+    /// local times `l`) by every rule of `rules`: hours and prohibited weekdays.
+    #[allow(clippy::too_many_arguments)]
     fn judge(
         &self,
+        rules: &[ActiveRule],
         wi: usize,
         first: DayNumber,
         last: DayNumber,
@@ -196,7 +227,8 @@ impl TargetCx<'_> {
     ) {
         let sd = l.rs.div_euclid(DAY_SECONDS);
         let ed = (l.re - 1).div_euclid(DAY_SECONDS);
-        for rule in self.rules {
+        let first_wd = weekday_index(first + sd as DayNumber);
+        for rule in rules {
             let ri = rule.index;
             // Only the occurrences in the version's dates; a change of version inside a run
             // cuts it like a transition would (the cost stays per run).
@@ -226,8 +258,10 @@ impl TargetCx<'_> {
             };
             let mut outside = false;
             let mut prohibited = None;
+            // A version's part of the run starts a whole number of weeks in: the weekdays
+            // are the run's, counted on from the first local date's.
+            let mut wd = first_wd;
             for k in sd..=ed {
-                let wd = weekday_index(first + k as DayNumber);
                 let lo = l.rs.max(k * DAY_SECONDS) - k * DAY_SECONDS;
                 let hi = l.re.min((k + 1) * DAY_SECONDS) - k * DAY_SECONDS;
                 match rule.days[wd as usize] {
@@ -240,6 +274,7 @@ impl TargetCx<'_> {
                         }
                     }
                 }
+                wd = if wd == 6 { 0 } else { wd + 1 };
             }
             if outside {
                 let key = Key {
@@ -264,46 +299,66 @@ impl TargetCx<'_> {
         }
     }
 
-    /// Blackouts: every occurrence that reaches a blacked-out local date of one of
-    /// `blackouts` (sorted by first date), named by the first such blackout in the check's
-    /// list, so overlapping blackouts give one finding per occurrence.
-    pub(super) fn blackouts(&self, h: &Horizon, blackouts: &[ActiveBlackout], spans: &mut Spans) {
-        let mut hits: Vec<(DayNumber, usize, u16, Local)> = Vec::new();
-        for b in blackouts {
-            let (lo, hi) = ((b.first - 2).max(h.first), (b.last + 2).min(h.last));
-            for d in lo..=hi {
-                for &wi in &self.by_day[weekday_index(d) as usize] {
-                    let Some(l) = self.local(d, wi) else { continue };
-                    let s = d + l.rs.div_euclid(DAY_SECONDS) as DayNumber;
-                    let e = d + (l.re - 1).div_euclid(DAY_SECONDS) as DayNumber;
-                    if s <= b.last && e >= b.first {
-                        hits.push((d, wi, b.index, l));
-                    }
+    /// Bounds `(lo, hi)` on the local dates of every occurrence of the check, as days from
+    /// its campaign date: each starts on its date plus at least `lo` and ends on its date
+    /// plus at most `hi`. Away from the campaign zone's special dates an occurrence's local
+    /// times are its window's plus a recipient offset minus a campaign offset, so the
+    /// extremes of both zones' offsets bound them; on those dates (where a gap can move an
+    /// occurrence) the occurrences are taken as resolved.
+    pub(super) fn local_date_shifts(&self) -> (DayNumber, DayNumber) {
+        let range = |t: &crate::timeline::Timeline| {
+            let all = std::iter::once(t.initial).chain(t.transitions.iter().map(|x| x.1));
+            all.fold((i32::MAX, i32::MIN), |(a, b), o| (a.min(o), b.max(o)))
+        };
+        let (cmin, cmax) = range(&self.plan.campaign);
+        let (rmin, rmax) = range(&self.plan.recipient);
+        let windows = &self.schedule.windows;
+        let start = windows.iter().map(|w| w.start.seconds()).min().unwrap_or(0);
+        let end = windows.iter().map(|w| w.end.seconds()).max().unwrap_or(0);
+        let mut lo = (i64::from(start) + i64::from(rmin) - i64::from(cmax)).div_euclid(DAY_SECONDS);
+        let mut hi =
+            (i64::from(end) - 1 + i64::from(rmax) - i64::from(cmin)).div_euclid(DAY_SECONDS);
+        for o in self.special {
+            lo = lo.min(o.local.rs.div_euclid(DAY_SECONDS));
+            hi = hi.max((o.local.re - 1).div_euclid(DAY_SECONDS));
+        }
+        (lo as DayNumber, hi as DayNumber)
+    }
+
+    /// Appends to `out` the occurrences that reach a blacked-out local date of `b`, the
+    /// `position`-th blackout of the check. They depend only on the target zone, so a check
+    /// finds them once per zone and blackout, and [`blackout_findings`] picks from them for
+    /// each set of blackouts a target is under.
+    ///
+    /// `shifts` are [`TargetCx::local_date_shifts`]: only the campaign dates they allow are
+    /// looked at.
+    pub(super) fn blackout_hits(
+        &self,
+        h: &Horizon,
+        b: &ActiveBlackout,
+        position: u16,
+        shifts: (DayNumber, DayNumber),
+        out: &mut Vec<BlackoutHit>,
+    ) {
+        let lo = (b.first - 2).max(b.first - shifts.1).max(h.first);
+        let hi = (b.last + 2).min(b.last - shifts.0).min(h.last);
+        for d in lo..=hi {
+            for &wi in &self.by_day[weekday_index(d) as usize] {
+                let Some(local) = self.local(d, wi) else {
+                    continue;
+                };
+                let s = d + local.rs.div_euclid(DAY_SECONDS) as DayNumber;
+                let e = d + (local.re - 1).div_euclid(DAY_SECONDS) as DayNumber;
+                if s <= b.last && e >= b.first {
+                    out.push(BlackoutHit {
+                        window: wi as u16,
+                        day: d,
+                        index: b.index,
+                        position,
+                        local,
+                    });
                 }
             }
-        }
-        hits.sort_unstable_by_key(|h| (h.0, h.1, h.2));
-        hits.dedup_by_key(|h| (h.0, h.1));
-        for (d, wi, bi, l) in hits {
-            spans.push(
-                Key {
-                    code: Code::Blackout,
-                    rule: u16::MAX,
-                    window: wi as u16,
-                    detail: Detail::Blackout(bi),
-                    local: (0, 0),
-                },
-                Seg {
-                    severity: Severity::Error,
-                    first: d,
-                    last: d,
-                    count: 1,
-                    start_ts: l.start_ts,
-                    end_ts: l.end_ts,
-                    start_offset: l.start_offset,
-                    end_offset: l.end_offset,
-                },
-            );
         }
     }
 
@@ -317,6 +372,12 @@ impl TargetCx<'_> {
             // One HOLIDAY finding per occurrence and rule: remember what was reported.
             let mut reported: Vec<(DayNumber, usize)> = Vec::new();
             for hd in days {
+                // An occurrence reaching the holiday starts (local date) within a few days
+                // of it (a day either side, offsets, a gap as long as Samoa's whole day):
+                // holidays a week outside the version's dates need no look.
+                if hd.day + 7 < rule.from || hd.day - 7 >= rule.to {
+                    continue;
+                }
                 for d in hd.day - 1..=hd.day + 1 {
                     if d < h.first || d > h.last {
                         continue;
@@ -368,5 +429,61 @@ impl TargetCx<'_> {
                 }
             }
         }
+    }
+}
+
+/// An occurrence reaching a blacked-out local date.
+#[derive(Clone, Copy)]
+pub(super) struct BlackoutHit {
+    pub(super) window: u16,
+    pub(super) day: DayNumber,
+    /// The blackout's index in the check's list, and its position among the active ones.
+    pub(super) index: u16,
+    pub(super) position: u16,
+    pub(super) local: Local,
+}
+
+/// `BLACKOUT` findings (target and rule unset) for a target under the blackouts whose
+/// positions `under` marks (a bit set), from a zone's `hits` sorted by (window, date, index): every
+/// occurrence that reaches a blacked-out local date, named by the first such blackout in
+/// the check's list (so overlapping blackouts give one finding per occurrence), weekly
+/// occurrences of a window under the same blackout joined into one span; in (window, first
+/// date) order. One pass, no sort: the zone's sort serves every target in it.
+pub(super) fn blackout_findings(hits: &[BlackoutHit], under: &[u64], out: &mut Vec<RawFinding>) {
+    let start = out.len();
+    let mut named: Option<(u16, DayNumber)> = None;
+    let marked = |p: u16| under[usize::from(p / 64)] >> (p % 64) & 1 == 1;
+    for h in hits.iter().filter(|h| marked(h.position)) {
+        if named == Some((h.window, h.day)) {
+            continue; // an earlier blackout of the list names this occurrence
+        }
+        named = Some((h.window, h.day));
+        // A window occurs once a week, so the span to grow can only be the last one made,
+        // when it is the same window under the same blackout a week before.
+        if let Some(f) = out[start..].last_mut()
+            && f.window == Some(h.window)
+            && f.detail == Detail::Blackout(h.index)
+            && f.last + 7 == h.day
+        {
+            f.last = h.day;
+            f.occurrences += 1;
+            continue;
+        }
+        let l = &h.local;
+        out.push(RawFinding {
+            code: Code::Blackout,
+            severity: Severity::Error,
+            rule: None,
+            window: Some(h.window),
+            target: None,
+            first: h.day,
+            last: h.day,
+            occurrences: 1,
+            start_ts: l.start_ts,
+            end_ts: l.end_ts,
+            start_offset: l.start_offset,
+            end_offset: l.end_offset,
+            detail: Detail::Blackout(h.index),
+        });
     }
 }

@@ -41,7 +41,9 @@ use crate::recipients::Target;
 use crate::rules::{RulePack, Severity};
 use campaign::campaign_side;
 use horizon::PairPlan;
-use judge::{ActiveBlackout, ActiveRule, SpecialOccurrence, TargetCx};
+use judge::{
+    ActiveBlackout, ActiveRule, BlackoutHit, SpecialOccurrence, TargetCx, blackout_findings,
+};
 use spans::Spans;
 
 /// What a finding is about.
@@ -74,7 +76,7 @@ impl Code {
 
 /// One finding in compact form (indices into the schedule, the targets and the pack);
 /// [`crate::report`] turns it into the JSON and human forms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RawFinding {
     pub code: Code,
     pub severity: Severity,
@@ -250,6 +252,12 @@ fn check_inner(
             .map(|&i| ActiveRule::new(i as u16, &pack.rules[i]))
             .collect()
     };
+    let common = Common {
+        schedule,
+        by_day: &by_day,
+        exact: &exact,
+        exact_days: &campaign_special,
+    };
     // The blackouts in the horizon (recipient-local dates can be one day either side).
     let blackouts = active_blackouts(horizon, blackouts);
     let mut spans = Spans::new(schedule.windows.len(), 0);
@@ -268,14 +276,7 @@ fn check_inner(
         zone_of.push(per_zone.len());
         let plan = horizon.plan(&schedule.timezone, &target.zone);
         let federal = federal_in(name);
-        let mut cx = TargetCx {
-            schedule,
-            by_day: &by_day,
-            plan: &plan,
-            exact: &exact,
-            special: &[],
-            rules: &federal,
-        };
+        let mut cx = common.cx(&plan, &[], &federal);
         let special = cx.special_occurrences();
         cx.special = &special;
         let mut shared = Vec::new();
@@ -290,13 +291,14 @@ fn check_inner(
             shared,
         });
     }
-    // Every target gets its zone's federal findings; state findings come on top.
+    let parts = blackout_parts(horizon, &blackouts, targets, &zone_of, &per_zone, |zone| {
+        common.cx(&zone.plan, &zone.special, &[])
+    });
+    // Every target gets its zone's federal findings; state findings and blackouts come on
+    // top (room for the state findings estimated, the rest known).
     let federal_total: usize = zone_of.iter().map(|&zi| per_zone[zi].shared.len()).sum();
-    findings.reserve(federal_total + federal_total / 4);
+    findings.reserve(federal_total + federal_total / 4 + parts.total);
     let mut state_rules: Vec<ActiveRule> = Vec::new();
-    // Blackout findings by (zone, blackouts reaching the target), made once and copied.
-    let mut blacked: Vec<(usize, Vec<ActiveBlackout>, Vec<RawFinding>)> = Vec::new();
-    let mut reaching: Vec<ActiveBlackout> = Vec::new();
     for (ti, target) in targets.iter().enumerate() {
         let zone = &per_zone[zone_of[ti]];
         findings.extend(zone.shared.iter().map(|f| RawFinding {
@@ -320,14 +322,7 @@ fn check_inner(
             );
         }
         spans.target = ti as u16;
-        let cx = TargetCx {
-            schedule,
-            by_day: &by_day,
-            plan: &zone.plan,
-            exact: &exact,
-            special: &zone.special,
-            rules: &state_rules,
-        };
+        let cx = common.cx(&zone.plan, &zone.special, &state_rules);
         if !state_rules.is_empty() {
             cx.hours_and_days(horizon, &mut spans);
             cx.holidays(horizon, &mut spans);
@@ -335,38 +330,8 @@ fn check_inner(
             spans.finish(&mut findings);
             sort_for_report(&mut findings[start..], &mut keys, &mut moved);
         }
-        if blackouts.is_empty() {
-            continue;
-        }
-        reaching.clear();
-        reaching.extend(
-            blackouts
-                .iter()
-                .filter(|(_, b)| b.reaches(target))
-                .map(|(a, _)| *a),
-        );
-        if reaching.is_empty() {
-            continue;
-        }
-        let zi = zone_of[ti];
-        let cached = blacked
-            .iter()
-            .position(|(z, list, _)| *z == zi && *list == reaching);
-        let made = match cached {
-            Some(i) => i,
-            None => {
-                cx.blackouts(horizon, &reaching, &mut spans);
-                let mut made = Vec::new();
-                spans.finish(&mut made);
-                for f in &mut made {
-                    f.rule = None;
-                }
-                made.sort_unstable_by_key(|f| (f.window, f.first));
-                blacked.push((zi, reaching.clone(), made));
-                blacked.len() - 1
-            }
-        };
-        findings.extend(blacked[made].2.iter().map(|f| RawFinding {
+        let (start, end) = parts.of_target[ti];
+        findings.extend(parts.findings[start..end].iter().map(|f| RawFinding {
             target: Some(ti as u16),
             ..*f
         }));
@@ -375,6 +340,89 @@ fn check_inner(
         findings,
         blackouts: Vec::new(),
     }
+}
+
+/// Each target's `BLACKOUT` findings (target unset), as ranges of one list.
+struct BlackoutParts {
+    findings: Vec<RawFinding>,
+    of_target: Vec<(usize, usize)>,
+    /// Findings over all targets (the copies the report will hold).
+    total: usize,
+}
+
+/// The `BLACKOUT` findings of every target. The occurrences a blackout reaches depend only
+/// on the target zone: they are found once per (zone, blackout), sorted once per zone, and
+/// each set of blackouts a target of the zone is under picks from them once, shared by the
+/// zone's targets under the same set.
+fn blackout_parts<'a>(
+    horizon: &Horizon,
+    blackouts: &[(ActiveBlackout, BlackoutScope<'_>)],
+    targets: &[Target],
+    zone_of: &[usize],
+    per_zone: &'a [ZonePass<'_>],
+    cx_of: impl Fn(&'a ZonePass<'_>) -> TargetCx<'a>,
+) -> BlackoutParts {
+    let mut parts = BlackoutParts {
+        findings: Vec::new(),
+        of_target: vec![(0, 0); targets.len()],
+        total: 0,
+    };
+    if blackouts.is_empty() {
+        return parts;
+    }
+    // The blackouts reaching each target, as bit sets of positions in `blackouts`.
+    let words = blackouts.len().div_ceil(64);
+    let mut reach = vec![0u64; targets.len() * words];
+    for (ti, t) in targets.iter().enumerate() {
+        for (p, (_, b)) in blackouts.iter().enumerate() {
+            if b.reaches(t) {
+                reach[ti * words + p / 64] |= 1 << (p % 64);
+            }
+        }
+    }
+    let set = |ti: usize| &reach[ti * words..(ti + 1) * words];
+    // Per zone: the hits of every blackout reaching one of its targets, sorted once.
+    let mut zone_hits: Vec<Option<Vec<BlackoutHit>>> = vec![None; per_zone.len()];
+    // (zone, a target with the set, its findings' range) for each set made.
+    let mut made: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    let mut wanted = vec![0u64; words];
+    for ti in 0..targets.len() {
+        if set(ti).iter().all(|&w| w == 0) {
+            continue;
+        }
+        let zi = zone_of[ti];
+        if let Some(&(_, _, range)) = made
+            .iter()
+            .find(|&&(z, tj, _)| z == zi && set(tj) == set(ti))
+        {
+            parts.of_target[ti] = range;
+            parts.total += range.1 - range.0;
+            continue;
+        }
+        let hits = zone_hits[zi].get_or_insert_with(|| {
+            wanted.fill(0);
+            for tj in (0..targets.len()).filter(|&tj| zone_of[tj] == zi) {
+                wanted.iter_mut().zip(set(tj)).for_each(|(w, s)| *w |= s);
+            }
+            let cx = cx_of(&per_zone[zi]);
+            let shifts = cx.local_date_shifts();
+            let mut hits = Vec::new();
+            for (p, (b, _)) in blackouts.iter().enumerate() {
+                if wanted[p / 64] >> (p % 64) & 1 == 1 {
+                    cx.blackout_hits(horizon, b, p as u16, shifts, &mut hits);
+                }
+            }
+            hits.sort_unstable_by_key(|h| (h.window, h.day, h.index));
+            hits
+        });
+        let start = parts.findings.len();
+        blackout_findings(hits, set(ti), &mut parts.findings);
+        let range = (start, parts.findings.len());
+        made.push((zi, ti, range));
+        parts.of_target[ti] = range;
+        parts.total += range.1 - range.0;
+    }
+    parts
 }
 
 /// A blackout of the check, with the zones it names in canonical form.
@@ -455,6 +503,38 @@ fn sort_for_report(list: &mut [RawFinding], keys: &mut Vec<u128>, moved: &mut Ve
     moved.clear();
     moved.extend(keys.iter().map(|&k| list[(k & 0xffff_ffff) as usize]));
     list.copy_from_slice(moved);
+}
+
+/// What every target's part of a check of one schedule shares.
+struct Common<'a> {
+    schedule: &'a Schedule,
+    by_day: &'a [Vec<usize>; 7],
+    exact: &'a [((DayNumber, usize), campaign::Exact)],
+    exact_days: &'a [DayNumber],
+}
+
+impl<'a> Common<'a> {
+    /// The part of a target with the pair plan `plan`, the occurrences on its special dates
+    /// `special` and the rules `rules`.
+    fn cx<'b>(
+        &self,
+        plan: &'b PairPlan,
+        special: &'b [SpecialOccurrence],
+        rules: &'b [ActiveRule],
+    ) -> TargetCx<'b>
+    where
+        'a: 'b,
+    {
+        TargetCx {
+            schedule: self.schedule,
+            by_day: self.by_day,
+            plan,
+            exact: self.exact,
+            exact_days: self.exact_days,
+            special,
+            rules,
+        }
+    }
 }
 
 /// One target zone's shared part of a check.

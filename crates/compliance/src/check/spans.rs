@@ -46,11 +46,14 @@ impl Spans {
 
     pub(super) fn push(&mut self, key: Key, seg: Seg) {
         let list = &mut self.open[key.window as usize];
-        // Within a pass segments come in date order, so a span whose next occurrence is
-        // already behind can never grow again: close it (keeps the open list short).
+        // Within a pass a rule's segments of a window come in date order, so a span of the
+        // rule whose next occurrence is already behind can never grow again: close it
+        // (keeps the open list short). Only the same rule's: another rule's segments can be
+        // behind this one (a version's part of a run starts inside it), and a span of that
+        // rule closed early would be cut in two where its run joins the next.
         let mut i = 0;
         while i < list.len() {
-            if list[i].1.last + 7 < seg.first {
+            if list[i].0.rule == key.rule && list[i].1.last + 7 < seg.first {
                 self.done.push(list.swap_remove(i).1);
             } else {
                 i += 1;
