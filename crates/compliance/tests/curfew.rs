@@ -427,8 +427,12 @@ proptest! {
                                     has_problem(&target.zone.canonical, wd),
                                     "{rule} bans {wd:?} in {} and no problem says so", target.zone.canonical
                                 ),
+                                // A day some recipient of the zone may not be called on at
+                                // all is a problem for the whole zone ("stop dialing these
+                                // recipients on …", an error the gate keeps): the curfew
+                                // does not serve it, for the others in the zone either.
                                 Verdict::Outside(rule) => prop_assert!(
-                                    false,
+                                    has_problem(&target.zone.canonical, d.weekday()),
                                     "{d} {lo}..{hi} outside {rule} in {} ({:?}), curfew {}-{}",
                                     target.zone.canonical, target.state, curfew.start, curfew.end
                                 ),
@@ -476,4 +480,52 @@ proptest! {
             prop_assert!(!illegal(a) && !illegal(b - 1));
         }
     }
+}
+
+/// Alabama bans Sunday calls, Texas opens them at noon. A New York Sunday 00:00–10:01 reaches
+/// Chicago's Sunday morning: for a zone holding both, Sunday is a problem naming Alabama (the
+/// curfew, 09:00–20:00 for the weekdays it serves, cannot keep the Texans out on Sunday
+/// either), while Denver, with only El Paso's Texans, gets Sunday's noon opening.
+#[test]
+fn a_banned_day_in_a_mixed_zone_is_a_problem_for_the_whole_zone() {
+    let pack = RulePack::embedded_us();
+    let sch = schedule(
+        "America/New_York",
+        &[("MONDAY", 502, 541), ("SUNDAY", 0, 601)],
+    );
+    let t = targets(&[], &["TX", "AL"], &[]);
+    let c = compile_for_schedule(
+        &pack,
+        Purpose::Telemarketing,
+        &t,
+        &sch,
+        date(2027, 2, 1),
+        120,
+    );
+    let chicago: Vec<_> = c
+        .problems
+        .iter()
+        .filter(|p| p.zone == "America/Chicago")
+        .collect();
+    assert_eq!(chicago.len(), 1, "{:?}", c.problems);
+    assert_eq!(chicago[0].weekday, Weekday::Sunday);
+    assert_eq!(chicago[0].rules, ["US-AL"]);
+    assert!(
+        chicago[0].message.contains("AL, TX"),
+        "{}",
+        chicago[0].message
+    );
+    let at = |zone: &str| {
+        let cf = c
+            .curfews
+            .iter()
+            .find(|c| &*c.zone.canonical == zone)
+            .unwrap();
+        (cf.start.to_string(), cf.end.to_string())
+    };
+    assert_eq!(
+        at("America/Chicago"),
+        ("09:00:00".into(), "20:00:00".into())
+    );
+    assert_eq!(at("America/Denver"), ("12:00:00".into(), "20:00:00".into()));
 }
