@@ -48,6 +48,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 
 use crate::check::{Code, Detail, Horizon, check_with_blackouts};
+use crate::days::{DayNumber, date_of, day_number, next_on_or_after};
 use crate::recipients::Target;
 use crate::report::findings;
 use crate::rules::{DayRule, RulePack, Severity};
@@ -159,8 +160,9 @@ pub fn fix(input: &FixInput<'_>) -> Fix {
     let s = input.schedule;
     let mut windows = Vec::new();
     let mut changes = Vec::new();
+    let stretches = stretches(input);
     for (wi, w) in s.windows.iter().enumerate() {
-        let (keep, reasons) = fix_window(input, w);
+        let (keep, reasons) = fix_window(input, w, &stretches);
         let change = match keep {
             Some((a, b)) if a == w.start.seconds() && b == w.end.seconds() => Change::Kept,
             Some((a, b)) => Change::Cut {
@@ -257,7 +259,9 @@ pub fn fix(input: &FixInput<'_>) -> Fix {
     }
 }
 
-/// A campaign-local second range `[lo, hi)` some rule forbids, and why.
+/// A campaign-local second range `[lo, hi)` some rule forbids on the occurrences from
+/// campaign date `first` to `last`, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Bad {
     lo: u32,
     hi: u32,
@@ -265,25 +269,41 @@ struct Bad {
     rule: usize,
     target: usize,
     weekday: Option<Weekday>,
-    date: Date,
+    first: Date,
+    last: Date,
+}
+
+impl Bad {
+    /// The same range and reason, whatever the dates.
+    fn same_as(&self, other: &Bad) -> bool {
+        (
+            self.lo,
+            self.hi,
+            self.code,
+            self.rule,
+            self.target,
+            self.weekday,
+        ) == (
+            other.lo,
+            other.hi,
+            other.code,
+            other.rule,
+            other.target,
+            other.weekday,
+        )
+    }
 }
 
 /// The kept part `[a, b)` of one window (`None`: nothing), and why the rest is illegal.
-fn fix_window(input: &FixInput<'_>, w: &TimeWindow) -> (Option<(u32, u32)>, Vec<Reason>) {
+fn fix_window(
+    input: &FixInput<'_>,
+    w: &TimeWindow,
+    stretches: &[Vec<(DayNumber, DayNumber)>],
+) -> (Option<(u32, u32)>, Vec<Reason>) {
     let (s, e) = (w.start.seconds(), w.end.seconds());
-    let tz = &input.schedule.timezone.tz;
     let mut bad: Vec<Bad> = Vec::new();
-    let h = input.horizon;
-    let mut d = h.from;
-    while d.weekday() != w.day {
-        d = d.tomorrow().expect("inside the calendar");
-    }
-    let last = h.last_date();
-    while d <= last {
-        bad_on(input, tz, d, s, e, &mut bad);
-        d = d
-            .checked_add(jiff::Span::new().days(7))
-            .expect("inside the calendar");
+    for (ti, of_target) in stretches.iter().enumerate() {
+        bad_of_target(input, w, ti, of_target, &mut bad);
     }
     // The legal parts: [s, e) less every bad range.
     let mut ranges: Vec<(u32, u32)> = bad.iter().map(|b| (b.lo, b.hi)).collect();
@@ -335,8 +355,8 @@ fn fix_window(input: &FixInput<'_>, w: &TimeWindow) -> (Option<(u32, u32)>, Vec<
                 && r.side == side
         }) {
             Some(r) => {
-                r.first = r.first.min(b.date);
-                r.last = r.last.max(b.date);
+                r.first = r.first.min(b.first);
+                r.last = r.last.max(b.last);
             }
             None => reasons.push(Reason {
                 code: b.code,
@@ -344,8 +364,8 @@ fn fix_window(input: &FixInput<'_>, w: &TimeWindow) -> (Option<(u32, u32)>, Vec<
                 target: b.target,
                 weekday: b.weekday,
                 side,
-                first: b.date,
-                last: b.date,
+                first: b.first,
+                last: b.last,
             }),
         }
     }
@@ -382,81 +402,169 @@ fn campaign_secs(tz: &TimeZone, d: Date, ts: i64) -> i64 {
         + i64::from(dt.second())
 }
 
-/// Pushes the bad ranges of the occurrence of `[s, e)` on campaign date `d`.
-fn bad_on(input: &FixInput<'_>, tz: &TimeZone, d: Date, s: u32, e: u32, out: &mut Vec<Bad>) {
+/// Per target, the horizon as stretches of dates `[a, b]` in order, within each of which
+/// every week reads the same: the zones' offsets do not change (the check's steady runs of
+/// the pair's plan, and each date next to a transition alone) and neither do the rule
+/// versions in force (a run is cut where a version starts or ends, on any recipient-local
+/// date an occurrence can reach).
+fn stretches(input: &FixInput<'_>) -> Vec<Vec<(DayNumber, DayNumber)>> {
+    // A recipient-local date is within two days of the campaign date (offsets differ by
+    // less than 48 hours), so a version boundary on date `f` matters to occurrences from
+    // `f - 2` to `f + 2`.
+    let mut cuts: Vec<DayNumber> = input
+        .pack
+        .rules
+        .iter()
+        .flat_map(|r| [r.effective_from, r.effective_to])
+        .flatten()
+        .flat_map(|f| {
+            let f = day_number(f);
+            f - 2..=f + 2
+        })
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    input
+        .targets
+        .iter()
+        .map(|t| {
+            let plan = input.horizon.plan(&input.schedule.timezone, &t.zone);
+            let mut out: Vec<(DayNumber, DayNumber)> =
+                plan.special.iter().map(|&d| (d, d)).collect();
+            for &(a, b, _, _) in &plan.runs {
+                let mut from = a;
+                for &c in cuts.iter().filter(|&&c| a < c && c <= b) {
+                    out.push((from, c - 1));
+                    from = c;
+                }
+                out.push((from, b));
+            }
+            out.sort_unstable();
+            out
+        })
+        .collect()
+}
+
+/// Pushes the bad ranges of window `w`'s occurrences over the horizon for target `ti`, in
+/// date order.
+///
+/// Date by date this is the same computation every week of a stretch (see [`stretches`]),
+/// so a stretch is read on its first and its last occurrence; when the two agree, the
+/// ranges hold for every occurrence between, and otherwise (which the stretches should
+/// prevent) each occurrence is read. Cost follows the zones' and rules' changes, not dates.
+fn bad_of_target(
+    input: &FixInput<'_>,
+    w: &TimeWindow,
+    ti: usize,
+    stretches: &[(DayNumber, DayNumber)],
+    out: &mut Vec<Bad>,
+) {
+    let wd = w.day.to_monday_zero_offset() as u8;
+    let mut first = Vec::new();
+    let mut last = Vec::new();
+    for &(a, b) in stretches {
+        let d0 = next_on_or_after(a, wd);
+        if d0 > b {
+            continue;
+        }
+        let dl = d0 + (b - d0) / 7 * 7;
+        first.clear();
+        bad_on(input, w, date_of(d0), ti, &mut first);
+        if dl == d0 {
+            out.append(&mut first);
+            continue;
+        }
+        last.clear();
+        bad_on(input, w, date_of(dl), ti, &mut last);
+        if first.len() == last.len() && first.iter().zip(&last).all(|(x, y)| x.same_as(y)) {
+            let to = date_of(dl);
+            out.extend(first.drain(..).map(|b| Bad { last: to, ..b }));
+            continue;
+        }
+        out.append(&mut first);
+        for d in (d0 + 7..dl).step_by(7) {
+            bad_on(input, w, date_of(d), ti, out);
+        }
+        out.append(&mut last);
+    }
+}
+
+/// Pushes the bad ranges of the occurrence of window `w` on campaign date `d` for target
+/// `ti`.
+fn bad_on(input: &FixInput<'_>, w: &TimeWindow, d: Date, ti: usize, out: &mut Vec<Bad>) {
+    let (s, e) = (w.start.seconds(), w.end.seconds());
+    let tz = &input.schedule.timezone.tz;
     let (ts, te) = (instant(tz, d, s), instant(tz, d, e));
     if te <= ts {
         return;
     }
-    for (ti, t) in input.targets.iter().enumerate() {
-        let rtz = &t.zone.tz;
-        let from = jiff::Timestamp::from_second(ts).expect("inside the calendar");
-        let to = jiff::Timestamp::from_second(te - 1).expect("inside the calendar");
-        let (ld0, ld1) = (rtz.to_datetime(from).date(), rtz.to_datetime(to).date());
-        let mut ld = ld0;
-        loop {
-            let rules = input.pack.applicable(input.purpose, t.state.as_deref());
-            for ri in rules {
-                let r = &input.pack.rules[ri];
-                if !r.reaches_zone(&t.zone.canonical) || !r.in_force(ld) {
+    let t = &input.targets[ti];
+    let rtz = &t.zone.tz;
+    let from = jiff::Timestamp::from_second(ts).expect("inside the calendar");
+    let to = jiff::Timestamp::from_second(te - 1).expect("inside the calendar");
+    let (ld0, ld1) = (rtz.to_datetime(from).date(), rtz.to_datetime(to).date());
+    let mut ld = ld0;
+    loop {
+        let rules = input.pack.applicable(input.purpose, t.state.as_deref());
+        for ri in rules {
+            let r = &input.pack.rules[ri];
+            if !r.reaches_zone(&t.zone.canonical) || !r.in_force(ld) {
+                continue;
+            }
+            // The illegal recipient-local parts of date `ld`, in seconds.
+            let (parts, code, weekday): (Vec<(u32, u32)>, _, _) = match r.day(ld.weekday()) {
+                DayRule::Prohibited => (vec![(0, 86_400)], "PROHIBITED_DAY", Some(ld.weekday())),
+                DayRule::Allowed { open, close } => {
+                    if !input.hours {
+                        continue;
+                    }
+                    (
+                        vec![(0, open), (close, 86_400)],
+                        "OUTSIDE_LEGAL_HOURS",
+                        None,
+                    )
+                }
+            };
+            for (a, b) in parts {
+                if b <= a {
                     continue;
                 }
-                // The illegal recipient-local parts of date `ld`, in seconds.
-                let (parts, code, weekday): (Vec<(u32, u32)>, _, _) = match r.day(ld.weekday()) {
-                    DayRule::Prohibited => {
-                        (vec![(0, 86_400)], "PROHIBITED_DAY", Some(ld.weekday()))
-                    }
-                    DayRule::Allowed { open, close } => {
-                        if !input.hours {
-                            continue;
-                        }
-                        (
-                            vec![(0, open), (close, 86_400)],
-                            "OUTSIDE_LEGAL_HOURS",
-                            None,
-                        )
-                    }
-                };
-                for (a, b) in parts {
-                    if b <= a {
-                        continue;
-                    }
-                    let ia = local_instant(rtz, ld, a);
-                    let ib = local_instant(rtz, ld, b);
-                    let (ia, ib) = (ia.max(ts), ib.min(te));
-                    if ib <= ia {
-                        continue;
-                    }
-                    // Back to campaign-local seconds of the window, rounded outward.
-                    let lo = campaign_secs(tz, d, ia).clamp(i64::from(s), i64::from(e)) as u32;
-                    let hi = if ib >= te {
-                        e
-                    } else {
-                        campaign_secs(tz, d, ib).clamp(i64::from(s), i64::from(e)) as u32
-                    };
-                    let (lo, hi) = if hi <= lo {
-                        // A fold or gap folded the range: forbid the whole occurrence's
-                        // part around it, one second at least.
-                        (lo.min(hi), lo.max(hi).max(lo.min(hi) + 1).min(e))
-                    } else {
-                        (lo, hi)
-                    };
-                    out.push(Bad {
-                        lo,
-                        hi,
-                        code,
-                        rule: ri,
-                        target: ti,
-                        weekday,
-                        date: d,
-                    });
+                let ia = local_instant(rtz, ld, a);
+                let ib = local_instant(rtz, ld, b);
+                let (ia, ib) = (ia.max(ts), ib.min(te));
+                if ib <= ia {
+                    continue;
                 }
+                // Back to campaign-local seconds of the window, rounded outward.
+                let lo = campaign_secs(tz, d, ia).clamp(i64::from(s), i64::from(e)) as u32;
+                let hi = if ib >= te {
+                    e
+                } else {
+                    campaign_secs(tz, d, ib).clamp(i64::from(s), i64::from(e)) as u32
+                };
+                let (lo, hi) = if hi <= lo {
+                    // A fold or gap folded the range: forbid the whole occurrence's
+                    // part around it, one second at least.
+                    (lo.min(hi), lo.max(hi).max(lo.min(hi) + 1).min(e))
+                } else {
+                    (lo, hi)
+                };
+                out.push(Bad {
+                    lo,
+                    hi,
+                    code,
+                    rule: ri,
+                    target: ti,
+                    weekday,
+                    first: d,
+                    last: d,
+                });
             }
-            if ld >= ld1 {
-                break;
-            }
-            ld = ld.tomorrow().expect("inside the calendar");
         }
+        if ld >= ld1 {
+            break;
+        }
+        ld = ld.tomorrow().expect("inside the calendar");
     }
 }
 
