@@ -48,7 +48,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 
 use crate::check::{Code, Detail, Horizon, check_with_blackouts};
-use crate::days::{DayNumber, date_of, day_number, next_on_or_after};
+use crate::days::{DAY_SECONDS, DayNumber, date_of, day_number, next_on_or_after};
 use crate::recipients::Target;
 use crate::report::findings;
 use crate::rules::{DayRule, RulePack, Severity};
@@ -160,9 +160,13 @@ pub fn fix(input: &FixInput<'_>) -> Fix {
     let s = input.schedule;
     let mut windows = Vec::new();
     let mut changes = Vec::new();
-    let stretches = stretches(input);
+    let plans = target_plans(input);
     for (wi, w) in s.windows.iter().enumerate() {
-        let (keep, reasons) = fix_window(input, w, &stretches);
+        let mut bad = Vec::new();
+        for (ti, plan) in plans.iter().enumerate() {
+            bad_of_target(input, plan, w, ti, &mut bad);
+        }
+        let (keep, reasons) = keep_and_reasons(input, w, &bad);
         let change = match keep {
             Some((a, b)) if a == w.start.seconds() && b == w.end.seconds() => Change::Kept,
             Some((a, b)) => Change::Cut {
@@ -273,38 +277,14 @@ struct Bad {
     last: Date,
 }
 
-impl Bad {
-    /// The same range and reason, whatever the dates.
-    fn same_as(&self, other: &Bad) -> bool {
-        (
-            self.lo,
-            self.hi,
-            self.code,
-            self.rule,
-            self.target,
-            self.weekday,
-        ) == (
-            other.lo,
-            other.hi,
-            other.code,
-            other.rule,
-            other.target,
-            other.weekday,
-        )
-    }
-}
-
-/// The kept part `[a, b)` of one window (`None`: nothing), and why the rest is illegal.
-fn fix_window(
+/// The kept part `[a, b)` of window `w` (`None`: nothing) once every `bad` range is taken
+/// out, and why the rest is illegal.
+fn keep_and_reasons(
     input: &FixInput<'_>,
     w: &TimeWindow,
-    stretches: &[Vec<(DayNumber, DayNumber)>],
+    bad: &[Bad],
 ) -> (Option<(u32, u32)>, Vec<Reason>) {
     let (s, e) = (w.start.seconds(), w.end.seconds());
-    let mut bad: Vec<Bad> = Vec::new();
-    for (ti, of_target) in stretches.iter().enumerate() {
-        bad_of_target(input, w, ti, of_target, &mut bad);
-    }
     // The legal parts: [s, e) less every bad range.
     let mut ranges: Vec<(u32, u32)> = bad.iter().map(|b| (b.lo, b.hi)).collect();
     ranges.sort_unstable();
@@ -334,7 +314,7 @@ fn fix_window(
     }
     // Reasons: the bad ranges that reach outside what is kept.
     let mut reasons: Vec<Reason> = Vec::new();
-    for b in &bad {
+    for b in bad {
         if let Some((a, z)) = best
             && b.lo >= a
             && b.hi <= z
@@ -391,23 +371,37 @@ fn instant(tz: &TimeZone, d: Date, secs: u32) -> i64 {
         .map_or(i64::MIN, |ts| ts.as_second())
 }
 
-/// The campaign-local second (relative to `d`'s midnight) of instant `ts`.
-fn campaign_secs(tz: &TimeZone, d: Date, ts: i64) -> i64 {
-    let at = jiff::Timestamp::from_second(ts).expect("inside the calendar");
-    let dt = tz.to_datetime(at);
-    let days = (dt.date() - d).get_days() as i64;
-    days * 86_400
-        + i64::from(dt.hour()) * 3600
-        + i64::from(dt.minute()) * 60
-        + i64::from(dt.second())
+/// A rule that applies to a target (its purpose, state and zone), as the fix reads it.
+struct ActiveRule {
+    /// Index into the pack's rules.
+    index: usize,
+    days: [DayRule; 7],
+    /// The version's recipient-local dates `[from, to)`, unbounded ends as the extremes.
+    from: DayNumber,
+    to: DayNumber,
 }
 
-/// Per target, the horizon as stretches of dates `[a, b]` in order, within each of which
-/// every week reads the same: the zones' offsets do not change (the check's steady runs of
-/// the pair's plan, and each date next to a transition alone) and neither do the rule
-/// versions in force (a run is cut where a version starts or ends, on any recipient-local
-/// date an occurrence can reach).
-fn stretches(input: &FixInput<'_>) -> Vec<Vec<(DayNumber, DayNumber)>> {
+/// Stretches of campaign dates `[first, last]`, within each of which every week reads the
+/// same for one target: `steady` holds the campaign's and the target's offsets when they
+/// hold all through it (and the dates next to it), `None` for a date next to a transition.
+struct Stretch {
+    first: DayNumber,
+    last: DayNumber,
+    steady: Option<(i32, i32)>,
+}
+
+/// What the fix reads of one target over the horizon.
+struct TargetPlan {
+    stretches: Vec<Stretch>,
+    rules: Vec<ActiveRule>,
+}
+
+/// Per target: the rules that apply, and the horizon as stretches in date order. These are
+/// the check's steady runs of the pair plan (between them, each date next to a transition
+/// alone), each cut where a version of a rule starts or ends on a recipient-local date an
+/// occurrence can reach, so that within a stretch neither the offsets nor the versions in
+/// force change.
+fn target_plans(input: &FixInput<'_>) -> Vec<TargetPlan> {
     // A recipient-local date is within two days of the campaign date (offsets differ by
     // less than 48 hours), so a version boundary on date `f` matters to occurrences from
     // `f - 2` to `f + 2`.
@@ -429,118 +423,219 @@ fn stretches(input: &FixInput<'_>) -> Vec<Vec<(DayNumber, DayNumber)>> {
         .iter()
         .map(|t| {
             let plan = input.horizon.plan(&input.schedule.timezone, &t.zone);
-            let mut out: Vec<(DayNumber, DayNumber)> =
-                plan.special.iter().map(|&d| (d, d)).collect();
-            for &(a, b, _, _) in &plan.runs {
-                let mut from = a;
+            let mut stretches: Vec<Stretch> = plan
+                .special
+                .iter()
+                .map(|&d| Stretch {
+                    first: d,
+                    last: d,
+                    steady: None,
+                })
+                .collect();
+            for &(a, b, campaign, recipient) in &plan.runs {
+                let steady = Some((campaign, recipient));
+                let mut first = a;
                 for &c in cuts.iter().filter(|&&c| a < c && c <= b) {
-                    out.push((from, c - 1));
-                    from = c;
+                    stretches.push(Stretch {
+                        first,
+                        last: c - 1,
+                        steady,
+                    });
+                    first = c;
                 }
-                out.push((from, b));
+                stretches.push(Stretch {
+                    first,
+                    last: b,
+                    steady,
+                });
             }
-            out.sort_unstable();
-            out
+            stretches.sort_unstable_by_key(|s| s.first);
+            let rules = input
+                .pack
+                .applicable(input.purpose, t.state.as_deref())
+                .into_iter()
+                .filter(|&i| input.pack.rules[i].reaches_zone(&t.zone.canonical))
+                .map(|index| {
+                    let r = &input.pack.rules[index];
+                    ActiveRule {
+                        index,
+                        days: r.days,
+                        from: r.effective_from.map_or(DayNumber::MIN, day_number),
+                        to: r.effective_to.map_or(DayNumber::MAX, day_number),
+                    }
+                })
+                .collect();
+            TargetPlan { stretches, rules }
         })
         .collect()
 }
 
 /// Pushes the bad ranges of window `w`'s occurrences over the horizon for target `ti`, in
-/// date order.
-///
-/// Date by date this is the same computation every week of a stretch (see [`stretches`]),
-/// so a stretch is read on its first and its last occurrence; when the two agree, the
-/// ranges hold for every occurrence between, and otherwise (which the stretches should
-/// prevent) each occurrence is read. Cost follows the zones' and rules' changes, not dates.
+/// date order: once per steady stretch (every week of it reads the same, so the first
+/// occurrence's ranges hold from its first to its last occurrence), and each date next to a
+/// transition on its own, read in the zones' rules. Cost follows the changes, not dates.
 fn bad_of_target(
     input: &FixInput<'_>,
+    plan: &TargetPlan,
     w: &TimeWindow,
     ti: usize,
-    stretches: &[(DayNumber, DayNumber)],
     out: &mut Vec<Bad>,
 ) {
     let wd = w.day.to_monday_zero_offset() as u8;
-    let mut first = Vec::new();
-    let mut last = Vec::new();
-    for &(a, b) in stretches {
-        let d0 = next_on_or_after(a, wd);
-        if d0 > b {
+    let exact = Exact {
+        campaign: &input.schedule.timezone.tz,
+        recipient: &input.targets[ti].zone.tz,
+    };
+    for s in &plan.stretches {
+        let d0 = next_on_or_after(s.first, wd);
+        if d0 > s.last {
             continue;
         }
-        let dl = d0 + (b - d0) / 7 * 7;
-        first.clear();
-        bad_on(input, w, date_of(d0), ti, &mut first);
-        if dl == d0 {
-            out.append(&mut first);
-            continue;
+        let before = out.len();
+        match s.steady {
+            Some((campaign, recipient)) => {
+                bad_on(
+                    input,
+                    plan,
+                    w,
+                    d0,
+                    ti,
+                    &Steady {
+                        campaign,
+                        recipient,
+                    },
+                    out,
+                );
+            }
+            None => bad_on(input, plan, w, d0, ti, &exact, out),
         }
-        last.clear();
-        bad_on(input, w, date_of(dl), ti, &mut last);
-        if first.len() == last.len() && first.iter().zip(&last).all(|(x, y)| x.same_as(y)) {
-            let to = date_of(dl);
-            out.extend(first.drain(..).map(|b| Bad { last: to, ..b }));
-            continue;
+        let last = date_of(d0 + (s.last - d0) / 7 * 7);
+        for b in &mut out[before..] {
+            b.last = last;
         }
-        out.append(&mut first);
-        for d in (d0 + 7..dl).step_by(7) {
-            bad_on(input, w, date_of(d), ti, out);
+    }
+}
+
+/// How [`bad_on`] reads instants and local times (campaign dates and recipient-local dates
+/// as day numbers, instants as Unix seconds).
+trait Clock {
+    /// The instant of campaign-local second `secs` of date `d` (a gap moves forward, a fold
+    /// takes the earlier instant).
+    fn campaign_instant(&self, d: DayNumber, secs: u32) -> i64;
+    /// The campaign-local second of instant `ts`, relative to `d`'s midnight.
+    fn campaign_secs(&self, d: DayNumber, ts: i64) -> i64;
+    /// The recipient-local date of instant `ts`.
+    fn recipient_date(&self, ts: i64) -> DayNumber;
+    /// The instant of recipient-local second `secs` (0..=86400) of date `ld`.
+    fn recipient_instant(&self, ld: DayNumber, secs: u32) -> i64;
+}
+
+/// The zones' rules, for the dates next to a transition.
+struct Exact<'a> {
+    campaign: &'a TimeZone,
+    recipient: &'a TimeZone,
+}
+
+impl Clock for Exact<'_> {
+    fn campaign_instant(&self, d: DayNumber, secs: u32) -> i64 {
+        instant(self.campaign, date_of(d), secs)
+    }
+
+    fn campaign_secs(&self, d: DayNumber, ts: i64) -> i64 {
+        let at = jiff::Timestamp::from_second(ts).expect("inside the calendar");
+        let dt = self.campaign.to_datetime(at);
+        let days = i64::from(day_number(dt.date()) - d);
+        days * 86_400
+            + i64::from(dt.hour()) * 3600
+            + i64::from(dt.minute()) * 60
+            + i64::from(dt.second())
+    }
+
+    fn recipient_date(&self, ts: i64) -> DayNumber {
+        let at = jiff::Timestamp::from_second(ts).expect("inside the calendar");
+        day_number(self.recipient.to_datetime(at).date())
+    }
+
+    fn recipient_instant(&self, ld: DayNumber, secs: u32) -> i64 {
+        if secs >= 86_400 {
+            instant(self.recipient, date_of(ld + 1), 0)
+        } else {
+            instant(self.recipient, date_of(ld), secs)
         }
-        out.append(&mut last);
+    }
+}
+
+/// Fixed offsets (seconds east of UTC), for a steady stretch: no transition of either zone
+/// comes within a day of an occurrence, so every instant the reading meets has these
+/// offsets, as the check reads its runs.
+struct Steady {
+    campaign: i32,
+    recipient: i32,
+}
+
+impl Clock for Steady {
+    fn campaign_instant(&self, d: DayNumber, secs: u32) -> i64 {
+        i64::from(d) * DAY_SECONDS + i64::from(secs) - i64::from(self.campaign)
+    }
+
+    fn campaign_secs(&self, d: DayNumber, ts: i64) -> i64 {
+        ts + i64::from(self.campaign) - i64::from(d) * DAY_SECONDS
+    }
+
+    fn recipient_date(&self, ts: i64) -> DayNumber {
+        (ts + i64::from(self.recipient)).div_euclid(DAY_SECONDS) as DayNumber
+    }
+
+    fn recipient_instant(&self, ld: DayNumber, secs: u32) -> i64 {
+        i64::from(ld) * DAY_SECONDS + i64::from(secs) - i64::from(self.recipient)
     }
 }
 
 /// Pushes the bad ranges of the occurrence of window `w` on campaign date `d` for target
-/// `ti`.
-fn bad_on(input: &FixInput<'_>, w: &TimeWindow, d: Date, ti: usize, out: &mut Vec<Bad>) {
+/// `ti` (dated `d` to `d`).
+fn bad_on(
+    input: &FixInput<'_>,
+    plan: &TargetPlan,
+    w: &TimeWindow,
+    d: DayNumber,
+    ti: usize,
+    clock: &impl Clock,
+    out: &mut Vec<Bad>,
+) {
     let (s, e) = (w.start.seconds(), w.end.seconds());
-    let tz = &input.schedule.timezone.tz;
-    let (ts, te) = (instant(tz, d, s), instant(tz, d, e));
+    let (ts, te) = (clock.campaign_instant(d, s), clock.campaign_instant(d, e));
     if te <= ts {
         return;
     }
-    let t = &input.targets[ti];
-    let rtz = &t.zone.tz;
-    let from = jiff::Timestamp::from_second(ts).expect("inside the calendar");
-    let to = jiff::Timestamp::from_second(te - 1).expect("inside the calendar");
-    let (ld0, ld1) = (rtz.to_datetime(from).date(), rtz.to_datetime(to).date());
-    let mut ld = ld0;
-    loop {
-        let rules = input.pack.applicable(input.purpose, t.state.as_deref());
-        for ri in rules {
-            let r = &input.pack.rules[ri];
-            if !r.reaches_zone(&t.zone.canonical) || !r.in_force(ld) {
-                continue;
-            }
+    let date = date_of(d);
+    for ld in clock.recipient_date(ts)..=clock.recipient_date(te - 1) {
+        let weekday = crate::days::weekday(ld);
+        for r in plan.rules.iter().filter(|r| r.from <= ld && ld < r.to) {
             // The illegal recipient-local parts of date `ld`, in seconds.
-            let (parts, code, weekday): (Vec<(u32, u32)>, _, _) = match r.day(ld.weekday()) {
-                DayRule::Prohibited => (vec![(0, 86_400)], "PROHIBITED_DAY", Some(ld.weekday())),
+            let (parts, code, weekday) = match r.days[weekday.to_monday_zero_offset() as usize] {
+                DayRule::Prohibited => ([(0, 86_400), (0, 0)], "PROHIBITED_DAY", Some(weekday)),
                 DayRule::Allowed { open, close } => {
                     if !input.hours {
                         continue;
                     }
-                    (
-                        vec![(0, open), (close, 86_400)],
-                        "OUTSIDE_LEGAL_HOURS",
-                        None,
-                    )
+                    ([(0, open), (close, 86_400)], "OUTSIDE_LEGAL_HOURS", None)
                 }
             };
             for (a, b) in parts {
                 if b <= a {
                     continue;
                 }
-                let ia = local_instant(rtz, ld, a);
-                let ib = local_instant(rtz, ld, b);
-                let (ia, ib) = (ia.max(ts), ib.min(te));
+                let ia = clock.recipient_instant(ld, a).max(ts);
+                let ib = clock.recipient_instant(ld, b).min(te);
                 if ib <= ia {
                     continue;
                 }
                 // Back to campaign-local seconds of the window, rounded outward.
-                let lo = campaign_secs(tz, d, ia).clamp(i64::from(s), i64::from(e)) as u32;
+                let lo = clock.campaign_secs(d, ia).clamp(i64::from(s), i64::from(e)) as u32;
                 let hi = if ib >= te {
                     e
                 } else {
-                    campaign_secs(tz, d, ib).clamp(i64::from(s), i64::from(e)) as u32
+                    clock.campaign_secs(d, ib).clamp(i64::from(s), i64::from(e)) as u32
                 };
                 let (lo, hi) = if hi <= lo {
                     // A fold or gap folded the range: forbid the whole occurrence's
@@ -553,26 +648,13 @@ fn bad_on(input: &FixInput<'_>, w: &TimeWindow, d: Date, ti: usize, out: &mut Ve
                     lo,
                     hi,
                     code,
-                    rule: ri,
+                    rule: r.index,
                     target: ti,
                     weekday,
-                    first: d,
-                    last: d,
+                    first: date,
+                    last: date,
                 });
             }
         }
-        if ld >= ld1 {
-            break;
-        }
-        ld = ld.tomorrow().expect("inside the calendar");
-    }
-}
-
-/// The instant of recipient-local second `secs` (0..=86400) of date `ld`.
-fn local_instant(tz: &TimeZone, ld: Date, secs: u32) -> i64 {
-    if secs >= 86_400 {
-        instant(tz, ld.tomorrow().expect("inside the calendar"), 0)
-    } else {
-        instant(tz, ld, secs)
     }
 }

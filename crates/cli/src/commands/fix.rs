@@ -296,13 +296,16 @@ fn fix_line(
         .str(status(&result))
         .raw(b",")
         .key("fixed");
-    // The export writer's document, which it has read back as the same schedule.
-    match (!result.schedule.windows.is_empty())
-        .then(|| cxsched_engine::export::document_bytes(&result.schedule, Format::Json).ok())
-        .flatten()
-    {
-        Some(text) => compact_into(out, &text),
-        None => out.extend_from_slice(b"null"),
+    // The export writer's tree, written compactly. `document_bytes` would also read its text
+    // back as a document, which costs more than the fix; that guards documents the export
+    // writes from any schedule, while this one is a valid line's schedule with windows only
+    // narrowed or dropped (each still starts before it ends and overlaps no other).
+    if result.schedule.windows.is_empty() {
+        out.extend_from_slice(b"null");
+    } else {
+        let tree = cxsched_engine::export::document_value(&result.schedule);
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &tree);
     }
     JsonOut(out).raw(b",").key("changes");
     changes_into(out, &result, targets);
@@ -754,27 +757,6 @@ fn pauses_into(out: &mut Vec<u8>, f: &Fix, targets: &[Target]) {
         out.push(b'}');
     }
     out.push(b']');
-}
-
-/// Appends JSON text less the whitespace between its tokens: what `serde_json` writes
-/// compactly for the tree the pretty text holds, without reading the text into a tree.
-fn compact_into(out: &mut Vec<u8>, text: &str) {
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in text.as_bytes() {
-        if in_string {
-            out.push(b);
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            in_string = b == b'"';
-            out.push(b);
-        }
-    }
 }
 
 /// The fixed document in `format`: TOML edited in place, JSON and YAML by the export writer.
