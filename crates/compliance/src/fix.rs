@@ -658,3 +658,150 @@ fn bad_on(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AreaCodeTable, RecipientInput};
+    use cxsched_core::{Format, parse_document};
+    use jiff::civil::date;
+
+    /// The fix of every window with each occurrence read on its own date in the zones'
+    /// rules, as it was before the stretches: what they must reproduce.
+    fn by_date(input: &FixInput<'_>) -> Vec<(Option<(u32, u32)>, Vec<Reason>)> {
+        let plans = target_plans(input);
+        let (first, last) = (
+            day_number(input.horizon.from),
+            day_number(input.horizon.last_date()),
+        );
+        input
+            .schedule
+            .windows
+            .iter()
+            .map(|w| {
+                let mut bad = Vec::new();
+                for (ti, plan) in plans.iter().enumerate() {
+                    let exact = Exact {
+                        campaign: &input.schedule.timezone.tz,
+                        recipient: &input.targets[ti].zone.tz,
+                    };
+                    let wd = w.day.to_monday_zero_offset() as u8;
+                    let mut d = next_on_or_after(first, wd);
+                    while d <= last {
+                        bad_on(input, plan, w, d, ti, &exact, &mut bad);
+                        d += 7;
+                    }
+                }
+                keep_and_reasons(input, w, &bad)
+            })
+            .collect()
+    }
+
+    /// Stretch by stretch and date by date the fix is the same, across transitions of
+    /// either zone (whole-hour, half-hour and odd offsets, a skipped date), versions of rules
+    /// starting inside the horizon, and windows near midnight and the transitions' hours.
+    #[test]
+    fn the_stretches_fix_as_every_date_does() {
+        let pack = RulePack::embedded_us();
+        let times = [
+            ("00:00:00", "01:00:00"),
+            ("01:30:00", "03:15:07"),
+            ("06:59:59", "21:00:01"),
+            ("08:00:00", "20:30:00"),
+            ("12:00:00", "23:59:59"),
+            ("22:00:00", "23:30:00"),
+        ];
+        let days = [
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
+        ];
+        let campaign_zones = [
+            "America/New_York",
+            "America/Phoenix",
+            "Europe/London",
+            "Australia/Lord_Howe",
+            "Pacific/Apia",
+        ];
+        let recipients: [(&[&str], &[&str]); 5] = [
+            (&["America/Chicago"], &[]),
+            (&[], &["TX", "FL"]),
+            (&["America/Santiago", "Asia/Kolkata"], &["UT"]),
+            (&["America/St_Johns", "Pacific/Kiritimati"], &["CT", "WA"]),
+            (&["Pacific/Niue"], &["OK", "MD"]),
+        ];
+        let horizons = [
+            (date(2026, 1, 1), 366),
+            (date(2011, 12, 20), 30),
+            (date(2021, 5, 1), 500),
+            (date(2025, 8, 20), 90),
+        ];
+        let mut compared = 0;
+        for (k, zone) in campaign_zones.iter().enumerate() {
+            // Three windows a schedule, on different days, rotating through the times.
+            let windows: Vec<String> = (0..3)
+                .map(|i| {
+                    let (s, e) = times[(k + 2 * i) % times.len()];
+                    let d = days[(k + 3 * i) % 7];
+                    format!(r#"{{"dayOfWeek":"{d}","startTime":"{s}","endTime":"{e}"}}"#)
+                })
+                .collect();
+            let text = format!(
+                r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"{zone}","businessHoursDirective":"STRICT","maxConcurrentCalls":5,"timeWindows":[{}]}}"#,
+                windows.join(",")
+            );
+            let schedule = parse_document(&text, Format::Json)
+                .schedule
+                .expect("a valid document");
+            for (zones, states) in recipients {
+                let zones: Vec<String> = zones.iter().map(|z| z.to_string()).collect();
+                let states: Vec<String> = states.iter().map(|s| s.to_string()).collect();
+                let input = RecipientInput {
+                    zones: &zones,
+                    states: &states,
+                    phone_numbers: None,
+                };
+                let targets =
+                    crate::recipients::resolve(&input, &schedule.timezone, AreaCodeTable::embedded)
+                        .expect("known zones and states")
+                        .targets;
+                for &(from, days) in &horizons {
+                    let horizon = Horizon::new(&pack, from, days);
+                    for (hours, minutes) in [(true, false), (false, true)] {
+                        let input = FixInput {
+                            pack: &pack,
+                            purpose: Purpose::Telemarketing,
+                            targets: &targets,
+                            schedule: &schedule,
+                            horizon: &horizon,
+                            blackouts: &[],
+                            hours,
+                            minutes,
+                        };
+                        let out = fix(&input);
+                        let expected = by_date(&input);
+                        for (c, (keep, reasons)) in out.changes.iter().zip(&expected) {
+                            let got = match &c.change {
+                                Change::Kept => Some((c.original.start, c.original.end)),
+                                Change::Cut { to } => Some((to.start, to.end)),
+                                Change::Removed => None,
+                            }
+                            .map(|(a, b)| (a.seconds(), b.seconds()));
+                            let what = format!("{zone} {zones:?} {states:?} {from} {days} {hours}");
+                            assert_eq!(got, *keep, "{what}");
+                            if got != Some((c.original.start.seconds(), c.original.end.seconds())) {
+                                assert_eq!(c.reasons, *reasons, "{what}");
+                            }
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 5 * 5 * 4 * 2 * 3);
+    }
+}
