@@ -277,13 +277,11 @@ struct Bad {
     last: Date,
 }
 
-/// The kept part `[a, b)` of window `w` (`None`: nothing) once every `bad` range is taken
-/// out, and why the rest is illegal.
-fn keep_and_reasons(
-    input: &FixInput<'_>,
-    w: &TimeWindow,
-    bad: &[Bad],
-) -> (Option<(u32, u32)>, Vec<Reason>) {
+/// The kept part `[a, b)` of a window (`None`: nothing), and why the rest is illegal.
+type Kept = (Option<(u32, u32)>, Vec<Reason>);
+
+/// What is kept of window `w` once every `bad` range is taken out.
+fn keep_and_reasons(input: &FixInput<'_>, w: &TimeWindow, bad: &[Bad]) -> Kept {
     let (s, e) = (w.start.seconds(), w.end.seconds());
     // The legal parts: [s, e) less every bad range.
     let mut ranges: Vec<(u32, u32)> = bad.iter().map(|b| (b.lo, b.hi)).collect();
@@ -668,7 +666,7 @@ mod tests {
 
     /// The fix of every window with each occurrence read on its own date in the zones'
     /// rules, as it was before the stretches: what they must reproduce.
-    fn by_date(input: &FixInput<'_>) -> Vec<(Option<(u32, u32)>, Vec<Reason>)> {
+    fn by_date(input: &FixInput<'_>) -> Vec<Kept> {
         let plans = target_plans(input);
         let (first, last) = (
             day_number(input.horizon.from),

@@ -462,17 +462,20 @@ fn week_background() -> WeekBackground {
     }
 }
 
-/// Shapes being collected: boxes merged under a key (the hover text less its days and
-/// windows), with the members' days and windows to name in the text.
+/// Boxes being merged under a key (the hover text less its days and windows), with the
+/// members' local weekdays and windows to name in the text.
+struct Group {
+    class: &'static str,
+    key: String,
+    /// (local weekday, window).
+    members: Vec<(usize, Option<usize>)>,
+    boxes: Vec<(f64, f64, f64, f64)>,
+}
+
+/// The groups of a grid, in first-seen order.
 #[derive(Default)]
 struct Shapes {
-    /// (class, key, members: (local weekday, window), boxes), in first-seen order.
-    groups: Vec<(
-        &'static str,
-        String,
-        Vec<(usize, Option<usize>)>,
-        Vec<(f64, f64, f64, f64)>,
-    )>,
+    groups: Vec<Group>,
 }
 
 impl Shapes {
@@ -486,13 +489,18 @@ impl Shapes {
         match self
             .groups
             .iter_mut()
-            .find(|(c, k, _, _)| *c == class && *k == key)
+            .find(|g| g.class == class && g.key == key)
         {
-            Some((_, _, members, boxes)) => {
-                members.push(member);
-                boxes.push(b);
+            Some(g) => {
+                g.members.push(member);
+                g.boxes.push(b);
             }
-            None => self.groups.push((class, key, vec![member], vec![b])),
+            None => self.groups.push(Group {
+                class,
+                key,
+                members: vec![member],
+                boxes: vec![b],
+            }),
         }
     }
 }
@@ -635,58 +643,65 @@ fn grid(
     }
     // Windows under their illegal parts, whatever order the groups were first seen in.
     let mut groups = shapes.groups;
-    groups.sort_by_key(|g| match g.0 {
+    groups.sort_by_key(|g| match g.class {
         "win" => 1,
         "bad" => 2,
         _ => 0,
     });
     let shapes = groups
         .into_iter()
-        .map(|(class, key, members, boxes)| {
-            let mut days: Vec<usize> = members.iter().map(|m| m.0).collect();
-            days.sort_unstable();
-            days.dedup();
-            let long_days = run_list(&days, |d| DAY_NAMES[d].to_owned());
-            let short_days = run_list(&days, |d| DAY_NAMES[d][..3].to_owned());
-            let title = match class {
-                "legal" | "closed" => format!("{long_days}: {key}"),
-                _ => {
-                    let mut windows: Vec<usize> = members.iter().filter_map(|m| m.1).collect();
-                    windows.sort_unstable();
-                    windows.dedup();
-                    let mut window_days: Vec<usize> = windows
-                        .iter()
-                        .map(|&i| wd(schedule.windows[i].day))
-                        .collect();
-                    window_days.sort_unstable();
-                    window_days.dedup();
-                    let (one, many) = (windows.len() == 1, windows.len() > 1);
-                    let label = format!(
-                        "window{} {} ({} {})",
-                        if many { "s" } else { "" },
-                        run_list(&windows, |i| i.to_string()),
-                        run_list(&window_days, |d| DAY_NAMES[d].to_owned()),
-                        key.split('|').next().unwrap_or_default(),
-                    );
-                    let mut parts = key.split('|').skip(2);
-                    let local = parts.next().unwrap_or_default();
-                    if class == "win" {
-                        format!("{label}: {short_days} {local}")
-                    } else {
-                        format!(
-                            "illegal: {label} dial{} {short_days} {local}; {long_days}: {}",
-                            if one { "s" } else { "" },
-                            parts.next().unwrap_or_default()
-                        )
+        .map(
+            |Group {
+                 class,
+                 key,
+                 members,
+                 boxes,
+             }| {
+                let mut days: Vec<usize> = members.iter().map(|m| m.0).collect();
+                days.sort_unstable();
+                days.dedup();
+                let long_days = run_list(&days, |d| DAY_NAMES[d].to_owned());
+                let short_days = run_list(&days, |d| DAY_NAMES[d][..3].to_owned());
+                let title = match class {
+                    "legal" | "closed" => format!("{long_days}: {key}"),
+                    _ => {
+                        let mut windows: Vec<usize> = members.iter().filter_map(|m| m.1).collect();
+                        windows.sort_unstable();
+                        windows.dedup();
+                        let mut window_days: Vec<usize> = windows
+                            .iter()
+                            .map(|&i| wd(schedule.windows[i].day))
+                            .collect();
+                        window_days.sort_unstable();
+                        window_days.dedup();
+                        let (one, many) = (windows.len() == 1, windows.len() > 1);
+                        let label = format!(
+                            "window{} {} ({} {})",
+                            if many { "s" } else { "" },
+                            run_list(&windows, |i| i.to_string()),
+                            run_list(&window_days, |d| DAY_NAMES[d].to_owned()),
+                            key.split('|').next().unwrap_or_default(),
+                        );
+                        let mut parts = key.split('|').skip(2);
+                        let local = parts.next().unwrap_or_default();
+                        if class == "win" {
+                            format!("{label}: {short_days} {local}")
+                        } else {
+                            format!(
+                                "illegal: {label} dial{} {short_days} {local}; {long_days}: {}",
+                                if one { "s" } else { "" },
+                                parts.next().unwrap_or_default()
+                            )
+                        }
                     }
+                };
+                Shape {
+                    class,
+                    title,
+                    boxes,
                 }
-            };
-            Shape {
-                class,
-                title,
-                boxes,
-            }
-        })
+            },
+        )
         .collect();
     let states: Vec<&str> = states.iter().filter_map(|s| s.as_deref()).collect();
     Grid {
