@@ -709,15 +709,6 @@ mod tests {
             ("12:00:00", "23:59:59"),
             ("22:00:00", "23:30:00"),
         ];
-        let days = [
-            "MONDAY",
-            "TUESDAY",
-            "WEDNESDAY",
-            "THURSDAY",
-            "FRIDAY",
-            "SATURDAY",
-            "SUNDAY",
-        ];
         let campaign_zones = [
             "America/New_York",
             "America/Phoenix",
@@ -744,7 +735,9 @@ mod tests {
             let windows: Vec<String> = (0..3)
                 .map(|i| {
                     let (s, e) = times[(k + 2 * i) % times.len()];
-                    let d = days[(k + 3 * i) % 7];
+                    let d = cxsched_core::model::weekday_name(
+                        Weekday::from_monday_zero_offset(((k + 3 * i) % 7) as i8).expect("0..7"),
+                    );
                     format!(r#"{{"dayOfWeek":"{d}","startTime":"{s}","endTime":"{e}"}}"#)
                 })
                 .collect();
