@@ -17,6 +17,7 @@
 //! Exit status 0 when the fixed schedule passes (holidays and blackouts aside), 1 when
 //! something still blocks (an invalid document, nothing left), 2 for usage errors.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -274,16 +275,16 @@ fn fix_line(
             merge_days(s);
         }
     }
-    let Judged { v, checked } = check::judge(horizons, setup, &args.scope, base_dir, &validation);
-    let (Some(c), Some(schedule)) = (checked, v.schedule.as_ref()) else {
+    let (v, prepared) = prepare_line(horizons, setup, &args.scope, base_dir, &validation);
+    let (Some(prepared), Some(schedule)) = (prepared, v.schedule.as_ref()) else {
         validate::json_fields_into(out, source, Some(line), &v);
         out.extend_from_slice(
             b",\"status\":\"fail\",\"fixed\":null,\"changes\":[],\"pause\":[],\"error\":\"invalid document\"}\n",
         );
         return false;
     };
-    let targets = &c.prepared.resolution.targets;
-    let result = fix_of(setup, schedule, &c.prepared);
+    let targets = &prepared.resolution.targets;
+    let result = fix_of(setup, schedule, &prepared);
     JsonOut(out)
         .raw(b"{")
         .key("line")
@@ -313,6 +314,39 @@ fn fix_line(
     pauses_into(out, &result, targets);
     out.extend_from_slice(b"}\n");
     !result.blocked
+}
+
+/// A line as [`check::judge`] settles it short of checking it: the validation (with the
+/// platform's limits and the problems of its recipients) and, when it is valid, its purpose,
+/// horizon and recipients. The fix checks the fixed schedule itself; a check of the line
+/// here would be thrown away, and it cost as much as the rest of the line's fix.
+fn prepare_line<'v, 'h>(
+    horizons: &'h mut Horizons,
+    setup: &check::Setup,
+    scope: &Scope,
+    base_dir: &Path,
+    v: &'v Validation,
+) -> (Cow<'v, Validation>, Option<check::Prepared<'h>>) {
+    let mut v = Cow::Borrowed(v);
+    if setup.cxone && v.schedule.is_some() {
+        cxsched_core::cxone::restrict(v.to_mut());
+    }
+    let Some(schedule) = v.schedule.clone() else {
+        return (v, None);
+    };
+    match check::prepare(setup, horizons, scope, base_dir, &schedule) {
+        Ok(prepared) => (v, Some(prepared)),
+        Err(problems) => {
+            let w = v.to_mut();
+            w.schedule = None;
+            w.errors.extend(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| cxsched_core::Issue { path, message }),
+            );
+            (v, None)
+        }
+    }
 }
 
 /// The report of an invalid document, as `check` gives it.
