@@ -995,3 +995,148 @@ fn strip(
         marked,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cxsched_compliance::{AreaCodeTable, RecipientInput};
+    use cxsched_core::{Format, parse_document};
+
+    fn schedule(zone: &str, days: &[&str]) -> Schedule {
+        let windows: Vec<String> = days
+            .iter()
+            .map(|d| {
+                format!(r#"{{"dayOfWeek":"{d}","startTime":"08:00:00","endTime":"18:30:00"}}"#)
+            })
+            .collect();
+        let text = format!(
+            r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"{zone}","businessHoursDirective":"STRICT","maxConcurrentCalls":5,"timeWindows":[{}]}}"#,
+            windows.join(",")
+        );
+        parse_document(&text, Format::Json)
+            .schedule
+            .expect("a valid document")
+    }
+
+    fn zone(name: &str) -> Zone {
+        cxsched_core::zone::resolve(name).expect("a zone").zone
+    }
+
+    #[test]
+    fn runs_of_three_or_more_are_shortened() {
+        let day = |d: usize| DAY_NAMES[d].to_owned();
+        assert_eq!(run_list(&[0, 1, 2, 3, 4], day), "Monday–Friday");
+        assert_eq!(run_list(&[0, 1], day), "Monday, Tuesday");
+        assert_eq!(
+            run_list(&[0, 2, 3, 4, 6], day),
+            "Monday, Wednesday–Friday, Sunday"
+        );
+        assert_eq!(run_list(&[3], |i| i.to_string()), "3");
+    }
+
+    /// Windows with the same times on several days are one element whose hover text names
+    /// them all; a window alone keeps the text of one.
+    #[test]
+    fn a_grid_names_every_day_and_window_a_shape_covers() {
+        let pack = RulePack::embedded_us();
+        let from = jiff::civil::date(2026, 12, 1);
+        let states = [Some("TX".to_owned())];
+        let chicago = zone("America/Chicago");
+        let days = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"];
+        let s = schedule("America/New_York", &days);
+        let g = grid(&pack, Purpose::Telemarketing, &s, from, &chicago, &states);
+        let win: Vec<&Shape> = g.shapes.iter().filter(|s| s.class == "win").collect();
+        assert_eq!(win.len(), 1);
+        assert_eq!(win[0].boxes.len(), 5);
+        assert_eq!(
+            win[0].title,
+            "windows 0–4 (Monday–Friday 08:00:00–18:30:00 America/New_York): Mon–Fri 07:00–17:30 in America/Chicago"
+        );
+        let bad = g
+            .shapes
+            .iter()
+            .find(|s| s.class == "bad")
+            .expect("an illegal part");
+        assert!(
+            bad.title.starts_with(
+                "illegal: windows 0–4 (Monday–Friday 08:00:00–18:30:00 America/New_York) dial Mon–Fri 07:00–"
+            ),
+            "{}",
+            bad.title
+        );
+        assert!(
+            bad.title.contains("; Monday–Friday: legal "),
+            "{}",
+            bad.title
+        );
+        // The legal hours under the windows, the windows under the illegal parts.
+        let rank = |c: &str| match c {
+            "win" => 1,
+            "bad" => 2,
+            _ => 0,
+        };
+        assert!(
+            g.shapes
+                .windows(2)
+                .all(|p| rank(p[0].class) <= rank(p[1].class)),
+            "{:?}",
+            g.shapes.iter().map(|s| s.class).collect::<Vec<_>>()
+        );
+
+        let one = schedule("America/New_York", &["MONDAY"]);
+        let g = grid(&pack, Purpose::Telemarketing, &one, from, &chicago, &states);
+        let win = g
+            .shapes
+            .iter()
+            .find(|s| s.class == "win")
+            .expect("the window");
+        assert_eq!(
+            win.title,
+            "window 0 (Monday 08:00:00–18:30:00 America/New_York): Mon 07:00–17:30 in America/Chicago"
+        );
+    }
+
+    /// A weekday's dates with the same marks are one run naming its dates; a date with marks
+    /// of its own stays a square; together they cover every marked date.
+    #[test]
+    fn the_strip_draws_runs_of_the_same_marks() {
+        let pack = RulePack::embedded_us();
+        let s = schedule("America/Denver", &["SUNDAY"]);
+        let states = ["UT".to_owned()];
+        let input = RecipientInput {
+            zones: &[],
+            states: &states,
+            phone_numbers: None,
+        };
+        let targets =
+            cxsched_compliance::recipients::resolve(&input, &s.timezone, AreaCodeTable::embedded)
+                .expect("a known state")
+                .targets;
+        let from = jiff::civil::date(2026, 12, 1);
+        let strip = strip(&pack, Purpose::Telemarketing, &s, &targets, &[], from, 366);
+        assert!(!strip.runs.is_empty());
+        let run = &strip.runs[0];
+        assert!(
+            run.title.starts_with("Sundays from 2026-12-06 to "),
+            "{}",
+            run.title
+        );
+        assert!(
+            run.title
+                .contains("\nprohibited day: US-UT bans calls on Sundays")
+        );
+        let in_runs: usize = strip
+            .runs
+            .iter()
+            .map(|r| ((r.x2 - r.x1 + 2.0) / CELL) as usize)
+            .sum();
+        assert_eq!(in_runs + strip.cells.len(), strip.marked);
+        // The spring DST Sunday has a mark of its own besides the ban.
+        let dst = strip
+            .cells
+            .iter()
+            .find(|c| c.title.starts_with("2027-03-14 Sunday"))
+            .expect("the DST date alone");
+        assert!(dst.title.contains("\nDST: America/Denver"), "{}", dst.title);
+    }
+}
