@@ -1,11 +1,16 @@
 //! The fix: the largest schedule inside a given one that the check passes, apart from what
 //! a weekly schedule cannot avoid (holidays and blackouts, returned as dates to pause).
 //!
-//! Each window is read date by date over the horizon: every occurrence on its weekday is
+//! Each window is read over every date of the horizon: every occurrence on its weekday is
 //! resolved in the campaign zone (a boundary in a gap moves forward, one in a fold takes the
 //! earlier instant, as the check and `expand` do), read in each recipient's local time, and
 //! every second of it that some applicable rule forbids there (outside the weekday's hours,
 //! or on a prohibited weekday) is mapped back to the campaign-local seconds of the window.
+//! As in the check, the cost follows changes, not dates: between the dates next to a
+//! transition of either zone the offsets are steady (the check's runs of the pair plan), and
+//! where no rule version starts or ends either, every week reads the same, so such a stretch
+//! is read once with its fixed offsets; only the dates next to a transition are read one by
+//! one in the zones' rules.
 //! What no date and no recipient forbids is the window's legal part; the window keeps the
 //! longest run of it (the earliest on a tie), is cut to it, or is removed when nothing is
 //! left. Holidays and blackouts fall on dates, not weekdays: they are not cut but listed,

@@ -9,8 +9,12 @@
 //! findings as a sortable table; recipients, presumptions, rule-pack and tzdb versions and
 //! the disclaimer. The findings are `check`'s own judgement ([`super::check::judge`]), each
 //! once, as a table row whose cells are `check --output json`'s fields (the end tags HTML
-//! lets one omit are omitted). The strip draws only the marked dates as elements (with their
-//! reasons); the other dates are a dashed line a weekday row, so that a campaign stays small.
+//! lets one omit are omitted). So that a campaign stays small, each hover text is written
+//! once: in a grid, days with the same legal hours and windows with the same times are one
+//! element whose text names the days and windows; the strip draws the unmarked dates as a
+//! dashed line a weekday row, a run of a weekday's dates with the same marks (a banned
+//! weekday) as one dashed line naming its dates, and only a date with marks of its own as a
+//! square; the grids' rows and hour lines are drawn once a page and used by reference.
 
 use std::collections::HashMap;
 use std::io::Write as _;
