@@ -29,7 +29,7 @@ use cxsched_core::{Format, LocalTime, Schedule, TimeWindow, Validation};
 use super::check::{self, Judged, Scope};
 use super::{Globals, Outcome, UsageError, validate};
 use crate::input;
-use crate::output::OutputMode;
+use crate::output::{JsonOut, OutputMode};
 use cxsched_compliance::Prepared;
 
 #[derive(clap::Args, Debug)]
@@ -186,12 +186,11 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
             }
         }
         OutputMode::Json => {
-            let json = changes_json(&loaded.source, &result, setup.pack(), targets);
-            let line = format!("{json}\n");
+            let line = changes_json(&loaded.source, &result, targets);
             if to_stdout {
-                std::io::stderr().write_all(line.as_bytes())?;
+                std::io::stderr().write_all(&line)?;
             } else {
-                std::io::stdout().write_all(line.as_bytes())?;
+                std::io::stdout().write_all(&line)?;
             }
         }
     }
@@ -267,37 +266,44 @@ fn fix_line(
             merge_days(s);
         }
     }
-    let Judged { v, checked } = check::judge(setup, base_dir, &validation);
-    let (Some(c), Some(schedule)) = (checked, v.schedule.as_ref()) else {
+    let (v, prepared) = check::settle(setup, base_dir, &validation);
+    let (Some(prepared), Some(schedule)) = (prepared, v.schedule.as_ref()) else {
         validate::json_fields_into(out, source, Some(line), &v);
         out.extend_from_slice(
             b",\"status\":\"fail\",\"fixed\":null,\"changes\":[],\"pause\":[],\"error\":\"invalid document\"}\n",
         );
         return false;
     };
-    let targets = &c.prepared.resolution.targets;
-    let result = fix_of(setup, schedule, &c.prepared);
-    let fixed = if result.schedule.windows.is_empty() {
-        serde_json::Value::Null
+    let targets = &prepared.resolution.targets;
+    let result = fix_of(setup, schedule, &prepared);
+    JsonOut(out)
+        .raw(b"{")
+        .key("line")
+        .uint(line as u64)
+        .raw(b",")
+        .key("campaignId")
+        .str(&schedule.campaign_id.to_string())
+        .raw(b",")
+        .key("status")
+        .str(status(&result))
+        .raw(b",")
+        .key("fixed");
+    // The export writer's tree, written compactly. `document_bytes` would also read its text
+    // back as a document, which costs more than the fix; that guards documents the export
+    // writes from any schedule, while this one is a valid line's schedule with windows only
+    // narrowed or dropped (each still starts before it ends and overlaps no other).
+    if result.schedule.windows.is_empty() {
+        out.extend_from_slice(b"null");
     } else {
-        cxsched_engine::export::document_bytes(&result.schedule, Format::Json)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or(serde_json::Value::Null)
-    };
-    let mut j = changes_json(source, &result, setup.pack(), targets);
-    let pauses = j["pauses"].take();
-    let line_json = serde_json::json!({
-        "line": line,
-        "campaignId": schedule.campaign_id.to_string(),
-        "status": j["status"].take(),
-        "fixed": fixed,
-        "changes": j["changes"].take(),
-        "pause": pauses,
-    });
-    // Writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, &line_json);
-    out.push(b'\n');
+        let tree = cxsched_engine::export::document_value(&result.schedule);
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &tree);
+    }
+    JsonOut(out).raw(b",").key("changes");
+    changes_into(out, &result, targets);
+    JsonOut(out).raw(b",").key("pause");
+    pauses_into(out, &result, targets);
+    out.extend_from_slice(b"}\n");
     !result.blocked
 }
 
@@ -599,57 +605,148 @@ pub(crate) fn what_to_do(
     s
 }
 
-/// The changes as one JSON object.
-fn changes_json(source: &str, f: &Fix, pack: &RulePack, targets: &[Target]) -> serde_json::Value {
-    let _ = pack;
-    let window = |w: &TimeWindow| serde_json::json!({"dayOfWeek": weekday_name(w.day), "startTime": w.start.to_string(), "endTime": w.end.to_string()});
-    let changes: Vec<serde_json::Value> = f
-        .changes
-        .iter()
-        .map(|c| {
-            let (change, to) = match &c.change {
-                Change::Kept => ("kept", None),
-                Change::Cut { to } => ("cut", Some(window(to))),
-                Change::Removed => ("removed", None),
+/// The changes as one JSON object (`file`, `status`, `changes`, `pauses`), as a line.
+fn changes_json(source: &str, f: &Fix, targets: &[Target]) -> Vec<u8> {
+    let mut out = Vec::new();
+    JsonOut(&mut out)
+        .raw(b"{")
+        .key("file")
+        .str(source)
+        .raw(b",")
+        .key("status")
+        .str(status(f))
+        .raw(b",")
+        .key("changes");
+    changes_into(&mut out, f, targets);
+    JsonOut(&mut out).raw(b",").key("pauses");
+    pauses_into(&mut out, f, targets);
+    out.extend_from_slice(b"}\n");
+    out
+}
+
+fn status(f: &Fix) -> &'static str {
+    if f.blocked { "fail" } else { "pass" }
+}
+
+/// `{"dayOfWeek":…,"startTime":…,"endTime":…}`.
+fn window_into(out: &mut Vec<u8>, w: &TimeWindow) {
+    JsonOut(out)
+        .raw(b"{")
+        .key("dayOfWeek")
+        .str(weekday_name(w.day))
+        .raw(b",")
+        .key("startTime")
+        .str(&w.start.to_string())
+        .raw(b",")
+        .key("endTime")
+        .str(&w.end.to_string())
+        .raw(b"}");
+}
+
+/// `"recipientZone":…,"state":…` of a target.
+fn who_into(out: &mut Vec<u8>, t: &Target) {
+    JsonOut(out)
+        .key("recipientZone")
+        .str(&t.zone.canonical)
+        .raw(b",")
+        .key("state")
+        .opt_str(t.state.as_deref());
+}
+
+/// The changes per window as a JSON list, written straight into `out` (a `fix --jsonl` line
+/// is mostly this; building a JSON tree first cost more than the fix).
+fn changes_into(out: &mut Vec<u8>, f: &Fix, targets: &[Target]) {
+    out.push(b'[');
+    for (i, c) in f.changes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        JsonOut(out)
+            .raw(b"{")
+            .key("window")
+            .uint(c.window as u64)
+            .raw(b",")
+            .key("original");
+        window_into(out, &c.original);
+        let (change, to) = match &c.change {
+            Change::Kept => ("kept", None),
+            Change::Cut { to } => ("cut", Some(to)),
+            Change::Removed => ("removed", None),
+        };
+        JsonOut(out)
+            .raw(b",")
+            .key("change")
+            .str(change)
+            .raw(b",")
+            .key("to");
+        match to {
+            Some(w) => window_into(out, w),
+            None => out.extend_from_slice(b"null"),
+        }
+        JsonOut(out).raw(b",").key("reasons").raw(b"[");
+        for (k, r) in c.reasons.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            JsonOut(out)
+                .raw(b"{")
+                .key("code")
+                .str(r.code)
+                .raw(b",")
+                .key("rule")
+                .str(&r.rule)
+                .raw(b",");
+            who_into(out, &targets[r.target]);
+            let side = match r.side {
+                Side::Start => "start",
+                Side::End => "end",
+                Side::Whole => "whole",
             };
-            serde_json::json!({
-                "window": c.window,
-                "original": window(&c.original),
-                "change": change,
-                "to": to,
-                "reasons": c.reasons.iter().map(|r| serde_json::json!({
-                    "code": r.code,
-                    "rule": r.rule,
-                    "recipientZone": &*targets[r.target].zone.canonical,
-                    "state": targets[r.target].state,
-                    "side": match r.side { Side::Start => "start", Side::End => "end", Side::Whole => "whole" },
-                    "firstDate": r.first.to_string(),
-                    "lastDate": r.last.to_string(),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let pauses: Vec<serde_json::Value> = f
-        .pauses
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "date": p.date.to_string(),
-                "window": p.window,
-                "code": p.code,
-                "rule": p.rule,
-                "what": p.what,
-                "recipientZone": &*targets[p.target].zone.canonical,
-                "state": targets[p.target].state,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "file": source,
-        "status": if f.blocked { "fail" } else { "pass" },
-        "changes": changes,
-        "pauses": pauses,
-    })
+            JsonOut(out)
+                .raw(b",")
+                .key("side")
+                .str(side)
+                .raw(b",")
+                .key("firstDate")
+                .str(&r.first.to_string())
+                .raw(b",")
+                .key("lastDate")
+                .str(&r.last.to_string())
+                .raw(b"}");
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.push(b']');
+}
+
+/// The dates to pause as a JSON list, written straight into `out`.
+fn pauses_into(out: &mut Vec<u8>, f: &Fix, targets: &[Target]) {
+    out.push(b'[');
+    for (i, p) in f.pauses.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        JsonOut(out)
+            .raw(b"{")
+            .key("date")
+            .str(&p.date.to_string())
+            .raw(b",")
+            .key("window")
+            .uint(p.window as u64)
+            .raw(b",")
+            .key("code")
+            .str(p.code)
+            .raw(b",")
+            .key("rule")
+            .opt_str(p.rule.as_deref())
+            .raw(b",")
+            .key("what")
+            .str(&p.what)
+            .raw(b",");
+        who_into(out, &targets[p.target]);
+        out.push(b'}');
+    }
+    out.push(b']');
 }
 
 /// The fixed document in `format`: TOML edited in place, JSON and YAML by the export writer.

@@ -9,8 +9,12 @@
 //! findings as a sortable table; recipients, presumptions, rule-pack and tzdb versions and
 //! the disclaimer. The findings are `check`'s own judgement ([`super::check::judge`]), each
 //! once, as a table row whose cells are `check --output json`'s fields (the end tags HTML
-//! lets one omit are omitted). The strip draws only the marked dates as elements (with their
-//! reasons); the other dates are a dashed line a weekday row, so that a campaign stays small.
+//! lets one omit are omitted). So that a campaign stays small, each hover text is written
+//! once: in a grid, days with the same legal hours and windows with the same times are one
+//! element whose text names the days and windows; the strip draws the unmarked dates as a
+//! dashed line a weekday row, a run of a weekday's dates with the same marks (a banned
+//! weekday) as one dashed line naming its dates, and only a date with marks of its own as a
+//! square; the grids' rows and hour lines are drawn once a page and used by reference.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -60,6 +64,7 @@ struct Page {
     disclaimer: String,
     campaigns: Vec<CampaignView>,
     total_findings: usize,
+    week: WeekBackground,
 }
 
 /// One document of the run.
@@ -95,14 +100,32 @@ struct RecipientView {
     basis: String,
 }
 
-/// A rectangle of an SVG, with its hover text.
+/// A square of the strip (its size is the stylesheet's), with its hover text.
 struct Rect {
     x: f64,
     y: f64,
-    w: f64,
-    h: f64,
     class: &'static str,
     title: String,
+}
+
+/// Boxes of one class that share one hover text (the same hours or the same window times
+/// on several days): drawn as one element, so that the text is written once.
+struct Shape {
+    class: &'static str,
+    title: String,
+    /// (x, y, w, h).
+    boxes: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Shape {
+    /// The boxes as one path (`M x y h w v h h -w z` each).
+    fn path(&self) -> String {
+        let mut d = String::new();
+        for &(x, y, w, h) in &self.boxes {
+            d.push_str(&format!("M{x} {y}h{w}v{h}h-{w}z"));
+        }
+        d
+    }
 }
 
 struct Label {
@@ -111,26 +134,44 @@ struct Label {
     text: String,
 }
 
-/// The week grid of one recipient zone.
+/// The week grid of one recipient zone (its background, the rows and hour lines, is the
+/// page's `week-bg`, drawn by reference).
 struct Grid {
     zone: String,
     states: String,
     week: String,
     width: f64,
     height: f64,
-    rects: Vec<Rect>,
+    shapes: Vec<Shape>,
     labels: Vec<Label>,
-    /// Hour lines: (x, label).
-    hours: Vec<Label>,
     bad_minutes: i64,
+}
+
+/// What every week grid draws the same: the row bands, hour lines and hour labels.
+struct WeekBackground {
+    rows: String,
+    hours: String,
+    hour_labels: Vec<Label>,
+}
+
+/// A run of a weekday's consecutive dates with the same marks (a prohibited weekday, most
+/// often), drawn as one dashed line of squares with one hover text.
+struct Run {
+    x1: f64,
+    x2: f64,
+    y: f64,
+    class: &'static str,
+    title: String,
 }
 
 /// Every date of the horizon, a column per week, a row per weekday, a block per 53 weeks.
 struct Strip {
     width: f64,
     height: f64,
-    /// The marked dates only (the others are drawn by `rows`).
+    /// The marked dates with marks of their own (the others are drawn by `rows`).
     cells: Vec<Rect>,
+    /// Runs of marked dates with the same marks.
+    runs: Vec<Run>,
     /// The unmarked background: per block and weekday, a dashed line of 11-px squares,
     /// one a week (x1, y, x2).
     rows: Vec<(f64, f64, f64)>,
@@ -168,6 +209,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         disclaimer: setup.pack().disclaimer.clone(),
         total_findings,
         campaigns,
+        week: week_background(),
     };
     let html = page
         .render()
@@ -394,8 +436,105 @@ fn x_of(secs: u32) -> f64 {
     LABEL_W + f64::from(secs) / 3600.0 * HOUR_W
 }
 
+/// The rows, hour lines and hour labels every week grid shares, drawn once on the page.
+fn week_background() -> WeekBackground {
+    let mut rows = String::new();
+    for d in 0..7 {
+        let y = TOP + f64::from(d) * ROW_H + 2.0;
+        rows.push_str(&format!(
+            "M{LABEL_W} {y}h{w}v{h}h-{w}z",
+            w = 24.0 * HOUR_W,
+            h = ROW_H - 4.0
+        ));
+    }
+    let mut hours = String::new();
+    let mut hour_labels = Vec::new();
+    let bottom = TOP + 7.0 * ROW_H;
+    for h in (0..=24).step_by(3) {
+        let x = x_of(h * 3600);
+        hours.push_str(&format!("M{x} {}V{bottom}", TOP - 4.0));
+        hour_labels.push(Label {
+            x: x - 6.0,
+            y: TOP - 6.0,
+            text: format!("{h:02}"),
+        });
+    }
+    WeekBackground {
+        rows,
+        hours,
+        hour_labels,
+    }
+}
+
+/// Boxes being merged under a key (the hover text less its days and windows), with the
+/// members' local weekdays and windows to name in the text.
+struct Group {
+    class: &'static str,
+    key: String,
+    /// (local weekday, window).
+    members: Vec<(usize, Option<usize>)>,
+    boxes: Vec<(f64, f64, f64, f64)>,
+}
+
+/// The groups of a grid, in first-seen order.
+#[derive(Default)]
+struct Shapes {
+    groups: Vec<Group>,
+}
+
+impl Shapes {
+    fn add(
+        &mut self,
+        class: &'static str,
+        key: String,
+        member: (usize, Option<usize>),
+        b: (f64, f64, f64, f64),
+    ) {
+        match self
+            .groups
+            .iter_mut()
+            .find(|g| g.class == class && g.key == key)
+        {
+            Some(g) => {
+                g.members.push(member);
+                g.boxes.push(b);
+            }
+            None => self.groups.push(Group {
+                class,
+                key,
+                members: vec![member],
+                boxes: vec![b],
+            }),
+        }
+    }
+}
+
+/// `Monday`, `Monday, Wednesday`, `Monday–Friday` (three or more in a row): the names of
+/// `items` (sorted, no repeats), consecutive runs shortened.
+fn run_list(items: &[usize], name: impl Fn(usize) -> String) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        let mut j = i;
+        while j + 1 < items.len() && items[j + 1] == items[j] + 1 {
+            j += 1;
+        }
+        if j - i >= 2 {
+            parts.push(format!("{}–{}", name(items[i]), name(items[j])));
+        } else {
+            parts.extend(items[i..=j].iter().map(|&k| name(k)));
+        }
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
 /// The week grid of one recipient zone on the first full week (Monday to Sunday) of the
 /// horizon.
+///
+/// A grid names each part's hours and rules on hover. Days with the same legal hours, and
+/// windows with the same times, are one element with one text naming the days (windows)
+/// it covers, rather than an element a day with the text repeated.
 fn grid(
     pack: &RulePack,
     purpose: Purpose,
@@ -405,9 +544,10 @@ fn grid(
     states: &[Option<String>],
 ) -> Grid {
     let monday = date_of(day_number(from) + (7 - wd(from.weekday()) as i32) % 7);
-    let mut rects = Vec::new();
+    let mut shapes = Shapes::default();
     let mut labels = Vec::new();
-    // Per weekday of the zone's local week: the hours the law allows.
+    // Per weekday of the zone's local week: the hours the law allows, and why (without the
+    // day's name).
     let mut allowed: Vec<Option<(u32, u32)>> = Vec::with_capacity(7);
     let mut why: Vec<String> = Vec::with_capacity(7);
     for (d, day_name) in DAY_NAMES.iter().enumerate() {
@@ -423,19 +563,12 @@ fn grid(
         match hours {
             DayHours::Closed(by) => {
                 let reason = format!(
-                    "{}: no calls in {} ({} prohibits the day)",
-                    day_name,
+                    "no calls in {} ({} prohibits the day)",
                     zone.canonical,
                     ids(pack, &by)
                 );
-                rects.push(Rect {
-                    x: LABEL_W,
-                    y: y + 2.0,
-                    w: 24.0 * HOUR_W,
-                    h: ROW_H - 4.0,
-                    class: "closed",
-                    title: reason.clone(),
-                });
+                let b = (LABEL_W, y + 2.0, 24.0 * HOUR_W, ROW_H - 4.0);
+                shapes.add("closed", reason.clone(), (d, None), b);
                 allowed.push(None);
                 why.push(reason);
             }
@@ -446,8 +579,7 @@ fn grid(
                 close_by,
             } => {
                 let text = format!(
-                    "{}: legal {}–{} in {} (opens: {}; closes: {})",
-                    day_name,
+                    "legal {}–{} in {} (opens: {}; closes: {})",
                     hhmm(open),
                     hhmm(close),
                     zone.canonical,
@@ -455,14 +587,8 @@ fn grid(
                     ids(pack, &close_by)
                 );
                 if open < close {
-                    rects.push(Rect {
-                        x: x_of(open),
-                        y: y + 2.0,
-                        w: x_of(close) - x_of(open),
-                        h: ROW_H - 4.0,
-                        class: "legal",
-                        title: text.clone(),
-                    });
+                    let b = (x_of(open), y + 2.0, x_of(close) - x_of(open), ROW_H - 4.0);
+                    shapes.add("legal", text.clone(), (d, None), b);
                     allowed.push(Some((open, close)));
                 } else {
                     allowed.push(None);
@@ -477,30 +603,19 @@ fn grid(
             continue;
         }
         let w = &schedule.windows[o.window];
-        let label = format!(
-            "window {} ({} {}–{} {})",
-            o.window,
-            DAY_NAMES[wd(w.day)],
-            w.start,
-            w.end,
-            schedule.timezone.name
-        );
+        let times = format!("{}–{} {}", w.start, w.end, schedule.timezone.name);
         for (day, s, e) in local_segments(o.start, o.end, zone) {
             let y = TOP + day as f64 * ROW_H;
-            rects.push(Rect {
-                x: x_of(s),
-                y: y + 8.0,
-                w: x_of(e) - x_of(s),
-                h: ROW_H - 16.0,
-                class: "win",
-                title: format!(
-                    "{label}: {} {}–{} in {}",
-                    &DAY_NAMES[day][..3],
-                    hhmm(s),
-                    hhmm(e),
-                    zone.canonical
-                ),
-            });
+            // Windows merge when their times, their local times and the local day's offset
+            // from the campaign day agree.
+            let shift = (day + 7 - wd(w.day)) % 7;
+            let local = format!("{}–{} in {}", hhmm(s), hhmm(e), zone.canonical);
+            shapes.add(
+                "win",
+                format!("{times}|{shift}|{local}"),
+                (day, Some(o.window)),
+                (x_of(s), y + 8.0, x_of(e) - x_of(s), ROW_H - 16.0),
+            );
             let mut bad = Vec::new();
             match allowed[day] {
                 None => bad.push((s, e)),
@@ -515,31 +630,82 @@ fn grid(
             }
             for (bs, be) in bad.into_iter().filter(|(a, b)| a < b) {
                 bad_minutes += i64::from(be - bs) / 60;
-                rects.push(Rect {
-                    x: x_of(bs),
-                    y: y + 8.0,
-                    w: x_of(be) - x_of(bs),
-                    h: ROW_H - 16.0,
-                    class: "bad",
-                    title: format!(
-                        "illegal: {label} dials {} {}–{} in {}; {}",
-                        &DAY_NAMES[day][..3],
+                shapes.add(
+                    "bad",
+                    format!(
+                        "{times}|{shift}|{}–{} in {}|{}",
                         hhmm(bs),
                         hhmm(be),
                         zone.canonical,
                         why[day]
                     ),
-                });
+                    (day, Some(o.window)),
+                    (x_of(bs), y + 8.0, x_of(be) - x_of(bs), ROW_H - 16.0),
+                );
             }
         }
     }
-    let hours = (0..=24)
-        .step_by(3)
-        .map(|h| Label {
-            x: x_of(h * 3600),
-            y: TOP - 6.0,
-            text: format!("{h:02}"),
-        })
+    // Windows under their illegal parts, whatever order the groups were first seen in.
+    let mut groups = shapes.groups;
+    groups.sort_by_key(|g| match g.class {
+        "win" => 1,
+        "bad" => 2,
+        _ => 0,
+    });
+    let shapes = groups
+        .into_iter()
+        .map(
+            |Group {
+                 class,
+                 key,
+                 members,
+                 boxes,
+             }| {
+                let mut days: Vec<usize> = members.iter().map(|m| m.0).collect();
+                days.sort_unstable();
+                days.dedup();
+                let long_days = run_list(&days, |d| DAY_NAMES[d].to_owned());
+                let short_days = run_list(&days, |d| DAY_NAMES[d][..3].to_owned());
+                let title = match class {
+                    "legal" | "closed" => format!("{long_days}: {key}"),
+                    _ => {
+                        let mut windows: Vec<usize> = members.iter().filter_map(|m| m.1).collect();
+                        windows.sort_unstable();
+                        windows.dedup();
+                        let mut window_days: Vec<usize> = windows
+                            .iter()
+                            .map(|&i| wd(schedule.windows[i].day))
+                            .collect();
+                        window_days.sort_unstable();
+                        window_days.dedup();
+                        let (one, many) = (windows.len() == 1, windows.len() > 1);
+                        let label = format!(
+                            "window{} {} ({} {})",
+                            if many { "s" } else { "" },
+                            run_list(&windows, |i| i.to_string()),
+                            run_list(&window_days, |d| DAY_NAMES[d].to_owned()),
+                            key.split('|').next().unwrap_or_default(),
+                        );
+                        let mut parts = key.split('|').skip(2);
+                        let local = parts.next().unwrap_or_default();
+                        if class == "win" {
+                            format!("{label}: {short_days} {local}")
+                        } else {
+                            format!(
+                                "illegal: {label} dial{} {short_days} {local}; {long_days}: {}",
+                                if one { "s" } else { "" },
+                                parts.next().unwrap_or_default()
+                            )
+                        }
+                    }
+                };
+                Shape {
+                    class,
+                    title,
+                    boxes,
+                }
+            },
+        )
         .collect();
     let states: Vec<&str> = states.iter().filter_map(|s| s.as_deref()).collect();
     Grid {
@@ -552,9 +718,8 @@ fn grid(
         week: format!("{} to {}", monday, date_of(day_number(monday) + 6)),
         width: x_of(LocalTime::DAY) + 8.0,
         height: TOP + 7.0 * ROW_H + 4.0,
-        rects,
+        shapes,
         labels,
-        hours,
         bad_minutes,
     }
 }
@@ -634,6 +799,19 @@ fn strip(
     }
     let week0 = first - wd(from.weekday()) as i32;
     let mut cells = Vec::new();
+    /// Consecutive same-weekday dates of one strip row with the same marks.
+    struct Marks {
+        key: (i32, usize),
+        x1: f64,
+        x2: f64,
+        y: f64,
+        class: &'static str,
+        first: Date,
+        last: Date,
+        dates: usize,
+        reasons: Vec<String>,
+    }
+    let mut marks: Vec<Marks> = Vec::new();
     // (block, weekday) -> (y, first x, last x) of the dates of the horizon.
     let mut spans: Vec<((i32, usize), f64, f64, f64)> = Vec::new();
     let mut labels = Vec::new();
@@ -759,29 +937,210 @@ fn strip(
             continue;
         }
         marked += 1;
-        let mut title = format!("{date} {}", DAY_NAMES[wd(date.weekday())]);
-        for r in &reasons {
+        // The same marks as the same weekday's date a week before: one run.
+        match marks.iter_mut().rev().find(|m| m.key == key) {
+            Some(m) if m.x2 == x - CELL && m.class == class && m.reasons == reasons => {
+                m.x2 = x;
+                m.last = date;
+                m.dates += 1;
+            }
+            _ => marks.push(Marks {
+                key,
+                x1: x,
+                x2: x,
+                y,
+                class,
+                first: date,
+                last: date,
+                dates: 1,
+                reasons,
+            }),
+        }
+    }
+    let mut runs = Vec::new();
+    for m in marks {
+        let name = DAY_NAMES[wd(m.first.weekday())];
+        let mut title = if m.dates == 1 {
+            format!("{} {name}", m.first)
+        } else {
+            format!("{name}s from {} to {} ({} dates)", m.first, m.last, m.dates)
+        };
+        for r in &m.reasons {
             title.push('\n');
             title.push_str(r);
         }
-        cells.push(Rect {
-            x,
-            y,
-            w: CELL - 2.0,
-            h: CELL - 2.0,
-            class,
-            title,
-        });
+        if m.dates == 1 {
+            cells.push(Rect {
+                x: m.x1,
+                y: m.y,
+                class: m.class,
+                title,
+            });
+        } else {
+            runs.push(Run {
+                x1: m.x1,
+                x2: m.x2 + CELL - 2.0,
+                y: m.y + (CELL - 2.0) / 2.0,
+                class: m.class,
+                title,
+            });
+        }
     }
     Strip {
         width: STRIP_LEFT + f64::from(WEEKS_A_BLOCK.min((last - week0) / 7 + 1)) * CELL + 4.0,
         height: f64::from(blocks) * BLOCK_H,
         cells,
+        runs,
         rows: spans
             .into_iter()
             .map(|(_, y, a, b)| (a, y + (CELL - 2.0) / 2.0, b + CELL - 2.0))
             .collect(),
         labels,
         marked,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cxsched_compliance::{AreaCodeTable, RecipientInput};
+    use cxsched_core::{Format, parse_document};
+
+    fn schedule(zone: &str, days: &[&str]) -> Schedule {
+        let windows: Vec<String> = days
+            .iter()
+            .map(|d| {
+                format!(r#"{{"dayOfWeek":"{d}","startTime":"08:00:00","endTime":"18:30:00"}}"#)
+            })
+            .collect();
+        let text = format!(
+            r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"{zone}","businessHoursDirective":"STRICT","maxConcurrentCalls":5,"timeWindows":[{}]}}"#,
+            windows.join(",")
+        );
+        parse_document(&text, Format::Json)
+            .schedule
+            .expect("a valid document")
+    }
+
+    fn zone(name: &str) -> Zone {
+        cxsched_core::zone::resolve(name).expect("a zone").zone
+    }
+
+    #[test]
+    fn runs_of_three_or_more_are_shortened() {
+        let day = |d: usize| DAY_NAMES[d].to_owned();
+        assert_eq!(run_list(&[0, 1, 2, 3, 4], day), "Monday–Friday");
+        assert_eq!(run_list(&[0, 1], day), "Monday, Tuesday");
+        assert_eq!(
+            run_list(&[0, 2, 3, 4, 6], day),
+            "Monday, Wednesday–Friday, Sunday"
+        );
+        assert_eq!(run_list(&[3], |i| i.to_string()), "3");
+    }
+
+    /// Windows with the same times on several days are one element whose hover text names
+    /// them all; a window alone keeps the text of one.
+    #[test]
+    fn a_grid_names_every_day_and_window_a_shape_covers() {
+        let pack = RulePack::embedded_us();
+        let from = jiff::civil::date(2026, 12, 1);
+        let states = [Some("TX".to_owned())];
+        let chicago = zone("America/Chicago");
+        let days = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"];
+        let s = schedule("America/New_York", &days);
+        let g = grid(&pack, Purpose::Telemarketing, &s, from, &chicago, &states);
+        let win: Vec<&Shape> = g.shapes.iter().filter(|s| s.class == "win").collect();
+        assert_eq!(win.len(), 1);
+        assert_eq!(win[0].boxes.len(), 5);
+        assert_eq!(
+            win[0].title,
+            "windows 0–4 (Monday–Friday 08:00:00–18:30:00 America/New_York): Mon–Fri 07:00–17:30 in America/Chicago"
+        );
+        let bad = g
+            .shapes
+            .iter()
+            .find(|s| s.class == "bad")
+            .expect("an illegal part");
+        assert!(
+            bad.title.starts_with(
+                "illegal: windows 0–4 (Monday–Friday 08:00:00–18:30:00 America/New_York) dial Mon–Fri 07:00–"
+            ),
+            "{}",
+            bad.title
+        );
+        assert!(
+            bad.title.contains("; Monday–Friday: legal "),
+            "{}",
+            bad.title
+        );
+        // The legal hours under the windows, the windows under the illegal parts.
+        let rank = |c: &str| match c {
+            "win" => 1,
+            "bad" => 2,
+            _ => 0,
+        };
+        assert!(
+            g.shapes
+                .windows(2)
+                .all(|p| rank(p[0].class) <= rank(p[1].class)),
+            "{:?}",
+            g.shapes.iter().map(|s| s.class).collect::<Vec<_>>()
+        );
+
+        let one = schedule("America/New_York", &["MONDAY"]);
+        let g = grid(&pack, Purpose::Telemarketing, &one, from, &chicago, &states);
+        let win = g
+            .shapes
+            .iter()
+            .find(|s| s.class == "win")
+            .expect("the window");
+        assert_eq!(
+            win.title,
+            "window 0 (Monday 08:00:00–18:30:00 America/New_York): Mon 07:00–17:30 in America/Chicago"
+        );
+    }
+
+    /// A weekday's dates with the same marks are one run naming its dates; a date with marks
+    /// of its own stays a square; together they cover every marked date.
+    #[test]
+    fn the_strip_draws_runs_of_the_same_marks() {
+        let pack = RulePack::embedded_us();
+        let s = schedule("America/Denver", &["SUNDAY"]);
+        let states = ["UT".to_owned()];
+        let input = RecipientInput {
+            zones: &[],
+            states: &states,
+            phone_numbers: None,
+        };
+        let targets =
+            cxsched_compliance::recipients::resolve(&input, &s.timezone, AreaCodeTable::embedded)
+                .expect("a known state")
+                .targets;
+        let from = jiff::civil::date(2026, 12, 1);
+        let strip = strip(&pack, Purpose::Telemarketing, &s, &targets, &[], from, 366);
+        assert!(!strip.runs.is_empty());
+        let run = &strip.runs[0];
+        assert!(
+            run.title.starts_with("Sundays from 2026-12-06 to "),
+            "{}",
+            run.title
+        );
+        assert!(
+            run.title
+                .contains("\nprohibited day: US-UT bans calls on Sundays")
+        );
+        let in_runs: usize = strip
+            .runs
+            .iter()
+            .map(|r| ((r.x2 - r.x1 + 2.0) / CELL) as usize)
+            .sum();
+        assert_eq!(in_runs + strip.cells.len(), strip.marked);
+        // The spring DST Sunday has a mark of its own besides the ban.
+        let dst = strip
+            .cells
+            .iter()
+            .find(|c| c.title.starts_with("2027-03-14 Sunday"))
+            .expect("the DST date alone");
+        assert!(dst.title.contains("\nDST: America/Denver"), "{}", dst.title);
     }
 }

@@ -72,7 +72,7 @@ impl Horizon {
     }
 
     /// The split of the horizon for a (campaign zone, target zone) pair, computed once.
-    pub(super) fn plan(&self, campaign: &Zone, recipient: &Zone) -> Arc<PairPlan> {
+    pub(crate) fn plan(&self, campaign: &Zone, recipient: &Zone) -> Arc<PairPlan> {
         if let Some(p) = self
             .plans
             .read()
@@ -143,11 +143,11 @@ fn special_days(h: &Horizon, a: &Timeline, b: &Timeline) -> Vec<DayNumber> {
 }
 
 /// How one (campaign zone, target zone) pair splits the horizon.
-pub(super) struct PairPlan {
+pub(crate) struct PairPlan {
     /// Steady runs `[a, b]` with the campaign and target offsets, in order.
-    pub(super) runs: Vec<(DayNumber, DayNumber, i32, i32)>,
+    pub(crate) runs: Vec<(DayNumber, DayNumber, i32, i32)>,
     /// Dates next to a transition of either zone, in order.
-    pub(super) special: Vec<DayNumber>,
+    pub(crate) special: Vec<DayNumber>,
     pub(super) campaign: Arc<Timeline>,
     pub(super) recipient: Arc<Timeline>,
 }

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use cxsched_compliance::RulePack;
-use cxsched_compliance::service::{Checked, Judgement, Overrides, Recipients, Service};
+use cxsched_compliance::service::{Checked, Judgement, Overrides, Prepared, Recipients, Service};
 use cxsched_core::{Date, Purpose, Validation};
 
 use super::{Globals, Outcome, UsageError};
@@ -310,24 +310,40 @@ pub(crate) struct Judged<'v> {
 }
 
 pub(crate) fn judge<'v>(setup: &Setup, base_dir: &Path, v: &'v Validation) -> Judged<'v> {
+    let (v, prepared) = settle(setup, base_dir, v);
+    let checked = match (prepared, &v.schedule) {
+        (Some(p), Some(schedule)) => Some(setup.service.judge(schedule, p)),
+        _ => None,
+    };
+    Judged { v, checked }
+}
+
+/// A document as [`judge`] settles it short of checking it: its validation (with the
+/// platform's limits and the problems of its recipients) and, when it is valid, its purpose,
+/// horizon and recipients (`fix` checks the fixed schedule, not the given one).
+pub(crate) fn settle<'v>(
+    setup: &Setup,
+    base_dir: &Path,
+    v: &'v Validation,
+) -> (Cow<'v, Validation>, Option<Prepared>) {
     let mut v = Cow::Borrowed(v);
     if setup.cxone && v.schedule.is_some() {
         cxsched_core::cxone::restrict(v.to_mut());
     }
     let Some(schedule) = &v.schedule else {
-        return Judged { v, checked: None };
+        return (v, None);
     };
     let read = |file: &str| input::read_phone_numbers(base_dir, file);
-    match setup.service.check(schedule, jiff::Timestamp::now(), read) {
-        Ok(checked) => Judged {
-            v,
-            checked: Some(checked),
-        },
+    match setup
+        .service
+        .prepare(schedule, jiff::Timestamp::now(), read)
+    {
+        Ok(prepared) => (v, Some(prepared)),
         Err(problems) => {
             let w = v.to_mut();
             w.schedule = None;
             w.errors.extend(problems);
-            Judged { v, checked: None }
+            (v, None)
         }
     }
 }
