@@ -122,6 +122,9 @@ pub fn render_in_order<T: Sync, W: Write + Send>(
     }
 }
 
+/// What a buffer of [`render_in_order`] first holds room for.
+const FIRST_BUFFER_BYTES: usize = 128 * 1024;
+
 /// The shared state of [`render_in_order`].
 struct InOrder<'w, W> {
     /// How many chunks have been claimed (the next one to claim).
@@ -185,6 +188,9 @@ impl<W: Write> InOrder<'_, W> {
                 return;
             };
             buffer.clear();
+            // A new buffer starts at the size of a usual chunk's reports (a piece of about
+            // a hundred documents), not grown by doubling and copying.
+            buffer.reserve(FIRST_BUFFER_BYTES);
             let (documents, failed) = {
                 // Should rendering panic, the others must not wait for this chunk forever:
                 // the guard stops the work, and the scope then passes the panic on.
