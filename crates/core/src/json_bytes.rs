@@ -35,6 +35,21 @@ pub fn first_special(bytes: &[u8]) -> Option<usize> {
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
     let at_bit = |base: usize, bits: u64| base + (bits.trailing_zeros() / 8) as usize;
     let mut i = 0;
+    // Sixteen bytes (two words) a step while they last: one test for both.
+    let mut pairs = bytes.chunks_exact(16);
+    for pair in &mut pairs {
+        let lo = special_bytes(u64::from_le_bytes(pair[..8].try_into().expect("8 bytes")));
+        let hi = special_bytes(u64::from_le_bytes(pair[8..].try_into().expect("8 bytes")));
+        if lo | hi != 0 {
+            // With the low word plain, the high word's first mark is a real one.
+            return Some(if lo != 0 {
+                at_bit(i, lo)
+            } else {
+                at_bit(i + 8, hi)
+            });
+        }
+        i += 16;
+    }
     while i + 8 <= n {
         let bits = special_bytes(word(i));
         if bits != 0 {

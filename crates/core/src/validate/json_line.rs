@@ -350,7 +350,7 @@ fn window_list(cx: &mut Checker, list: &[Window<'_>]) -> Option<Vec<crate::model
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            let at = || format!("timeWindows[{i}]");
+            let at = || super::window_path(i);
             let day = match w.day_of_week {
                 Some(s) => cx.day_text(s, &|| join(&at(), "dayOfWeek")),
                 None => cx.missing_field(&join(&at(), "dayOfWeek"), expect::DAY),
