@@ -256,7 +256,8 @@ pub fn raw_stdout() -> std::io::Result<std::io::BufWriter<std::fs::File>> {
 
 /// Appends JSON text to a byte buffer. Each method writes one value; `key` writes `"name":`.
 /// Separators between members are the caller's (`raw(b",")`), which keeps the writer a plain
-/// list of appends.
+/// list of appends. Reports written for every document give a separator and the key after it
+/// as one raw piece (`raw(b",\"line\":")`): one append instead of four.
 pub struct JsonOut<'a>(pub &'a mut Vec<u8>);
 
 impl JsonOut<'_> {
@@ -326,11 +327,9 @@ impl JsonOut<'_> {
             if i > 0 {
                 self.0.push(b',');
             }
-            self.raw(b"{")
-                .key("path")
+            self.raw(b"{\"path\":")
                 .str(&issue.path)
-                .raw(b",")
-                .key("message")
+                .raw(b",\"message\":")
                 .str(&issue.message)
                 .raw(b"}");
         }

@@ -834,12 +834,31 @@ impl Checker {
     /// The rules over the windows of each day (at most 8, no overlaps), over those that parsed.
     fn day_rules(&mut self, parsed: &[Option<TimeWindow>]) {
         // By day (Monday first), then start, then index: each day's windows are one run.
-        let mut sorted: Vec<(usize, TimeWindow)> = parsed
+        // On the stack for a document of the usual size (a week of windows), else on the heap.
+        const ON_STACK: usize = 64;
+        let none = TimeWindow {
+            day: Weekday::Monday,
+            start: LocalTime::from_seconds(0).expect("midnight"),
+            end: LocalTime::from_seconds(0).expect("midnight"),
+        };
+        let mut stack = [(0usize, none); ON_STACK];
+        let mut heap = Vec::new();
+        let windows = parsed
             .iter()
             .enumerate()
-            .filter_map(|(i, w)| w.map(|w| (i, w)))
-            .collect();
-        sorted.sort_by_key(|(i, w)| (w.day.to_monday_zero_offset(), w.start, *i));
+            .filter_map(|(i, w)| w.map(|w| (i, w)));
+        let sorted: &mut [(usize, TimeWindow)] = if parsed.len() <= ON_STACK {
+            let mut n = 0;
+            for (slot, w) in stack.iter_mut().zip(windows) {
+                *slot = w;
+                n += 1;
+            }
+            &mut stack[..n]
+        } else {
+            heap.extend(windows);
+            &mut heap
+        };
+        sorted.sort_unstable_by_key(|(i, w)| (w.day.to_monday_zero_offset(), w.start, *i));
         for of_day in sorted.chunk_by(|(_, a), (_, b)| a.day == b.day) {
             let day = of_day[0].1.day;
             if of_day.len() > MAX_WINDOWS_PER_DAY {
@@ -1356,11 +1375,12 @@ fn parse_hyphenated_uuid(s: &str) -> Option<Uuid> {
 /// Appends `DAY HH:MM:SS–HH:MM:SS`, how messages name a window.
 fn push_window(out: &mut String, w: &TimeWindow) {
     out.push_str(weekday_name(w.day));
-    // The times and the dash between them as one piece of fixed length: one append.
-    let mut times = *b" HH:MM:SS\xe2\x80\x93HH:MM:SS";
-    times[1..9].copy_from_slice(&Clock(w.start).text().0);
-    times[12..20].copy_from_slice(&Clock(w.end).text().0);
-    out.push_str(std::str::from_utf8(&times).expect("ASCII digits around a dash"));
+    out.push(' ');
+    // Pushed as characters: the digits are ASCII, and checking the text as UTF-8 would
+    // cost more than pushing it.
+    out.extend(Clock(w.start).text().0.map(char::from));
+    out.push('–');
+    out.extend(Clock(w.end).text().0.map(char::from));
 }
 
 /// `timeWindows[i]`, the path of a window, without the formatting machinery.
