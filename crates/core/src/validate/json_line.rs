@@ -64,6 +64,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string without escapes or control characters, after white space.
+    // Inlined: called for every key and value, and the call costs more than the work.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let bytes = self.text.as_bytes();
@@ -112,6 +114,8 @@ impl<'a> Scanner<'a> {
     /// A key, after white space, as its index in `keys`: `keys[position]` (the key usually
     /// found here) is recognised by a comparison of bytes, any other key is scanned as a
     /// string and looked up; `None` for a key not in `keys`.
+    // Inlined: called for every key and value, and the call costs more than the work.
+    #[inline(always)]
     fn key(&mut self, keys: &[&'static str], position: usize) -> Option<usize> {
         self.skip_space();
         if let Some(usual) = keys.get(position) {
