@@ -56,22 +56,8 @@ pub fn summary(
     Ok(())
 }
 
-/// `n` in decimal (ASCII digits), written into the end of `digits` (without the formatting
-/// machinery: reports print a line number or a count for every document).
-#[inline]
-pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &digits[i..]
-}
+/// `n` in decimal (shared with the document checks, which name windows by index).
+pub use cxsched_core::json_bytes::decimal;
 
 /// True when the error is stdout closing under us (`cxsched … | head`): a normal end.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {

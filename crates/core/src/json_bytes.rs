@@ -1,6 +1,6 @@
 //! The bytes a JSON string cannot hold as they are (`"`, `\` and control characters), found
 //! eight at a time. The fast document reader stops its strings at them; the report writer
-//! escapes them.
+//! escapes them; and numbers in decimal, which both write for every document.
 
 /// A `"`, a `\` or a control character.
 #[inline]
@@ -64,6 +64,24 @@ pub fn first_special(bytes: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+/// `n` in decimal (ASCII digits), written into the end of `digits` (without the formatting
+/// machinery: reports print a line number or a count for every document, messages name
+/// windows by index).
+#[inline]
+pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &digits[i..]
 }
 
 #[cfg(test)]

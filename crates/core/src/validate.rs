@@ -1395,17 +1395,9 @@ fn window_path(i: usize) -> String {
 /// `n` in decimal.
 fn push_decimal(out: &mut String, n: usize) {
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    let digits = crate::json_bytes::decimal(n as u64, &mut digits);
+    // Pushed as characters: cheaper than checking a few ASCII digits as UTF-8.
+    out.extend(digits.iter().map(|&b| char::from(b)));
 }
 
 /// A time as `HH:MM:SS`, exactly as [`LocalTime`] displays it, written without the integer
