@@ -134,7 +134,7 @@ pub fn validate_line(line: &str) -> Validation {
 /// thread at a time (about a hundred documents of the usual size).
 const PIECE_BYTES: usize = 48 * 1024;
 
-/// Bytes per read when a file is read by several threads at once.
+/// Bytes per read from a pipe.
 const READ_BYTES: usize = 1024 * 1024;
 
 /// Bytes of a JSON Lines file held at once: the file is read in blocks of whole lines of
@@ -143,10 +143,9 @@ const READ_BYTES: usize = 1024 * 1024;
 pub const JSONL_BLOCK_BYTES: usize = 8 * READ_BYTES;
 
 /// A JSON Lines file read in blocks of whole lines ([`JSONL_BLOCK_BYTES`] or so each). A
-/// regular file's block is read in parts by several threads at once (the copy out of the
-/// page cache is a visible share of a run over a large file). A line longer than a document
-/// may be ([`MAX_DOCUMENT_BYTES`]) is kept only up to just over that limit, so that it is
-/// reported as too large without being held whole.
+/// regular file's block is read in one call into memory not zeroed first. A line longer
+/// than a document may be ([`MAX_DOCUMENT_BYTES`]) is kept only up to just over that limit,
+/// so that it is reported as too large without being held whole.
 pub struct JsonlBlocks {
     file: std::fs::File,
     path: PathBuf,
@@ -201,8 +200,6 @@ impl JsonlBlocks {
     /// # Errors
     /// A usage error naming the file when it cannot be read.
     pub fn next_block(&mut self) -> anyhow::Result<Option<(usize, Vec<u8>)>> {
-        use rayon::prelude::*;
-        use std::os::unix::fs::FileExt;
         if self.done {
             return Ok(None);
         }
@@ -214,17 +211,19 @@ impl JsonlBlocks {
             let from = text.len();
             let n = match self.len {
                 Some(len) => {
+                    use std::io::{Read as _, Seek as _};
                     let n = self.block_bytes.min(len - self.offset);
-                    text.resize(from + n, 0);
-                    let offset = self.offset;
-                    let file = &self.file;
-                    text[from..]
-                        .par_chunks_mut(READ_BYTES)
-                        .enumerate()
-                        .try_for_each(|(i, part)| {
-                            file.read_exact_at(part, (offset + i * READ_BYTES) as u64)
-                        })
+                    // Read straight into the vector's spare room: `read_to_end` fills it
+                    // without zeroing it first (zeroing megabytes only to overwrite them
+                    // was a visible share of a run).
+                    text.reserve_exact(n);
+                    let mut file = &self.file;
+                    file.seek(std::io::SeekFrom::Start(self.offset as u64))
                         .map_err(cannot)?;
+                    let got = file.take(n as u64).read_to_end(&mut text).map_err(cannot)?;
+                    if got < n {
+                        return Err(cannot(std::io::ErrorKind::UnexpectedEof.into()).into());
+                    }
                     n
                 }
                 None => {
@@ -366,7 +365,10 @@ pub fn jsonl_pieces<'a>(
         .map(|range| {
             let part = &text[range];
             let newlines = memchr::memchr_iter(b'\n', part).count();
-            (part, newlines, std::str::from_utf8(part))
+            // The SIMD check says only whether the piece is UTF-8; where it is not is
+            // found by std's check, on that piece only.
+            let text = simdutf8::basic::from_utf8(part).map_err(|_| utf8_error(part));
+            (part, newlines, text)
         })
         .collect();
     let mut pieces = Vec::with_capacity(checked.len());
@@ -407,7 +409,8 @@ pub fn set_line_source(source: &mut String, name: &str, line: usize) {
     source.push(':');
     let mut digits = [0u8; 20];
     let digits = crate::output::decimal(line as u64, &mut digits);
-    source.push_str(std::str::from_utf8(digits).expect("ASCII digits"));
+    // Pushed as characters: cheaper than checking a few ASCII digits as UTF-8.
+    source.extend(digits.iter().map(|&b| char::from(b)));
 }
 
 fn failed(message: String) -> Validation {

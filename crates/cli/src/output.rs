@@ -56,22 +56,8 @@ pub fn summary(
     Ok(())
 }
 
-/// `n` in decimal (ASCII digits), written into the end of `digits` (without the formatting
-/// machinery: reports print a line number or a count for every document).
-#[inline]
-pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &digits[i..]
-}
+/// `n` in decimal (shared with the document checks, which name windows by index).
+pub use cxsched_core::json_bytes::decimal;
 
 /// True when the error is stdout closing under us (`cxsched … | head`): a normal end.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -121,6 +107,9 @@ pub fn render_in_order<T: Sync, W: Write + Send>(
         None => Ok((state.documents, state.failed)),
     }
 }
+
+/// What a buffer of [`render_in_order`] first holds room for.
+const FIRST_BUFFER_BYTES: usize = 128 * 1024;
 
 /// The shared state of [`render_in_order`].
 struct InOrder<'w, W> {
@@ -185,6 +174,9 @@ impl<W: Write> InOrder<'_, W> {
                 return;
             };
             buffer.clear();
+            // A new buffer starts at the size of a usual chunk's reports (a piece of about
+            // a hundred documents), not grown by doubling and copying.
+            buffer.reserve(FIRST_BUFFER_BYTES);
             let (documents, failed) = {
                 // Should rendering panic, the others must not wait for this chunk forever:
                 // the guard stops the work, and the scope then passes the panic on.
@@ -250,7 +242,8 @@ pub fn raw_stdout() -> std::io::Result<std::io::BufWriter<std::fs::File>> {
 
 /// Appends JSON text to a byte buffer. Each method writes one value; `key` writes `"name":`.
 /// Separators between members are the caller's (`raw(b",")`), which keeps the writer a plain
-/// list of appends.
+/// list of appends. Reports written for every document give a separator and the key after it
+/// as one raw piece (`raw(b",\"line\":")`): one append instead of four.
 pub struct JsonOut<'a>(pub &'a mut Vec<u8>);
 
 impl JsonOut<'_> {
@@ -320,11 +313,9 @@ impl JsonOut<'_> {
             if i > 0 {
                 self.0.push(b',');
             }
-            self.raw(b"{")
-                .key("path")
+            self.raw(b"{\"path\":")
                 .str(&issue.path)
-                .raw(b",")
-                .key("message")
+                .raw(b",\"message\":")
                 .str(&issue.message)
                 .raw(b"}");
         }

@@ -1,6 +1,6 @@
 //! The bytes a JSON string cannot hold as they are (`"`, `\` and control characters), found
 //! eight at a time. The fast document reader stops its strings at them; the report writer
-//! escapes them.
+//! escapes them; and numbers in decimal, which both write for every document.
 
 /// A `"`, a `\` or a control character.
 #[inline]
@@ -35,6 +35,21 @@ pub fn first_special(bytes: &[u8]) -> Option<usize> {
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
     let at_bit = |base: usize, bits: u64| base + (bits.trailing_zeros() / 8) as usize;
     let mut i = 0;
+    // Sixteen bytes (two words) a step while they last: one test for both.
+    let mut pairs = bytes.chunks_exact(16);
+    for pair in &mut pairs {
+        let lo = special_bytes(u64::from_le_bytes(pair[..8].try_into().expect("8 bytes")));
+        let hi = special_bytes(u64::from_le_bytes(pair[8..].try_into().expect("8 bytes")));
+        if lo | hi != 0 {
+            // With the low word plain, the high word's first mark is a real one.
+            return Some(if lo != 0 {
+                at_bit(i, lo)
+            } else {
+                at_bit(i + 8, hi)
+            });
+        }
+        i += 16;
+    }
     while i + 8 <= n {
         let bits = special_bytes(word(i));
         if bits != 0 {
@@ -49,6 +64,24 @@ pub fn first_special(bytes: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+/// `n` in decimal (ASCII digits), written into the end of `digits` (without the formatting
+/// machinery: reports print a line number or a count for every document, messages name
+/// windows by index).
+#[inline]
+pub fn decimal(n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &digits[i..]
 }
 
 #[cfg(test)]

@@ -68,6 +68,18 @@ const MAX_PATH_CHARS: usize = 200;
 /// characters and its length (a message never echoes a megabyte of input back).
 pub(crate) fn shown(s: &str) -> String {
     const MAX: usize = 64;
+    // Printable ASCII without a quote or a backslash is its own `Debug` text between
+    // quotes: the usual value, written without the formatting machinery.
+    if s.len() <= MAX
+        && s.bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     match s.char_indices().nth(MAX) {
         None => format!("{s:?}"),
         Some((end, _)) => format!("{:?}… ({} bytes in all)", &s[..end], s.len()),
@@ -598,7 +610,11 @@ impl Checker {
 
     /// A required field is not there.
     fn missing(&mut self, path: String, expected: &str) {
-        self.error(path, format!("missing required field; expected {expected}"));
+        const LEAD: &str = "missing required field; expected ";
+        let mut message = String::with_capacity(LEAD.len() + expected.len());
+        message.push_str(LEAD);
+        message.push_str(expected);
+        self.error(path, message);
     }
 
     /// [`Checker::missing`] for the fast reader, which has no value to give back.
@@ -818,12 +834,31 @@ impl Checker {
     /// The rules over the windows of each day (at most 8, no overlaps), over those that parsed.
     fn day_rules(&mut self, parsed: &[Option<TimeWindow>]) {
         // By day (Monday first), then start, then index: each day's windows are one run.
-        let mut sorted: Vec<(usize, TimeWindow)> = parsed
+        // On the stack for a document of the usual size (a week of windows), else on the heap.
+        const ON_STACK: usize = 64;
+        let none = TimeWindow {
+            day: Weekday::Monday,
+            start: LocalTime::from_seconds(0).expect("midnight"),
+            end: LocalTime::from_seconds(0).expect("midnight"),
+        };
+        let mut stack = [(0usize, none); ON_STACK];
+        let mut heap = Vec::new();
+        let windows = parsed
             .iter()
             .enumerate()
-            .filter_map(|(i, w)| w.map(|w| (i, w)))
-            .collect();
-        sorted.sort_by_key(|(i, w)| (w.day.to_monday_zero_offset(), w.start, *i));
+            .filter_map(|(i, w)| w.map(|w| (i, w)));
+        let sorted: &mut [(usize, TimeWindow)] = if parsed.len() <= ON_STACK {
+            let mut n = 0;
+            for (slot, w) in stack.iter_mut().zip(windows) {
+                *slot = w;
+                n += 1;
+            }
+            &mut stack[..n]
+        } else {
+            heap.extend(windows);
+            &mut heap
+        };
+        sorted.sort_unstable_by_key(|(i, w)| (w.day.to_monday_zero_offset(), w.start, *i));
         for of_day in sorted.chunk_by(|(_, a), (_, b)| a.day == b.day) {
             let day = of_day[0].1.day;
             if of_day.len() > MAX_WINDOWS_PER_DAY {
@@ -854,13 +889,15 @@ impl Checker {
                 // Built piece by piece: in a large batch these messages are many.
                 let mut message = String::with_capacity(192);
                 push_window(&mut message, &ws);
-                let _ = write!(message, " overlaps timeWindows[{first}] (");
+                message.push_str(" overlaps ");
+                message.push_str(&window_path(first));
+                message.push_str(" (");
                 push_window(&mut message, &wf);
                 message.push_str(
                     "); windows of one day must not overlap (touching is fine): merge them or \
                      move one",
                 );
-                self.error(format!("timeWindows[{second}]"), message);
+                self.error(window_path(second), message);
             }
         }
     }
@@ -936,16 +973,16 @@ impl Checker {
     ) -> Option<TimeWindow> {
         let (start, end) = (start?, end?);
         if start >= end {
-            self.error(
-                join(&window_path(), "endTime"),
-                format!(
-                    "expected an end after the start ({}), found {}; a window never \
-                     crosses midnight: split it into one window ending 23:59:59 and one starting \
-                     00:00:00 on the next day",
-                    Clock(start),
-                    Clock(end)
-                ),
-            );
+            // Built piece by piece: in a large batch these messages are many.
+            const TAIL: &str = "; a window never crosses midnight: split it into one window \
+                                ending 23:59:59 and one starting 00:00:00 on the next day";
+            let mut message = String::with_capacity(64 + TAIL.len());
+            message.push_str("expected an end after the start (");
+            message.push_str(Clock(start).text().as_str());
+            message.push_str("), found ");
+            message.push_str(Clock(end).text().as_str());
+            message.push_str(TAIL);
+            self.error(join(&window_path(), "endTime"), message);
             return None;
         }
         Some(TimeWindow {
@@ -1314,40 +1351,53 @@ fn parse_hyphenated_uuid(s: &str) -> Option<Uuid> {
         }
         table
     };
-    let hex = |b: u8| {
-        let v = HEX[b as usize];
-        (v != NOT_HEX).then_some(v)
+    let Ok(text) = <&[u8; 36]>::try_from(s.as_bytes()) else {
+        return None;
     };
-    let text = s.as_bytes();
-    if text.len() != 36 {
+    if [8, 13, 18, 23].iter().any(|&at| text[at] != b'-') {
         return None;
     }
+    /// Where each byte's pair of digits starts: every group has an even number of digits,
+    /// so a pair never spans a hyphen.
+    const PAIRS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut bytes = [0u8; 16];
-    let mut filled = 0;
-    let mut at = 0;
-    while at < text.len() {
-        if matches!(at, 8 | 13 | 18 | 23) {
-            if text[at] != b'-' {
-                return None;
-            }
-            at += 1;
-            continue;
-        }
-        // Every group has an even number of digits, so a pair never spans a hyphen.
-        bytes[filled] = hex(text[at])? << 4 | hex(text[at + 1])?;
-        filled += 1;
-        at += 2;
+    // Any byte that is not a digit has its table entry's high bits set: gathered over all
+    // the digits and tested once.
+    let mut seen = 0u8;
+    for (byte, at) in bytes.iter_mut().zip(PAIRS) {
+        let (hi, lo) = (HEX[text[at] as usize], HEX[text[at + 1] as usize]);
+        seen |= hi | lo;
+        *byte = hi << 4 | lo;
     }
-    Some(Uuid::from_bytes(bytes))
+    (seen & 0xf0 == 0).then(|| Uuid::from_bytes(bytes))
 }
 
 /// Appends `DAY HH:MM:SS–HH:MM:SS`, how messages name a window.
 fn push_window(out: &mut String, w: &TimeWindow) {
     out.push_str(weekday_name(w.day));
     out.push(' ');
-    out.push_str(Clock(w.start).text().as_str());
+    // Pushed as characters: the digits are ASCII, and checking the text as UTF-8 would
+    // cost more than pushing it.
+    out.extend(Clock(w.start).text().0.map(char::from));
     out.push('–');
-    out.push_str(Clock(w.end).text().as_str());
+    out.extend(Clock(w.end).text().0.map(char::from));
+}
+
+/// `timeWindows[i]`, the path of a window, without the formatting machinery.
+fn window_path(i: usize) -> String {
+    let mut path = String::with_capacity(20);
+    path.push_str("timeWindows[");
+    push_decimal(&mut path, i);
+    path.push(']');
+    path
+}
+
+/// `n` in decimal.
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let digits = crate::json_bytes::decimal(n as u64, &mut digits);
+    // Pushed as characters: cheaper than checking a few ASCII digits as UTF-8.
+    out.extend(digits.iter().map(|&b| char::from(b)));
 }
 
 /// A time as `HH:MM:SS`, exactly as [`LocalTime`] displays it, written without the integer
@@ -1385,7 +1435,11 @@ fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
-        format!("{path}.{key}")
+        let mut out = String::with_capacity(path.len() + 1 + key.len());
+        out.push_str(path);
+        out.push('.');
+        out.push_str(key);
+        out
     }
 }
 

@@ -98,23 +98,18 @@ pub fn render(source: &str, line: Option<usize>, v: &Validation, mode: OutputMod
 /// `check` can add its fields to it.
 pub fn json_fields_into(out: &mut Vec<u8>, source: &str, line: Option<usize>, v: &Validation) {
     let mut json = JsonOut(out);
-    json.raw(b"{")
-        .key("file")
+    json.raw(b"{\"file\":")
         .str(source)
-        .raw(b",")
-        .key("campaignId")
+        .raw(b",\"campaignId\":")
         .opt_str(v.campaign_id.as_deref())
-        .raw(b",")
-        .key("valid")
+        .raw(b",\"valid\":")
         .bool(v.is_valid())
-        .raw(b",")
-        .key("errors")
+        .raw(b",\"errors\":")
         .issues(&v.errors)
-        .raw(b",")
-        .key("warnings")
+        .raw(b",\"warnings\":")
         .issues(&v.warnings);
     if let Some(line) = line {
-        json.raw(b",").key("line").uint(line as u64);
+        json.raw(b",\"line\":").uint(line as u64);
     }
 }
 

@@ -33,56 +33,39 @@ pub(super) fn invalid(
 
 /// One finding as a JSON object (CONTRACT §2 names; every field, `null` when absent).
 pub(crate) fn finding_json(json: &mut JsonOut<'_>, f: &Finding) {
-    json.raw(b"{")
-        .key("severity")
+    json.raw(b"{\"severity\":")
         .str(f.severity)
-        .raw(b",")
-        .key("code")
+        .raw(b",\"code\":")
         .str(f.code)
-        .raw(b",")
-        .key("rule")
+        .raw(b",\"rule\":")
         .opt_str(f.rule.as_deref())
-        .raw(b",")
-        .key("ruleVersion")
+        .raw(b",\"ruleVersion\":")
         .opt_str(f.rule_version.as_deref())
-        .raw(b",")
-        .key("window")
+        .raw(b",\"window\":")
         .opt_uint(f.window.map(|w| w as u64))
-        .raw(b",")
-        .key("dayOfWeek")
+        .raw(b",\"dayOfWeek\":")
         .opt_str(f.day_of_week)
-        .raw(b",")
-        .key("recipientZone")
+        .raw(b",\"recipientZone\":")
         .opt_str(f.recipient_zone.as_deref())
-        .raw(b",")
-        .key("state")
+        .raw(b",\"state\":")
         .opt_str(f.state.as_deref())
-        .raw(b",")
-        .key("firstDate")
+        .raw(b",\"firstDate\":")
         .str(&f.first_date)
-        .raw(b",")
-        .key("lastDate")
+        .raw(b",\"lastDate\":")
         .str(&f.last_date)
-        .raw(b",")
-        .key("occurrences")
+        .raw(b",\"occurrences\":")
         .uint(u64::from(f.occurrences))
-        .raw(b",")
-        .key("localStart")
+        .raw(b",\"localStart\":")
         .opt_str(f.local_start.as_deref())
-        .raw(b",")
-        .key("localEnd")
+        .raw(b",\"localEnd\":")
         .opt_str(f.local_end.as_deref())
-        .raw(b",")
-        .key("message")
+        .raw(b",\"message\":")
         .str(&f.message)
-        .raw(b",")
-        .key("citation")
+        .raw(b",\"citation\":")
         .opt_str(f.citation.as_deref())
-        .raw(b",")
-        .key("confidence")
+        .raw(b",\"confidence\":")
         .opt_str(f.confidence)
-        .raw(b",")
-        .key("presumption")
+        .raw(b",\"presumption\":")
         .opt_str(f.presumption.as_deref())
         .raw(b"}");
 }
@@ -106,20 +89,15 @@ fn curfews_json(json: &mut JsonOut<'_>, e: &Effective) {
         if i > 0 {
             json.raw(b",");
         }
-        json.raw(b"{")
-            .key("recipientZone")
+        json.raw(b"{\"recipientZone\":")
             .str(&c.zone.canonical)
-            .raw(b",")
-            .key("windowsZone")
+            .raw(b",\"windowsZone\":")
             .opt_str(cxsched_core::windows_zone::windows_name(&c.zone.canonical))
-            .raw(b",")
-            .key("start")
+            .raw(b",\"start\":")
             .str(&c.start.to_string()[..5])
-            .raw(b",")
-            .key("end")
+            .raw(b",\"end\":")
             .str(&c.end.to_string()[..5])
-            .raw(b",")
-            .key("rules")
+            .raw(b",\"rules\":")
             .str_list(&c.rules)
             .raw(b"}");
     }
@@ -193,19 +171,16 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
     match mode {
         OutputMode::Json => {
             let mut json = JsonOut(out);
-            json.raw(b"{").key("file").str(source);
+            json.raw(b"{\"file\":").str(source);
             if let Some(line) = line {
-                json.raw(b",").key("line").uint(line as u64);
+                json.raw(b",\"line\":").uint(line as u64);
             }
             let mut id = uuid::Uuid::encode_buffer();
-            json.raw(b",")
-                .key("campaignId")
+            json.raw(b",\"campaignId\":")
                 .str(schedule.campaign_id.hyphenated().encode_lower(&mut id))
-                .raw(b",")
-                .key("status")
+                .raw(b",\"status\":")
                 .str(status)
-                .raw(b",")
-                .key("findings")
+                .raw(b",\"findings\":")
                 .raw(b"[");
             for (i, f) in list.iter().enumerate() {
                 if i > 0 {
@@ -221,14 +196,11 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
             }
             json.key("timezone")
                 .str(&schedule.timezone.name)
-                .raw(b",")
-                .key("purpose")
+                .raw(b",\"purpose\":")
                 .str(prepared.purpose.as_str())
-                .raw(b",")
-                .key("from");
+                .raw(b",\"from\":");
             let _ = write!(json.0, "\"{}\"", h.from);
-            json.raw(b",")
-                .key("horizonDays")
+            json.raw(b",\"horizonDays\":")
                 .uint(u64::from(h.days))
                 .raw(b",")
                 .raw(&setup.ruleset_json)
@@ -238,22 +210,17 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
                 if i > 0 {
                     json.raw(b",");
                 }
-                json.raw(b"{")
-                    .key("zone")
+                json.raw(b"{\"zone\":")
                     .str(&t.zone.canonical)
-                    .raw(b",")
-                    .key("state")
+                    .raw(b",\"state\":")
                     .opt_str(t.state.as_deref())
-                    .raw(b",")
-                    .key("basis")
+                    .raw(b",\"basis\":")
                     .str(&t.basis)
                     .raw(b"}");
             }
-            json.raw(b"],")
-                .key("assumptions")
+            json.raw(b"],\"assumptions\":")
                 .str_list(&prepared.resolution.presumptions)
-                .raw(b",")
-                .key("warnings")
+                .raw(b",\"warnings\":")
                 .issues(&v.warnings)
                 .raw(b",")
                 .raw(&setup.disclaimer_json);
