@@ -338,12 +338,16 @@ fn check_inner(
             shared: (start, report.store.len()),
         });
     }
-    let parts = blackout_parts(horizon, &blackouts, targets, &zone_of, &per_zone, |zone| {
-        common.cx(&zone.plan, &zone.special, &[])
-    });
     // Blackout findings are stored once per set of blackouts, after the zones'.
-    let base = report.store.len();
-    report.store.extend_from_slice(&parts.findings);
+    let blackout_ranges = blackout_parts(
+        horizon,
+        &blackouts,
+        targets,
+        &zone_of,
+        &per_zone,
+        |zone| common.cx(&zone.plan, &zone.special, &[]),
+        &mut report.store,
+    );
     let mut state_rules: Vec<ActiveRule> = Vec::new();
     for (ti, target) in targets.iter().enumerate() {
         let zone = &per_zone[zone_of[ti]];
@@ -376,20 +380,14 @@ fn check_inner(
             sort_for_report(&mut report.store[start..], &mut keys, &mut moved);
             report.piece((start, report.store.len()), None);
         }
-        let (start, end) = parts.of_target[ti];
-        report.piece((base + start, base + end), Some(ti as u16));
+        report.piece(blackout_ranges[ti], Some(ti as u16));
     }
     report
 }
 
-/// Each target's `BLACKOUT` findings (target unset), as ranges of one list.
-struct BlackoutParts {
-    findings: Vec<RawFinding>,
-    of_target: Vec<(usize, usize)>,
-}
-
-/// The `BLACKOUT` findings of every target. The occurrences a blackout reaches depend only
-/// on the target zone: they are found once per (zone, blackout), sorted once per zone, and
+/// The `BLACKOUT` findings of every target (target unset), appended to `store`; each
+/// target's range of it. The occurrences a blackout reaches depend only
+/// on the target zone: they are found once per zone, in order, and
 /// each set of blackouts a target of the zone is under picks from them once, shared by the
 /// zone's targets under the same set.
 fn blackout_parts<'a>(
@@ -399,13 +397,11 @@ fn blackout_parts<'a>(
     zone_of: &[usize],
     per_zone: &'a [ZonePass<'_>],
     cx_of: impl Fn(&'a ZonePass<'_>) -> TargetCx<'a>,
-) -> BlackoutParts {
-    let mut parts = BlackoutParts {
-        findings: Vec::new(),
-        of_target: vec![(0, 0); targets.len()],
-    };
+    store: &mut Vec<RawFinding>,
+) -> Vec<(usize, usize)> {
+    let mut of_target = vec![(0, 0); targets.len()];
     if blackouts.is_empty() {
-        return parts;
+        return of_target;
     }
     // The blackouts reaching each target, as bit sets of positions in `blackouts`.
     let words = blackouts.len().div_ceil(64);
@@ -418,7 +414,7 @@ fn blackout_parts<'a>(
         }
     }
     let set = |ti: usize| &reach[ti * words..(ti + 1) * words];
-    // Per zone: the hits of every blackout reaching one of its targets, sorted once.
+    // Per zone: the hits of every blackout reaching one of its targets.
     let mut zone_hits: Vec<Option<Vec<BlackoutHit>>> = vec![None; per_zone.len()];
     // (zone, a target with the set, its findings' range) for each set made.
     let mut made: Vec<(usize, usize, (usize, usize))> = Vec::new();
@@ -432,7 +428,7 @@ fn blackout_parts<'a>(
             .iter()
             .find(|&&(z, tj, _)| z == zi && set(tj) == set(ti))
         {
-            parts.of_target[ti] = range;
+            of_target[ti] = range;
             continue;
         }
         let hits = zone_hits[zi].get_or_insert_with(|| {
@@ -442,22 +438,20 @@ fn blackout_parts<'a>(
             }
             let cx = cx_of(&per_zone[zi]);
             let shifts = cx.local_date_shifts();
-            let mut hits = Vec::new();
-            for (p, (b, _)) in blackouts.iter().enumerate() {
-                if wanted[p / 64] >> (p % 64) & 1 == 1 {
-                    cx.blackout_hits(horizon, b, p as u16, shifts, &mut hits);
-                }
-            }
-            hits.sort_unstable_by_key(|h| (h.window, h.day, h.index));
-            hits
+            let under = blackouts
+                .iter()
+                .enumerate()
+                .filter(|&(p, _)| wanted[p / 64] >> (p % 64) & 1 == 1)
+                .map(|(p, (b, _))| (p as u16, *b));
+            cx.blackout_hits(horizon, under, shifts)
         });
-        let start = parts.findings.len();
-        blackout_findings(hits, set(ti), &mut parts.findings);
-        let range = (start, parts.findings.len());
+        let start = store.len();
+        blackout_findings(hits, set(ti), store);
+        let range = (start, store.len());
         made.push((zi, ti, range));
-        parts.of_target[ti] = range;
+        of_target[ti] = range;
     }
-    parts
+    of_target
 }
 
 /// A blackout of the check, with the zones it names in canonical form.
