@@ -212,14 +212,14 @@ pub fn fix(input: &FixInput<'_>) -> Fix {
     let mut blocked = schedule.windows.is_empty() && !s.windows.is_empty();
     // What still blocks: an error other than a holiday or a blackout (on CXone, the hours
     // are the curfews' to cut, so those findings are not the fix's).
-    blocked |= report.findings.iter().any(|f| {
+    blocked |= report.findings().any(|f| {
         f.severity == Severity::Error
             && !matches!(f.code, Code::Holiday | Code::Blackout)
             && (input.hours || f.code != Code::OutsideLegalHours)
     });
     let mut pauses = Vec::new();
     let list = findings(&report, input.pack, &schedule, input.targets);
-    for (raw, f) in report.findings.iter().zip(&list) {
+    for (raw, f) in report.findings().zip(&list) {
         if !matches!(raw.code, Code::Holiday | Code::Blackout) || raw.severity != Severity::Error {
             continue;
         }

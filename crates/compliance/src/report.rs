@@ -53,11 +53,13 @@ pub fn findings(
     schedule: &Schedule,
     targets: &[Target],
 ) -> Vec<Finding> {
-    report
-        .findings
-        .iter()
-        .map(|f| finding(f, report, pack, schedule, targets))
-        .collect()
+    let mut out = Vec::with_capacity(report.len());
+    out.extend(
+        report
+            .findings()
+            .map(|f| finding(&f, report, pack, schedule, targets)),
+    );
+    out
 }
 
 /// Appends `n` as at least two decimal digits (`{:02}`).

@@ -33,7 +33,7 @@ fn schedule(zone: &str, windows: &[(&str, u32, u32)]) -> Schedule {
 
 /// What must be equal for two findings to be one span: window, target, code, rule, detail
 /// and the local times of the occurrence relative to its campaign date.
-fn span_key(f: &RawFinding) -> impl Ord + std::fmt::Debug {
+fn span_key(f: &RawFinding) -> impl Ord + std::fmt::Debug + use<> {
     let base = i64::from(f.first) * 86_400;
     (
         f.window,
@@ -82,9 +82,9 @@ fn versioned_rules_keep_spans_maximal() {
         let targets = resolve(&input, &s.timezone, || table).unwrap().targets;
         let report = check(&pack, &horizon, &s, Purpose::Telemarketing, &targets);
         let mut spans: BTreeMap<_, Vec<(i32, i32)>> = BTreeMap::new();
-        for f in &report.findings {
+        for f in report.findings() {
             spans
-                .entry(span_key(f))
+                .entry(span_key(&f))
                 .or_default()
                 .push((f.first, f.last));
         }

@@ -158,7 +158,7 @@ fn engine(
     let report = check_with_blackouts(pack, &h, s, purpose, targets, blackouts);
     let mut out = BTreeSet::new();
     let mut seen = BTreeSet::new();
-    for f in &report.findings {
+    for f in report.findings() {
         let Some(ti) = f.target else { continue };
         let (ri, wi) = (
             f.rule.map_or(NO_RULE, usize::from),

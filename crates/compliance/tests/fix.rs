@@ -46,8 +46,7 @@ fn run(pack: &RulePack, h: &Horizon, s: &Schedule, targets: &[Target]) -> Fix {
 /// True when the check finds an hours or prohibited-day error.
 fn breaks(pack: &RulePack, h: &Horizon, s: &Schedule, targets: &[Target]) -> bool {
     check(pack, h, s, Purpose::Telemarketing, targets)
-        .findings
-        .iter()
+        .findings()
         .any(|f| {
             f.severity == cxsched_compliance::Severity::Error
                 && !matches!(f.code, Code::Holiday | Code::Blackout)

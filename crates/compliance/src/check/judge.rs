@@ -325,41 +325,84 @@ impl TargetCx<'_> {
         (lo as DayNumber, hi as DayNumber)
     }
 
-    /// Appends to `out` the occurrences that reach a blacked-out local date of `b`, the
-    /// `position`-th blackout of the check. They depend only on the target zone, so a check
-    /// finds them once per zone and blackout, and [`blackout_findings`] picks from them for
-    /// each set of blackouts a target is under.
+    /// The occurrences that reach a blacked-out local date of any of `blackouts` (each with
+    /// its position among the check's active ones, in order of first date), sorted by
+    /// (window, date, blackout index). They depend only on the target zone, so a check
+    /// finds them once per zone, and [`blackout_findings`] picks from them for each set of
+    /// blackouts a target is under.
     ///
     /// `shifts` are [`TargetCx::local_date_shifts`]: only the campaign dates they allow are
-    /// looked at.
+    /// looked at. Each occurrence is resolved once however many blackouts it is near, and
+    /// comes out in (date, window, index) order, so a stable pass by window sorts them.
     pub(super) fn blackout_hits(
         &self,
         h: &Horizon,
-        b: &ActiveBlackout,
-        position: u16,
+        blackouts: impl Iterator<Item = (u16, ActiveBlackout)>,
         shifts: (DayNumber, DayNumber),
-        out: &mut Vec<BlackoutHit>,
-    ) {
-        let lo = (b.first - 2).max(b.first - shifts.1).max(h.first);
-        let hi = (b.last + 2).min(b.last - shifts.0).min(h.last);
-        for d in lo..=hi {
+    ) -> Vec<BlackoutHit> {
+        // Each blackout's campaign dates: in order of `lo`, since the blackouts come in
+        // order of first date.
+        let near: Vec<(DayNumber, DayNumber, u16, ActiveBlackout)> = blackouts
+            .map(|(p, b)| {
+                let lo = (b.first - 2).max(b.first - shifts.1).max(h.first);
+                let hi = (b.last + 2).min(b.last - shifts.0).min(h.last);
+                (lo, hi, p, b)
+            })
+            .filter(|n| n.0 <= n.1)
+            .collect();
+        let mut by_date = Vec::new();
+        // The blackouts whose dates include `d`, by index.
+        let mut active: Vec<(DayNumber, DayNumber, u16, ActiveBlackout)> = Vec::new();
+        let mut next = 0;
+        let mut d = near.first().map_or(DayNumber::MAX, |n| n.0);
+        while d != DayNumber::MAX {
+            active.retain(|n| n.1 >= d);
+            while let Some(&n) = near.get(next).filter(|n| n.0 <= d) {
+                let at = active.partition_point(|a| a.3.index < n.3.index);
+                active.insert(at, n);
+                next += 1;
+            }
             for &wi in &self.by_day[weekday_index(d) as usize] {
                 let Some(local) = self.local(d, wi) else {
                     continue;
                 };
                 let s = d + local.rs.div_euclid(DAY_SECONDS) as DayNumber;
                 let e = d + (local.re - 1).div_euclid(DAY_SECONDS) as DayNumber;
-                if s <= b.last && e >= b.first {
-                    out.push(BlackoutHit {
-                        window: wi as u16,
-                        day: d,
-                        index: b.index,
-                        position,
-                        local,
-                    });
+                for &(_, _, position, b) in &active {
+                    if s <= b.last && e >= b.first {
+                        by_date.push(BlackoutHit {
+                            window: wi as u16,
+                            day: d,
+                            index: b.index,
+                            position,
+                            local,
+                        });
+                    }
                 }
             }
+            // The next date some blackout is near.
+            let upcoming = near.get(next).map_or(DayNumber::MAX, |n| n.0);
+            d = if active.iter().any(|n| n.1 > d) {
+                d + 1
+            } else {
+                upcoming
+            };
         }
+        // Stable by window: a window occurs on one weekday, so its hits stay in date order.
+        let mut starts = vec![0usize; self.schedule.windows.len() + 1];
+        for hit in &by_date {
+            starts[usize::from(hit.window) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut out = by_date.clone();
+        for hit in by_date {
+            let at = &mut starts[usize::from(hit.window)];
+            out[*at] = hit;
+            *at += 1;
+        }
+        out
     }
 
     /// Holidays: each holiday date of each rule's calendar, against the occurrences that

@@ -117,17 +117,70 @@ pub enum Detail {
 }
 
 /// The result of checking one schedule.
+///
+/// A zone's federal findings and a set of blackouts' findings are the same for every target
+/// that shares them, so they are kept once and read for each target (the report can hold a
+/// hundred million findings over a few hundred thousand stored): [`Report::findings`] gives
+/// them in report order with each one's target.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    pub findings: Vec<RawFinding>,
+    /// Findings stored once; those of a shared part with their target unset.
+    store: Vec<RawFinding>,
+    /// The report in order: ranges of `store`, each read for a target (`None`: as stored).
+    pieces: Vec<Piece>,
+    /// Findings over all pieces.
+    len: usize,
     /// The blackouts the check was given, which `BLACKOUT` findings refer to.
     pub blackouts: Vec<Blackout>,
 }
 
+/// A range of [`Report::store`] and the target its findings are read for.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    start: usize,
+    end: usize,
+    target: Option<u16>,
+}
+
 impl Report {
+    /// The findings in report order: campaign-side ones first, then target by target.
+    pub fn findings(&self) -> impl Iterator<Item = RawFinding> + '_ {
+        self.pieces.iter().flat_map(move |p| {
+            let list = &self.store[p.start..p.end];
+            list.iter().map(move |f| match p.target {
+                Some(t) => RawFinding {
+                    target: Some(t),
+                    ..*f
+                },
+                None => *f,
+            })
+        })
+    }
+
+    /// How many findings [`Report::findings`] gives.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// True when any finding is an error.
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.pieces.iter().any(|p| {
+            self.store[p.start..p.end]
+                .iter()
+                .any(|f| f.severity == Severity::Error)
+        })
+    }
+
+    /// Appends `store[start..end]` to the report, read for `target`.
+    fn piece(&mut self, (start, end): (usize, usize), target: Option<u16>) {
+        if end > start {
+            self.pieces.push(Piece { start, end, target });
+            self.len += end - start;
+        }
     }
 }
 
@@ -201,7 +254,8 @@ fn check_inner(
     targets: &[Target],
     blackouts: &[Blackout],
 ) -> Report {
-    let mut findings = Vec::new();
+    let mut report = Report::default();
+    let findings = &mut report.store;
     if schedule.directive == Directive::Ignore {
         findings.push(RawFinding {
             code: Code::DirectiveIgnore,
@@ -220,10 +274,8 @@ fn check_inner(
         });
     }
     if schedule.windows.is_empty() {
-        return Report {
-            findings,
-            blackouts: Vec::new(),
-        };
+        report.piece((0, report.store.len()), None);
+        return report;
     }
     let mut by_day: [Vec<usize>; 7] = Default::default();
     for (i, w) in schedule.windows.iter().enumerate() {
@@ -231,13 +283,8 @@ fn check_inner(
     }
     let campaign = horizon.timeline(&schedule.timezone);
     let campaign_special = horizon.campaign_special(&schedule.timezone, &campaign);
-    let exact = campaign_side(
-        schedule,
-        &campaign,
-        &by_day,
-        &campaign_special,
-        &mut findings,
-    );
+    let exact = campaign_side(schedule, &campaign, &by_day, &campaign_special, findings);
+    report.piece((0, report.store.len()), None);
 
     // The federal rules' verdicts do not depend on the state: computed once per target zone
     // (with the pair plan) and copied to each target in that zone.
@@ -279,32 +326,34 @@ fn check_inner(
         let mut cx = common.cx(&plan, &[], &federal);
         let special = cx.special_occurrences();
         cx.special = &special;
-        let mut shared = Vec::new();
         cx.hours_and_days(horizon, &mut spans);
         cx.holidays(horizon, &mut spans);
-        spans.finish(&mut shared);
-        sort_for_report(&mut shared, &mut keys, &mut moved);
+        let start = report.store.len();
+        spans.finish(&mut report.store);
+        sort_for_report(&mut report.store[start..], &mut keys, &mut moved);
         per_zone.push(ZonePass {
             name,
             plan,
             special,
-            shared,
+            shared: (start, report.store.len()),
         });
     }
-    let parts = blackout_parts(horizon, &blackouts, targets, &zone_of, &per_zone, |zone| {
-        common.cx(&zone.plan, &zone.special, &[])
-    });
-    // Every target gets its zone's federal findings; state findings and blackouts come on
-    // top (room for the state findings estimated, the rest known).
-    let federal_total: usize = zone_of.iter().map(|&zi| per_zone[zi].shared.len()).sum();
-    findings.reserve(federal_total + federal_total / 4 + parts.total);
+    // Blackout findings are stored once per set of blackouts, after the zones'.
+    let blackout_ranges = blackout_parts(
+        horizon,
+        &blackouts,
+        targets,
+        &zone_of,
+        &per_zone,
+        |zone| common.cx(&zone.plan, &zone.special, &[]),
+        &mut report.store,
+    );
     let mut state_rules: Vec<ActiveRule> = Vec::new();
     for (ti, target) in targets.iter().enumerate() {
         let zone = &per_zone[zone_of[ti]];
-        findings.extend(zone.shared.iter().map(|f| RawFinding {
-            target: Some(ti as u16),
-            ..*f
-        }));
+        // Every target reads its zone's federal findings; state findings and blackouts come
+        // after them.
+        report.piece(zone.shared, Some(ti as u16));
         state_rules.clear();
         if let Some(of_state) = target
             .state
@@ -326,32 +375,19 @@ fn check_inner(
         if !state_rules.is_empty() {
             cx.hours_and_days(horizon, &mut spans);
             cx.holidays(horizon, &mut spans);
-            let start = findings.len();
-            spans.finish(&mut findings);
-            sort_for_report(&mut findings[start..], &mut keys, &mut moved);
+            let start = report.store.len();
+            spans.finish(&mut report.store);
+            sort_for_report(&mut report.store[start..], &mut keys, &mut moved);
+            report.piece((start, report.store.len()), None);
         }
-        let (start, end) = parts.of_target[ti];
-        findings.extend(parts.findings[start..end].iter().map(|f| RawFinding {
-            target: Some(ti as u16),
-            ..*f
-        }));
+        report.piece(blackout_ranges[ti], Some(ti as u16));
     }
-    Report {
-        findings,
-        blackouts: Vec::new(),
-    }
+    report
 }
 
-/// Each target's `BLACKOUT` findings (target unset), as ranges of one list.
-struct BlackoutParts {
-    findings: Vec<RawFinding>,
-    of_target: Vec<(usize, usize)>,
-    /// Findings over all targets (the copies the report will hold).
-    total: usize,
-}
-
-/// The `BLACKOUT` findings of every target. The occurrences a blackout reaches depend only
-/// on the target zone: they are found once per (zone, blackout), sorted once per zone, and
+/// The `BLACKOUT` findings of every target (target unset), appended to `store`; each
+/// target's range of it. The occurrences a blackout reaches depend only
+/// on the target zone: they are found once per zone, in order, and
 /// each set of blackouts a target of the zone is under picks from them once, shared by the
 /// zone's targets under the same set.
 fn blackout_parts<'a>(
@@ -361,14 +397,11 @@ fn blackout_parts<'a>(
     zone_of: &[usize],
     per_zone: &'a [ZonePass<'_>],
     cx_of: impl Fn(&'a ZonePass<'_>) -> TargetCx<'a>,
-) -> BlackoutParts {
-    let mut parts = BlackoutParts {
-        findings: Vec::new(),
-        of_target: vec![(0, 0); targets.len()],
-        total: 0,
-    };
+    store: &mut Vec<RawFinding>,
+) -> Vec<(usize, usize)> {
+    let mut of_target = vec![(0, 0); targets.len()];
     if blackouts.is_empty() {
-        return parts;
+        return of_target;
     }
     // The blackouts reaching each target, as bit sets of positions in `blackouts`.
     let words = blackouts.len().div_ceil(64);
@@ -381,7 +414,7 @@ fn blackout_parts<'a>(
         }
     }
     let set = |ti: usize| &reach[ti * words..(ti + 1) * words];
-    // Per zone: the hits of every blackout reaching one of its targets, sorted once.
+    // Per zone: the hits of every blackout reaching one of its targets.
     let mut zone_hits: Vec<Option<Vec<BlackoutHit>>> = vec![None; per_zone.len()];
     // (zone, a target with the set, its findings' range) for each set made.
     let mut made: Vec<(usize, usize, (usize, usize))> = Vec::new();
@@ -395,8 +428,7 @@ fn blackout_parts<'a>(
             .iter()
             .find(|&&(z, tj, _)| z == zi && set(tj) == set(ti))
         {
-            parts.of_target[ti] = range;
-            parts.total += range.1 - range.0;
+            of_target[ti] = range;
             continue;
         }
         let hits = zone_hits[zi].get_or_insert_with(|| {
@@ -406,23 +438,20 @@ fn blackout_parts<'a>(
             }
             let cx = cx_of(&per_zone[zi]);
             let shifts = cx.local_date_shifts();
-            let mut hits = Vec::new();
-            for (p, (b, _)) in blackouts.iter().enumerate() {
-                if wanted[p / 64] >> (p % 64) & 1 == 1 {
-                    cx.blackout_hits(horizon, b, p as u16, shifts, &mut hits);
-                }
-            }
-            hits.sort_unstable_by_key(|h| (h.window, h.day, h.index));
-            hits
+            let under = blackouts
+                .iter()
+                .enumerate()
+                .filter(|&(p, _)| wanted[p / 64] >> (p % 64) & 1 == 1)
+                .map(|(p, (b, _))| (p as u16, *b));
+            cx.blackout_hits(horizon, under, shifts)
         });
-        let start = parts.findings.len();
-        blackout_findings(hits, set(ti), &mut parts.findings);
-        let range = (start, parts.findings.len());
+        let start = store.len();
+        blackout_findings(hits, set(ti), store);
+        let range = (start, store.len());
         made.push((zi, ti, range));
-        parts.of_target[ti] = range;
-        parts.total += range.1 - range.0;
+        of_target[ti] = range;
     }
-    parts
+    of_target
 }
 
 /// A blackout of the check, with the zones it names in canonical form.
@@ -542,6 +571,6 @@ struct ZonePass<'a> {
     name: &'a str,
     plan: Arc<PairPlan>,
     special: Vec<SpecialOccurrence>,
-    /// Federal findings (target index still to be set).
-    shared: Vec<RawFinding>,
+    /// Its federal findings' range of the report's store (target unset).
+    shared: (usize, usize),
 }
