@@ -16,6 +16,9 @@
 //! order) to the JSON line, so that two builds can be shown to report the same thing; it
 //! costs check time, so leave it off when timing.
 
+mod common;
+
+use common::{ZONES, arg, generate};
 use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
@@ -23,70 +26,11 @@ use cxsched_compliance::recipients::{RecipientInput, resolve};
 use cxsched_compliance::rules::DayRule;
 use cxsched_compliance::{AreaCodeTable, Horizon, RulePack, check_with_blackouts};
 use cxsched_core::model::Blackout;
-use cxsched_core::validate::parse_json_document;
 use cxsched_core::{Purpose, Schedule};
 use jiff::civil::date;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
-
-const ZONES: &[&str] = &[
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "Europe/London",
-    "America/Puerto_Rico",
-    "Asia/Kolkata",
-];
-const DAYS: [&str; 7] = cxsched_core::model::WEEKDAY_NAMES;
-
-fn generate(rng: &mut StdRng) -> Schedule {
-    let zone = ZONES[rng.random_range(0..ZONES.len())];
-    let mut windows = Vec::new();
-    for day in DAYS {
-        if rng.random_range(0..7) == 0 {
-            continue; // some days closed
-        }
-        // k non-overlapping windows between 07:00 and 22:00, in 15-minute steps.
-        let k = 1 + rng.random_range(0..8) as u32;
-        let slot = (15 * 60) / k; // minutes per slot
-        for i in 0..k {
-            let base = 7 * 60 + i * slot;
-            let start = base + (rng.random_range(0..u64::from(slot / 3).max(1)) as u32 / 15) * 15;
-            let end = (base + slot
-                - (rng.random_range(0..u64::from(slot / 3).max(1)) as u32 / 15) * 15)
-                .max(start + 15);
-            windows.push(format!(
-                r#"{{"dayOfWeek":"{day}","startTime":"{:02}:{:02}:00","endTime":"{:02}:{:02}:00"}}"#,
-                start / 60,
-                start % 60,
-                end.min(base + slot) / 60,
-                end.min(base + slot) % 60
-            ));
-        }
-    }
-    let text = format!(
-        r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-{:012x}","timezone":"{zone}","businessHoursDirective":"STRICT","maxConcurrentCalls":10,"timeWindows":[{}]}}"#,
-        rng.random_range(0..1u64 << 40) + 1,
-        windows.join(",")
-    );
-    let v = parse_json_document(&text);
-    v.schedule
-        .unwrap_or_else(|| panic!("generated an invalid schedule: {:?}\n{text}", v.errors))
-}
-
-fn arg(name: &str, default: u32) -> u32 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() {
     let n = arg("--schedules", 10_000);

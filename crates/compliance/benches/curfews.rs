@@ -8,77 +8,20 @@
 //! `cargo bench -p cxsched-compliance --bench curfews -- [--schedules N] [--days D] [--runs R]`
 //! (`bench/curfews.sh` runs it under `/usr/bin/time -v`).
 
+mod common;
+
+use common::{arg, generate};
 use std::collections::BTreeSet;
 use std::time::Instant;
 
 use cxsched_compliance::curfew::{Curfews, compile_for_schedule};
 use cxsched_compliance::recipients::{RecipientInput, resolve};
 use cxsched_compliance::{AreaCodeTable, RulePack};
-use cxsched_core::validate::parse_json_document;
 use cxsched_core::{LocalTime, Purpose, Schedule};
 use jiff::civil::date;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
-
-const ZONES: &[&str] = &[
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "Europe/London",
-    "America/Puerto_Rico",
-    "Asia/Kolkata",
-];
-const DAYS: [&str; 7] = cxsched_core::model::WEEKDAY_NAMES;
-
-/// A schedule as `check_scale` makes them: a random campaign zone, some days closed, 1–8
-/// non-overlapping windows a day between 07:00 and 22:00 in 15-minute steps.
-fn generate(rng: &mut StdRng) -> Schedule {
-    let zone = ZONES[rng.random_range(0..ZONES.len())];
-    let mut windows = Vec::new();
-    for day in DAYS {
-        if rng.random_range(0..7) == 0 {
-            continue; // some days closed
-        }
-        let k = 1 + rng.random_range(0..8) as u32;
-        let slot = (15 * 60) / k; // minutes per slot
-        for i in 0..k {
-            let base = 7 * 60 + i * slot;
-            let start = base + (rng.random_range(0..u64::from(slot / 3).max(1)) as u32 / 15) * 15;
-            let end = (base + slot
-                - (rng.random_range(0..u64::from(slot / 3).max(1)) as u32 / 15) * 15)
-                .max(start + 15);
-            windows.push(format!(
-                r#"{{"dayOfWeek":"{day}","startTime":"{:02}:{:02}:00","endTime":"{:02}:{:02}:00"}}"#,
-                start / 60,
-                start % 60,
-                end.min(base + slot) / 60,
-                end.min(base + slot) % 60
-            ));
-        }
-    }
-    let text = format!(
-        r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-{:012x}","timezone":"{zone}","businessHoursDirective":"STRICT","maxConcurrentCalls":10,"timeWindows":[{}]}}"#,
-        rng.random_range(0..1u64 << 40) + 1,
-        windows.join(",")
-    );
-    let v = parse_json_document(&text);
-    v.schedule
-        .unwrap_or_else(|| panic!("generated an invalid schedule: {:?}\n{text}", v.errors))
-}
-
-fn arg(name: &str, default: u32) -> u32 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// A digest (FNV-1a) of everything compiled, to compare builds: zone, bounds, rules,
 /// states of each curfew; zone, weekday, rules of each problem.

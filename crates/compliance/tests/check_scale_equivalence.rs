@@ -3,33 +3,15 @@
 //! findings of one window, target, code, rule and local times follow each other a week
 //! apart. Cutting such a span in two would report the same thing twice.
 
+mod reference;
+
 use std::collections::BTreeMap;
 
 use cxsched_compliance::recipients::{RecipientInput, resolve};
 use cxsched_compliance::{AreaCodeTable, Horizon, RawFinding, RulePack, check};
-use cxsched_core::{Format, Purpose, Schedule, parse_document};
+use cxsched_core::Purpose;
 use jiff::civil::date;
-
-fn schedule(zone: &str, windows: &[(&str, u32, u32)]) -> Schedule {
-    let ws: Vec<String> = windows
-        .iter()
-        .map(|(d, s, e)| {
-            format!(
-                r#"{{"dayOfWeek":"{d}","startTime":"{:02}:{:02}:00","endTime":"{:02}:{:02}:00"}}"#,
-                s / 60,
-                s % 60,
-                e / 60,
-                e % 60
-            )
-        })
-        .collect();
-    let text = format!(
-        r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"{zone}","businessHoursDirective":"STRICT","maxConcurrentCalls":5,"timeWindows":[{}]}}"#,
-        ws.join(",")
-    );
-    let v = parse_document(&text, Format::Json);
-    v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
-}
+use reference::schedule;
 
 /// What must be equal for two findings to be one span: window, target, code, rule, detail
 /// and the local times of the occurrence relative to its campaign date.

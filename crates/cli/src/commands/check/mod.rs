@@ -83,6 +83,9 @@ pub(crate) struct Setup {
     /// `--platform cxone`: the platform's limits and effective dialing under curfews.
     pub(crate) cxone: bool,
     pub(crate) service: Service,
+    /// "Now" for the whole run: horizons without `--from` start today in each campaign's
+    /// zone, the same today for every document.
+    now: jiff::Timestamp,
     /// The pack's name and version, as reports show it.
     pub(super) ruleset: String,
     /// `"ruleset":…,"tzdb":…,` as JSON, the same for every report of the run.
@@ -197,6 +200,7 @@ pub(crate) fn setup(args: &Scope) -> anyhow::Result<Setup> {
         ruleset_json,
         disclaimer_json,
         service: Service::new(pack, overrides, judgement),
+        now: jiff::Timestamp::now(),
     })
 }
 
@@ -334,10 +338,7 @@ pub(crate) fn settle<'v>(
         return (v, None);
     };
     let read = |file: &str| input::read_phone_numbers(base_dir, file);
-    match setup
-        .service
-        .prepare(schedule, jiff::Timestamp::now(), read)
-    {
+    match setup.service.prepare(schedule, setup.now, read) {
         Ok(prepared) => (v, Some(prepared)),
         Err(problems) => {
             let w = v.to_mut();
