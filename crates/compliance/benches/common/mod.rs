@@ -6,6 +6,10 @@ use cxsched_core::validate::parse_json_document;
 use rand::Rng;
 use rand::rngs::StdRng;
 
+/// The allocator the `cxsched` binary runs with, so that the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The campaign zones schedules are drawn from.
 pub const ZONES: &[&str] = &[
     "America/New_York",

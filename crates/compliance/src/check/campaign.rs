@@ -28,6 +28,7 @@ pub(super) fn campaign_side(
 ) -> Vec<((DayNumber, usize), Exact)> {
     let mut exact = Vec::new();
     let mut spans = Spans::new(schedule.windows.len(), u16::MAX);
+    spans.begin(1);
     for &d in special {
         for &wi in &by_day[weekday_index(d) as usize] {
             let w = &schedule.windows[wi];
@@ -49,6 +50,7 @@ pub(super) fn campaign_side(
                 }
             };
             spans.push(
+                0,
                 Key {
                     code,
                     rule: u16::MAX,
@@ -75,7 +77,7 @@ pub(super) fn campaign_side(
         f.target = None;
         f.rule = None;
     }
-    out[before..].sort_by_key(|f| (f.window, f.code, f.first));
+    // In (window, code, first date) order, as the spans come out.
     exact.sort_unstable_by_key(|e| e.0);
     exact
 }

@@ -24,6 +24,8 @@ pub(super) struct SpecialOccurrence {
 pub(super) struct ActiveRule {
     /// Index into the pack's rules.
     pub(super) index: u16,
+    /// Its place among the rules of its pass, in pack order (the report's order).
+    pub(super) rank: u16,
     pub(super) severity: Severity,
     pub(super) days: [DayRule; 7],
     pub(super) holidays: Option<usize>,
@@ -36,6 +38,7 @@ impl ActiveRule {
     pub(super) fn new(index: u16, rule: &Rule) -> ActiveRule {
         ActiveRule {
             index,
+            rank: 0,
             severity: rule.severity,
             days: rule.days,
             holidays: rule.holidays,
@@ -284,7 +287,7 @@ impl TargetCx<'_> {
                     detail: Detail::None,
                     local: (l.rs, l.re),
                 };
-                spans.push(key, seg(rule.severity));
+                spans.push(rule.rank, key, seg(rule.severity));
             }
             if let Some(wd) = prohibited {
                 let key = Key {
@@ -294,7 +297,7 @@ impl TargetCx<'_> {
                     detail: Detail::Weekday(wd),
                     local: (0, 0),
                 };
-                spans.push(key, seg(rule.severity));
+                spans.push(rule.rank, key, seg(rule.severity));
             }
         }
     }
@@ -455,6 +458,7 @@ impl TargetCx<'_> {
                                 local: (0, 0),
                             };
                             spans.push(
+                                rule.rank,
                                 key,
                                 Seg {
                                     severity: rule.severity,

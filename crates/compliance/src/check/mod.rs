@@ -293,11 +293,13 @@ fn check_inner(
         .iter()
         .any(|&i| !pack.rules[i].zones.is_empty());
     let federal_in = |zone: &str| -> Vec<ActiveRule> {
-        federal_rules
+        let mut rules: Vec<ActiveRule> = federal_rules
             .iter()
             .filter(|&&i| !zoned || pack.rules[i].reaches_zone(zone))
             .map(|&i| ActiveRule::new(i as u16, &pack.rules[i]))
-            .collect()
+            .collect();
+        rank(&mut rules);
+        rules
     };
     let common = Common {
         schedule,
@@ -313,7 +315,6 @@ fn check_inner(
     let mut per_zone: Vec<ZonePass<'_>> = Vec::new();
     // Each target's index into `per_zone`.
     let mut zone_of: Vec<usize> = Vec::with_capacity(targets.len());
-    let (mut keys, mut moved) = (Vec::new(), Vec::new());
     for target in targets {
         let name = &*target.zone.canonical;
         if let Some(zi) = per_zone.iter().position(|z| z.name == name) {
@@ -326,11 +327,11 @@ fn check_inner(
         let mut cx = common.cx(&plan, &[], &federal);
         let special = cx.special_occurrences();
         cx.special = &special;
+        spans.begin(federal.len());
         cx.hours_and_days(horizon, &mut spans);
         cx.holidays(horizon, &mut spans);
         let start = report.store.len();
         spans.finish(&mut report.store);
-        sort_for_report(&mut report.store[start..], &mut keys, &mut moved);
         per_zone.push(ZonePass {
             name,
             plan,
@@ -369,15 +370,16 @@ fn check_inner(
                     })
                     .map(|&i| ActiveRule::new(i, &pack.rules[i as usize])),
             );
+            rank(&mut state_rules);
         }
         spans.target = ti as u16;
         let cx = common.cx(&zone.plan, &zone.special, &state_rules);
         if !state_rules.is_empty() {
+            spans.begin(state_rules.len());
             cx.hours_and_days(horizon, &mut spans);
             cx.holidays(horizon, &mut spans);
             let start = report.store.len();
             spans.finish(&mut report.store);
-            sort_for_report(&mut report.store[start..], &mut keys, &mut moved);
             report.piece((start, report.store.len()), None);
         }
         report.piece(blackout_ranges[ti], Some(ti as u16));
@@ -508,30 +510,13 @@ fn active_blackouts<'a>(
     out
 }
 
-/// The order of findings within a target's part of a report: by rule, window, code and
-/// first date (`None` before any rule or window), as one integer below 2^76.
-fn report_order(f: &RawFinding) -> u128 {
-    let index = |i: Option<u16>| i.map_or(0, |i| u128::from(i) + 1);
-    // `first` flipped at the sign bit sorts as an unsigned number in the same order.
-    index(f.rule) << 59
-        | index(f.window) << 42
-        | (f.code as u128) << 32
-        | u128::from((f.first as u32) ^ 0x8000_0000)
-}
-
-/// Puts `list` in [`report_order`]. The findings are large, so the sort moves small keys
-/// (order and position) and then each finding once; `keys` and `moved` are reused buffers.
-fn sort_for_report(list: &mut [RawFinding], keys: &mut Vec<u128>, moved: &mut Vec<RawFinding>) {
-    keys.clear();
-    keys.extend(
-        list.iter()
-            .enumerate()
-            .map(|(i, f)| report_order(f) << 32 | i as u128),
-    );
-    keys.sort_unstable();
-    moved.clear();
-    moved.extend(keys.iter().map(|&k| list[(k & 0xffff_ffff) as usize]));
-    list.copy_from_slice(moved);
+/// Puts a pass's rules in pack order and numbers them: the order of their findings within
+/// a target's part of a report (by rule, then window, code and first date).
+fn rank(rules: &mut [ActiveRule]) {
+    rules.sort_by_key(|r| r.index);
+    for (i, r) in rules.iter_mut().enumerate() {
+        r.rank = i as u16;
+    }
 }
 
 /// What every target's part of a check of one schedule shares.

@@ -1,5 +1,11 @@
 //! Grouping into date spans: segments of weekly occurrences with one verdict joined into
-//! maximal spans of consecutive occurrences of a window with the same key.
+//! maximal spans of consecutive occurrences of a window with the same key, given out in
+//! report order.
+//!
+//! A pass (one part of a check: a zone's federal rules, a target's state rules) files each
+//! span under its slot, the rule's rank in the pass and the window, so that the report's
+//! order (rule, window, code, first date) comes from walking the slots in order: no sort
+//! over the pass's findings, only of a slot's few when its codes interleave.
 
 use super::{Code, Detail, RawFinding};
 use crate::days::DayNumber;
@@ -28,47 +34,73 @@ pub(super) struct Seg {
     pub(super) end_offset: i32,
 }
 
-/// Joins segments into maximal spans of consecutive occurrences, per window.
+/// No span: the end of a slot's list.
+const NONE: u32 = u32::MAX;
+
+/// A span made in a pass, and the next span of its slot.
+struct Made {
+    key: Key,
+    finding: RawFinding,
+    next: u32,
+}
+
+/// Joins segments into maximal spans of consecutive occurrences, per rule and window.
+///
+/// The spans of a slot are a list threaded through one buffer (`made`), so a pass costs no
+/// allocation once the buffers have grown.
 pub(super) struct Spans {
-    pub(super) open: Vec<Vec<(Key, RawFinding)>>,
+    made: Vec<Made>,
+    /// Per slot (`rank * windows + window`): the first and last of its spans in `made`.
+    slots: Vec<(u32, u32)>,
+    windows: usize,
     pub(super) target: u16,
-    pub(super) done: Vec<RawFinding>,
 }
 
 impl Spans {
     pub(super) fn new(windows: usize, target: u16) -> Spans {
         Spans {
-            open: (0..windows).map(|_| Vec::new()).collect(),
+            made: Vec::new(),
+            slots: Vec::new(),
+            windows,
             target,
-            done: Vec::new(),
         }
     }
 
-    pub(super) fn push(&mut self, key: Key, seg: Seg) {
-        let list = &mut self.open[key.window as usize];
-        // Within a pass a rule's segments of a window come in date order, so a span of the
-        // rule whose next occurrence is already behind can never grow again: close it
-        // (keeps the open list short). Only the same rule's: another rule's segments can be
-        // behind this one (a version's part of a run starts inside it), and a span of that
-        // rule closed early would be cut in two where its run joins the next.
-        let mut i = 0;
-        while i < list.len() {
-            if list[i].0.rule == key.rule && list[i].1.last + 7 < seg.first {
-                self.done.push(list.swap_remove(i).1);
-            } else {
-                i += 1;
-            }
-        }
-        if let Some((_, f)) = list.iter_mut().find(|(k, _)| *k == key) {
-            if seg.first == f.last + 7 {
-                f.last = seg.last;
-                f.occurrences += seg.count;
+    /// Starts a pass whose rules have ranks `0..ranks` (their order in the report).
+    pub(super) fn begin(&mut self, ranks: usize) {
+        self.made.clear();
+        self.slots.clear();
+        self.slots.resize(ranks * self.windows, (NONE, NONE));
+    }
+
+    /// Adds the occurrences `seg` with the key `key`, of the rule ranked `rank` in the pass.
+    ///
+    /// Within a pass a rule's segments of a window come in date order, so the only span a
+    /// segment can extend is one with its key that ends a week before it starts.
+    pub(super) fn push(&mut self, rank: u16, key: Key, seg: Seg) {
+        let slot = usize::from(rank) * self.windows + usize::from(key.window);
+        let (head, tail) = self.slots[slot];
+        let mut at = head;
+        while at != NONE {
+            let m = &mut self.made[at as usize];
+            if m.finding.last + 7 == seg.first && m.key == key {
+                m.finding.last = seg.last;
+                m.finding.occurrences += seg.count;
                 return;
             }
-            self.done.push(*f);
-            *f = Self::finding(key, &seg, self.target);
+            at = m.next;
+        }
+        let new = self.made.len() as u32;
+        self.made.push(Made {
+            key,
+            finding: Self::finding(key, &seg, self.target),
+            next: NONE,
+        });
+        if tail == NONE {
+            self.slots[slot] = (new, new);
         } else {
-            list.push((key, Self::finding(key, &seg, self.target)));
+            self.made[tail as usize].next = new;
+            self.slots[slot].1 = new;
         }
     }
 
@@ -90,11 +122,25 @@ impl Spans {
         }
     }
 
-    /// Moves every span into `out` and leaves `self` empty (its buffers kept for reuse).
+    /// Moves the pass's spans into `out` in report order: by rank, window, code and first
+    /// date. A slot's spans were made in date order of each code's own phase (hours and
+    /// weekdays first, holidays after), so most slots come out as they are.
     pub(super) fn finish(&mut self, out: &mut Vec<RawFinding>) {
-        out.append(&mut self.done);
-        for list in &mut self.open {
-            out.extend(list.drain(..).map(|(_, f)| f));
+        for &(head, _) in &self.slots {
+            let start = out.len();
+            let mut at = head;
+            while at != NONE {
+                let m = &self.made[at as usize];
+                out.push(m.finding);
+                at = m.next;
+            }
+            let slot = &mut out[start..];
+            let order = |f: &RawFinding| (f.code, f.first);
+            if !slot.is_sorted_by_key(order) {
+                slot.sort_by_key(order);
+            }
         }
+        self.made.clear();
+        self.slots.fill((NONE, NONE));
     }
 }
