@@ -19,6 +19,21 @@ pub(super) struct SpecialOccurrence {
     pub(super) local: Local,
 }
 
+/// Weekly occurrences of one window, `first, first + 7, …, last`, all with the same local
+/// times relative to their campaign dates: a steady stretch of the window in a target zone.
+/// Their verdicts are the same for every rule (a version's dates aside), so a stretch is
+/// judged once per rule: a zone's stretches are found once per schedule and read by every
+/// pass over the zone.
+#[derive(Clone, Copy)]
+pub(super) struct Stretch {
+    pub(super) window: u16,
+    pub(super) first: DayNumber,
+    pub(super) last: DayNumber,
+    pub(super) count: u32,
+    /// The first occurrence.
+    pub(super) local: Local,
+}
+
 /// What the check reads of a rule that applies, copied side by side for the hot loops.
 #[derive(Clone)]
 pub(super) struct ActiveRule {
@@ -52,6 +67,12 @@ impl ActiveRule {
     /// week of margin keeps this plain.
     fn may_apply(&self, a: DayNumber, b: DayNumber) -> bool {
         b.saturating_add(7) >= self.from && a.saturating_sub(7) < self.to
+    }
+
+    /// True when every occurrence on campaign dates `[a, b]` falls in the version's dates
+    /// (the same margin as [`ActiveRule::may_apply`]): nothing to clip.
+    fn holds_over(&self, a: DayNumber, b: DayNumber) -> bool {
+        a.saturating_sub(7) >= self.from && b.saturating_add(7) < self.to
     }
 
     /// The occurrences of `first, first + 7, …, last` whose local start date (campaign date
@@ -100,6 +121,8 @@ pub(super) struct TargetCx<'a> {
     pub(super) exact_days: &'a [DayNumber],
     /// The occurrences on the plan's special dates, in (date, window) order.
     pub(super) special: &'a [SpecialOccurrence],
+    /// The zone's stretches ([`TargetCx::stretches`]); each window's in date order.
+    pub(super) stretches: &'a [Stretch],
     pub(super) rules: &'a [ActiveRule],
 }
 
@@ -167,26 +190,39 @@ impl TargetCx<'_> {
         out
     }
 
-    pub(super) fn hours_and_days(&self, h: &Horizon, spans: &mut Spans) {
+    /// Every occurrence of the horizon in the target zone, as stretches: the runs of the
+    /// pair plan (where both offsets are fixed) and the occurrences on its special dates,
+    /// joined where a window's local times stay the same from one week to the next (on
+    /// both sides of a transition when the two zones move together, say). A void
+    /// occurrence ends a stretch.
+    pub(super) fn stretches(&self, h: &Horizon) -> Vec<Stretch> {
+        let mut out = Vec::new();
+        let mut open: Vec<Option<Stretch>> = vec![None; self.schedule.windows.len()];
+        let mut add = |s: Stretch| {
+            let at = &mut open[usize::from(s.window)];
+            match at {
+                Some(o)
+                    if o.last + 7 == s.first
+                        && (o.local.rs, o.local.re) == (s.local.rs, s.local.re) =>
+                {
+                    o.last = s.last;
+                    o.count += s.count;
+                }
+                _ => out.extend(at.replace(s)),
+            }
+        };
+        let single = |o: &SpecialOccurrence| Stretch {
+            window: o.window as u16,
+            first: o.day,
+            last: o.day,
+            count: 1,
+            local: o.local,
+        };
         let mut special = self.special.iter().peekable();
-        // With versions, most runs lie in one version's dates: the others are dropped per
-        // run rather than clipped away for every window.
-        let versioned = self
-            .rules
-            .iter()
-            .any(|r| r.from != DayNumber::MIN || r.to != DayNumber::MAX);
-        let mut live: Vec<ActiveRule> = Vec::new();
         for &(a, b, oc, or) in &self.plan.runs {
             while let Some(o) = special.next_if(|o| o.day <= a) {
-                self.judge(self.rules, o.window, o.day, o.day, 1, &o.local, spans);
+                add(single(o));
             }
-            let rules = if versioned {
-                live.clear();
-                live.extend(self.rules.iter().filter(|r| r.may_apply(a, b)).cloned());
-                &live[..]
-            } else {
-                self.rules
-            };
             let delta = i64::from(or - oc);
             for (wi, w) in self.schedule.windows.iter().enumerate() {
                 let first = next_on_or_after(a, w.day.to_monday_zero_offset() as u8);
@@ -194,79 +230,108 @@ impl TargetCx<'_> {
                     continue;
                 }
                 let weeks = (b - first) / 7;
-                let last = first + weeks * 7;
                 let base = i64::from(first) * DAY_SECONDS;
                 let (s, e) = (i64::from(w.start.seconds()), i64::from(w.end.seconds()));
-                let l = Local {
-                    start_ts: base + s - i64::from(oc),
-                    end_ts: base + e - i64::from(oc),
-                    start_offset: or,
-                    end_offset: or,
-                    rs: s + delta,
-                    re: e + delta,
-                };
-                self.judge(rules, wi, first, last, weeks as u32 + 1, &l, spans);
+                add(Stretch {
+                    window: wi as u16,
+                    first,
+                    last: first + weeks * 7,
+                    count: weeks as u32 + 1,
+                    local: Local {
+                        start_ts: base + s - i64::from(oc),
+                        end_ts: base + e - i64::from(oc),
+                        start_offset: or,
+                        end_offset: or,
+                        rs: s + delta,
+                        re: e + delta,
+                    },
+                });
             }
         }
-        for o in special {
-            if o.day <= h.last {
-                self.judge(self.rules, o.window, o.day, o.day, 1, &o.local, spans);
-            }
+        for o in special.filter(|o| o.day <= h.last) {
+            add(single(o));
+        }
+        out.extend(open.into_iter().flatten());
+        out
+    }
+
+    /// Hours and prohibited weekdays: each stretch judged by the rules whose versions can
+    /// reach it.
+    pub(super) fn hours_and_days(&self, spans: &mut Spans) {
+        // Each rule with whether its version's dates must cut the stretch: most stretches
+        // lie in one version's dates, and the other versions are dropped per stretch.
+        let mut live: Vec<(&ActiveRule, bool)> = Vec::with_capacity(self.rules.len());
+        for s in self.stretches {
+            live.clear();
+            live.extend(
+                self.rules
+                    .iter()
+                    .filter(|r| r.may_apply(s.first, s.last))
+                    .map(|r| (r, !r.holds_over(s.first, s.last))),
+            );
+            self.judge(&live, s, spans);
         }
     }
 
-    /// Judges the occurrences of window `wi` on `first, first + 7, …, last` (all with the
-    /// local times `l`) by every rule of `rules`: hours and prohibited weekdays.
-    #[allow(clippy::too_many_arguments)]
-    fn judge(
-        &self,
-        rules: &[ActiveRule],
-        wi: usize,
-        first: DayNumber,
-        last: DayNumber,
-        count: u32,
-        l: &Local,
-        spans: &mut Spans,
-    ) {
+    /// Judges the stretch `st` by every rule of `rules` (each with whether its version's
+    /// dates must cut the stretch): hours and prohibited weekdays.
+    fn judge(&self, rules: &[(&ActiveRule, bool)], st: &Stretch, spans: &mut Spans) {
+        let (l, wi) = (&st.local, usize::from(st.window));
         let sd = l.rs.div_euclid(DAY_SECONDS);
         let ed = (l.re - 1).div_euclid(DAY_SECONDS);
-        let first_wd = weekday_index(first + sd as DayNumber);
-        for rule in rules {
+        // The local dates the occurrence touches: weekday and the part of the date, the
+        // same for every rule. An occurrence is shorter than a day plus an offset change,
+        // so it touches at most three dates.
+        let mut pieces = [(0u8, 0i64, 0i64); 3];
+        let mut n = 0;
+        let mut wd = weekday_index(st.first + sd as DayNumber);
+        for k in sd..=ed.min(sd + 2) {
+            let lo = l.rs.max(k * DAY_SECONDS) - k * DAY_SECONDS;
+            let hi = l.re.min((k + 1) * DAY_SECONDS) - k * DAY_SECONDS;
+            pieces[n] = (wd, lo, hi);
+            n += 1;
+            wd = if wd == 6 { 0 } else { wd + 1 };
+        }
+        debug_assert!(
+            ed - sd < 3,
+            "an occurrence touches at most three local dates"
+        );
+        let pieces = &pieces[..n];
+        for &(rule, clip) in rules {
             let ri = rule.index;
             // Only the occurrences in the version's dates; a change of version inside a run
             // cuts it like a transition would (the cost stays per run).
-            let (first, last, count, moved) =
-                if rule.from == DayNumber::MIN && rule.to == DayNumber::MAX {
-                    (first, last, count, 0)
-                } else {
-                    let Some((a, b)) = rule.clip(first, last, sd) else {
-                        continue;
-                    };
-                    (
-                        a,
-                        b,
-                        ((b - a) / 7 + 1) as u32,
-                        i64::from(a - first) * DAY_SECONDS,
-                    )
+            let (first, last, count) = if clip {
+                let Some((a, b)) = rule.clip(st.first, st.last, sd) else {
+                    continue;
                 };
+                (a, b, ((b - a) / 7 + 1) as u32)
+            } else {
+                (st.first, st.last, st.count)
+            };
+            // The first occurrence judged: the stretch's, or one inside it where a version
+            // starts (the same local times; its own instants and offsets).
+            let at = if first == st.first {
+                *l
+            } else {
+                self.local(first, wi)
+                    .expect("an occurrence inside a stretch happens")
+            };
             let seg = |severity| Seg {
                 severity,
                 first,
                 last,
                 count,
-                start_ts: l.start_ts + moved,
-                end_ts: l.end_ts + moved,
-                start_offset: l.start_offset,
-                end_offset: l.end_offset,
+                start_ts: at.start_ts,
+                end_ts: at.end_ts,
+                start_offset: at.start_offset,
+                end_offset: at.end_offset,
             };
+            // A version's part of the stretch starts a whole number of weeks in: the
+            // weekdays are the stretch's.
             let mut outside = false;
             let mut prohibited = None;
-            // A version's part of the run starts a whole number of weeks in: the weekdays
-            // are the run's, counted on from the first local date's.
-            let mut wd = first_wd;
-            for k in sd..=ed {
-                let lo = l.rs.max(k * DAY_SECONDS) - k * DAY_SECONDS;
-                let hi = l.re.min((k + 1) * DAY_SECONDS) - k * DAY_SECONDS;
+            for &(wd, lo, hi) in pieces {
                 match rule.days[wd as usize] {
                     DayRule::Prohibited => {
                         prohibited.get_or_insert(wd);
@@ -277,7 +342,6 @@ impl TargetCx<'_> {
                         }
                     }
                 }
-                wd = if wd == 6 { 0 } else { wd + 1 };
             }
             if outside {
                 let key = Key {

@@ -42,7 +42,8 @@ use crate::rules::{RulePack, Severity};
 use campaign::campaign_side;
 use horizon::PairPlan;
 use judge::{
-    ActiveBlackout, ActiveRule, BlackoutHit, SpecialOccurrence, TargetCx, blackout_findings,
+    ActiveBlackout, ActiveRule, BlackoutHit, SpecialOccurrence, Stretch, TargetCx,
+    blackout_findings,
 };
 use spans::Spans;
 
@@ -255,6 +256,11 @@ fn check_inner(
     blackouts: &[Blackout],
 ) -> Report {
     let mut report = Report::default();
+    // About two stored findings per window for each target and each zone pass, so that a
+    // large report is not copied over and over as it grows.
+    report
+        .store
+        .reserve(schedule.windows.len() * (targets.len() * 2 + 2).min(1 << 12));
     let findings = &mut report.store;
     if schedule.directive == Directive::Ignore {
         findings.push(RawFinding {
@@ -324,11 +330,13 @@ fn check_inner(
         zone_of.push(per_zone.len());
         let plan = horizon.plan(&schedule.timezone, &target.zone);
         let federal = federal_in(name);
-        let mut cx = common.cx(&plan, &[], &federal);
+        let mut cx = common.cx(&plan, &[], &[], &federal);
         let special = cx.special_occurrences();
         cx.special = &special;
+        let stretches = cx.stretches(horizon);
+        cx.stretches = &stretches;
         spans.begin(federal.len());
-        cx.hours_and_days(horizon, &mut spans);
+        cx.hours_and_days(&mut spans);
         cx.holidays(horizon, &mut spans);
         let start = report.store.len();
         spans.finish(&mut report.store);
@@ -336,6 +344,7 @@ fn check_inner(
             name,
             plan,
             special,
+            stretches,
             shared: (start, report.store.len()),
         });
     }
@@ -346,7 +355,7 @@ fn check_inner(
         targets,
         &zone_of,
         &per_zone,
-        |zone| common.cx(&zone.plan, &zone.special, &[]),
+        |zone| common.cx(&zone.plan, &zone.special, &[], &[]),
         &mut report.store,
     );
     let mut state_rules: Vec<ActiveRule> = Vec::new();
@@ -373,10 +382,10 @@ fn check_inner(
             rank(&mut state_rules);
         }
         spans.target = ti as u16;
-        let cx = common.cx(&zone.plan, &zone.special, &state_rules);
+        let cx = common.cx(&zone.plan, &zone.special, &zone.stretches, &state_rules);
         if !state_rules.is_empty() {
             spans.begin(state_rules.len());
-            cx.hours_and_days(horizon, &mut spans);
+            cx.hours_and_days(&mut spans);
             cx.holidays(horizon, &mut spans);
             let start = report.store.len();
             spans.finish(&mut report.store);
@@ -529,11 +538,12 @@ struct Common<'a> {
 
 impl<'a> Common<'a> {
     /// The part of a target with the pair plan `plan`, the occurrences on its special dates
-    /// `special` and the rules `rules`.
+    /// `special`, its zone's stretches and the rules `rules`.
     fn cx<'b>(
         &self,
         plan: &'b PairPlan,
         special: &'b [SpecialOccurrence],
+        stretches: &'b [Stretch],
         rules: &'b [ActiveRule],
     ) -> TargetCx<'b>
     where
@@ -546,6 +556,7 @@ impl<'a> Common<'a> {
             exact: self.exact,
             exact_days: self.exact_days,
             special,
+            stretches,
             rules,
         }
     }
@@ -556,6 +567,7 @@ struct ZonePass<'a> {
     name: &'a str,
     plan: Arc<PairPlan>,
     special: Vec<SpecialOccurrence>,
+    stretches: Vec<Stretch>,
     /// Its federal findings' range of the report's store (target unset).
     shared: (usize, usize),
 }
