@@ -3,7 +3,7 @@
 //! `PROHIBITED_DAY`), and each holiday date of a rule's calendar against the occurrences
 //! that could reach it (`HOLIDAY`).
 
-use cxsched_core::Schedule;
+use cxsched_core::{Schedule, TimeWindow};
 
 use super::campaign::Exact;
 use super::horizon::{Horizon, PairPlan};
@@ -32,6 +32,41 @@ pub(super) struct Stretch {
     pub(super) count: u32,
     /// The first occurrence.
     pub(super) local: Local,
+    /// The local dates an occurrence touches, as days from its campaign date: the first,
+    /// and each one's weekday and part `[lo, hi)` (local seconds of that date). An
+    /// occurrence is shorter than a day plus an offset change, so it touches at most three.
+    shift: DayNumber,
+    pieces: [(u8, i32, i32); 3],
+    touched: u8,
+}
+
+impl Stretch {
+    fn new(window: usize, first: DayNumber, last: DayNumber, count: u32, local: Local) -> Stretch {
+        let sd = local.rs.div_euclid(DAY_SECONDS);
+        let ed = (local.re - 1).div_euclid(DAY_SECONDS);
+        debug_assert!(
+            ed - sd < 3,
+            "an occurrence touches at most three local dates"
+        );
+        let mut pieces = [(0, 0, 0); 3];
+        let mut wd = weekday_index(first + sd as DayNumber);
+        for (n, k) in (sd..=ed.min(sd + 2)).enumerate() {
+            let lo = local.rs.max(k * DAY_SECONDS) - k * DAY_SECONDS;
+            let hi = local.re.min((k + 1) * DAY_SECONDS) - k * DAY_SECONDS;
+            pieces[n] = (wd, lo as i32, hi as i32);
+            wd = if wd == 6 { 0 } else { wd + 1 };
+        }
+        Stretch {
+            window: window as u16,
+            first,
+            last,
+            count,
+            local,
+            shift: sd as DayNumber,
+            pieces,
+            touched: (ed.min(sd + 2) - sd + 1) as u8,
+        }
+    }
 }
 
 /// What the check reads of a rule that applies, copied side by side for the hot loops.
@@ -47,32 +82,29 @@ pub(super) struct ActiveRule {
     /// The version's dates `[from, to)` (recipient-local), unbounded ends as the extremes.
     pub(super) from: DayNumber,
     pub(super) to: DayNumber,
+    /// Campaign dates `[a, b)` outside of which no occurrence can fall in the version's
+    /// dates, and `[c, d)` inside of which every occurrence does: an occurrence starts
+    /// within two days of its campaign date (window and offsets), and a week of margin
+    /// keeps this plain.
+    reach: (DayNumber, DayNumber),
+    hold: (DayNumber, DayNumber),
 }
 
 impl ActiveRule {
     pub(super) fn new(index: u16, rule: &Rule) -> ActiveRule {
+        let from = rule.effective_from.map_or(DayNumber::MIN, day_number);
+        let to = rule.effective_to.map_or(DayNumber::MAX, day_number);
         ActiveRule {
             index,
             rank: 0,
             severity: rule.severity,
             days: rule.days,
             holidays: rule.holidays,
-            from: rule.effective_from.map_or(DayNumber::MIN, day_number),
-            to: rule.effective_to.map_or(DayNumber::MAX, day_number),
+            from,
+            to,
+            reach: (from.saturating_sub(7), to.saturating_add(7)),
+            hold: (from.saturating_add(7), to.saturating_sub(7)),
         }
-    }
-
-    /// False when no occurrence on campaign dates `[a, b]` can fall in the version's dates:
-    /// an occurrence starts within two days of its campaign date (window and offsets), a
-    /// week of margin keeps this plain.
-    fn may_apply(&self, a: DayNumber, b: DayNumber) -> bool {
-        b.saturating_add(7) >= self.from && a.saturating_sub(7) < self.to
-    }
-
-    /// True when every occurrence on campaign dates `[a, b]` falls in the version's dates
-    /// (the same margin as [`ActiveRule::may_apply`]): nothing to clip.
-    fn holds_over(&self, a: DayNumber, b: DayNumber) -> bool {
-        a.saturating_sub(7) >= self.from && b.saturating_add(7) < self.to
     }
 
     /// The occurrences of `first, first + 7, …, last` whose local start date (campaign date
@@ -138,12 +170,38 @@ pub(super) struct Local {
     pub(super) re: i64,
 }
 
+impl Local {
+    /// The occurrence of `w` on campaign date `d` of a steady run, with the campaign offset
+    /// `oc` and the target offset `or` throughout.
+    fn steady(d: DayNumber, w: &TimeWindow, oc: i32, or: i32) -> Local {
+        let base = i64::from(d) * DAY_SECONDS;
+        let (s, e) = (i64::from(w.start.seconds()), i64::from(w.end.seconds()));
+        let delta = i64::from(or - oc);
+        Local {
+            start_ts: base + s - i64::from(oc),
+            end_ts: base + e - i64::from(oc),
+            start_offset: or,
+            end_offset: or,
+            rs: s + delta,
+            re: e + delta,
+        }
+    }
+}
+
 impl TargetCx<'_> {
     /// The occurrence of window `wi` on campaign date `d`, in the target's local time;
     /// `None` when it does not happen.
     fn local(&self, d: DayNumber, wi: usize) -> Option<Local> {
         let w = &self.schedule.windows[wi];
         let base = i64::from(d) * DAY_SECONDS;
+        // On a date of a steady run the run's offsets hold for every occurrence (what the
+        // stretches read); only the special dates are looked up.
+        let runs = &self.plan.runs;
+        if let Some(&(a, _, oc, or)) = runs.get(runs.partition_point(|r| r.1 < d))
+            && a <= d
+        {
+            return Some(Local::steady(d, w, oc, or));
+        }
         let found = match self.exact_days.binary_search(&d) {
             Ok(_) => self.exact.binary_search_by_key(&(d, wi), |e| e.0).ok(),
             Err(_) => None,
@@ -198,58 +256,33 @@ impl TargetCx<'_> {
     pub(super) fn stretches(&self, h: &Horizon) -> Vec<Stretch> {
         let mut out = Vec::new();
         let mut open: Vec<Option<Stretch>> = vec![None; self.schedule.windows.len()];
-        let mut add = |s: Stretch| {
-            let at = &mut open[usize::from(s.window)];
+        let mut add = |wi: usize, first: DayNumber, last: DayNumber, count: u32, l: Local| {
+            let at = &mut open[wi];
             match at {
-                Some(o)
-                    if o.last + 7 == s.first
-                        && (o.local.rs, o.local.re) == (s.local.rs, s.local.re) =>
-                {
-                    o.last = s.last;
-                    o.count += s.count;
+                Some(o) if o.last + 7 == first && (o.local.rs, o.local.re) == (l.rs, l.re) => {
+                    o.last = last;
+                    o.count += count;
                 }
-                _ => out.extend(at.replace(s)),
+                _ => out.extend(at.replace(Stretch::new(wi, first, last, count, l))),
             }
-        };
-        let single = |o: &SpecialOccurrence| Stretch {
-            window: o.window as u16,
-            first: o.day,
-            last: o.day,
-            count: 1,
-            local: o.local,
         };
         let mut special = self.special.iter().peekable();
         for &(a, b, oc, or) in &self.plan.runs {
             while let Some(o) = special.next_if(|o| o.day <= a) {
-                add(single(o));
+                add(o.window, o.day, o.day, 1, o.local);
             }
-            let delta = i64::from(or - oc);
             for (wi, w) in self.schedule.windows.iter().enumerate() {
                 let first = next_on_or_after(a, w.day.to_monday_zero_offset() as u8);
                 if first > b {
                     continue;
                 }
                 let weeks = (b - first) / 7;
-                let base = i64::from(first) * DAY_SECONDS;
-                let (s, e) = (i64::from(w.start.seconds()), i64::from(w.end.seconds()));
-                add(Stretch {
-                    window: wi as u16,
-                    first,
-                    last: first + weeks * 7,
-                    count: weeks as u32 + 1,
-                    local: Local {
-                        start_ts: base + s - i64::from(oc),
-                        end_ts: base + e - i64::from(oc),
-                        start_offset: or,
-                        end_offset: or,
-                        rs: s + delta,
-                        re: e + delta,
-                    },
-                });
+                let l = Local::steady(first, w, oc, or);
+                add(wi, first, first + weeks * 7, weeks as u32 + 1, l);
             }
         }
         for o in special.filter(|o| o.day <= h.last) {
-            add(single(o));
+            add(o.window, o.day, o.day, 1, o.local);
         }
         out.extend(open.into_iter().flatten());
         out
@@ -258,111 +291,86 @@ impl TargetCx<'_> {
     /// Hours and prohibited weekdays: each stretch judged by the rules whose versions can
     /// reach it.
     pub(super) fn hours_and_days(&self, spans: &mut Spans) {
-        // Each rule with whether its version's dates must cut the stretch: most stretches
-        // lie in one version's dates, and the other versions are dropped per stretch.
-        let mut live: Vec<(&ActiveRule, bool)> = Vec::with_capacity(self.rules.len());
-        for s in self.stretches {
-            live.clear();
-            live.extend(
-                self.rules
-                    .iter()
-                    .filter(|r| r.may_apply(s.first, s.last))
-                    .map(|r| (r, !r.holds_over(s.first, s.last))),
-            );
-            self.judge(&live, s, spans);
+        for st in self.stretches {
+            for rule in self.rules {
+                let (a, b) = (st.first, st.last);
+                if b < rule.reach.0 || a >= rule.reach.1 {
+                    continue; // most stretches lie in one version's dates: not this one's
+                }
+                self.judge(rule, st, spans);
+            }
         }
     }
 
-    /// Judges the stretch `st` by every rule of `rules` (each with whether its version's
-    /// dates must cut the stretch): hours and prohibited weekdays.
-    fn judge(&self, rules: &[(&ActiveRule, bool)], st: &Stretch, spans: &mut Spans) {
-        let (l, wi) = (&st.local, usize::from(st.window));
-        let sd = l.rs.div_euclid(DAY_SECONDS);
-        let ed = (l.re - 1).div_euclid(DAY_SECONDS);
-        // The local dates the occurrence touches: weekday and the part of the date, the
-        // same for every rule. An occurrence is shorter than a day plus an offset change,
-        // so it touches at most three dates.
-        let mut pieces = [(0u8, 0i64, 0i64); 3];
-        let mut n = 0;
-        let mut wd = weekday_index(st.first + sd as DayNumber);
-        for k in sd..=ed.min(sd + 2) {
-            let lo = l.rs.max(k * DAY_SECONDS) - k * DAY_SECONDS;
-            let hi = l.re.min((k + 1) * DAY_SECONDS) - k * DAY_SECONDS;
-            pieces[n] = (wd, lo, hi);
-            n += 1;
-            wd = if wd == 6 { 0 } else { wd + 1 };
-        }
-        debug_assert!(
-            ed - sd < 3,
-            "an occurrence touches at most three local dates"
-        );
-        let pieces = &pieces[..n];
-        for &(rule, clip) in rules {
-            let ri = rule.index;
-            // Only the occurrences in the version's dates; a change of version inside a run
-            // cuts it like a transition would (the cost stays per run).
-            let (first, last, count) = if clip {
-                let Some((a, b)) = rule.clip(st.first, st.last, sd) else {
-                    continue;
-                };
-                (a, b, ((b - a) / 7 + 1) as u32)
-            } else {
-                (st.first, st.last, st.count)
+    /// Judges the stretch `st` by `rule`: hours and prohibited weekdays.
+    fn judge(&self, rule: &ActiveRule, st: &Stretch, spans: &mut Spans) {
+        let (first, last, count) = if st.first >= rule.hold.0 && st.last < rule.hold.1 {
+            (st.first, st.last, st.count)
+        } else {
+            // Only the occurrences in the version's dates; a change of version inside a
+            // stretch cuts it like a transition would (the cost stays per stretch).
+            let Some((a, b)) = rule.clip(st.first, st.last, i64::from(st.shift)) else {
+                return;
             };
-            // The first occurrence judged: the stretch's, or one inside it where a version
-            // starts (the same local times; its own instants and offsets).
-            let at = if first == st.first {
-                *l
-            } else {
-                self.local(first, wi)
-                    .expect("an occurrence inside a stretch happens")
-            };
-            let seg = |severity| Seg {
-                severity,
-                first,
-                last,
-                count,
-                start_ts: at.start_ts,
-                end_ts: at.end_ts,
-                start_offset: at.start_offset,
-                end_offset: at.end_offset,
-            };
-            // A version's part of the stretch starts a whole number of weeks in: the
-            // weekdays are the stretch's.
-            let mut outside = false;
-            let mut prohibited = None;
-            for &(wd, lo, hi) in pieces {
-                match rule.days[wd as usize] {
-                    DayRule::Prohibited => {
-                        prohibited.get_or_insert(wd);
-                    }
-                    DayRule::Allowed { open, close } => {
-                        if lo < i64::from(open) || hi > i64::from(close) {
-                            outside = true;
-                        }
+            (a, b, ((b - a) / 7 + 1) as u32)
+        };
+        // A version's part of the stretch starts a whole number of weeks in: the weekdays
+        // are the stretch's.
+        let mut outside = false;
+        let mut prohibited = None;
+        for &(wd, lo, hi) in &st.pieces[..usize::from(st.touched)] {
+            match rule.days[wd as usize] {
+                DayRule::Prohibited => {
+                    prohibited.get_or_insert(wd);
+                }
+                DayRule::Allowed { open, close } => {
+                    if lo < open as i32 || hi > close as i32 {
+                        outside = true;
                     }
                 }
             }
-            if outside {
-                let key = Key {
-                    code: Code::OutsideLegalHours,
-                    rule: ri,
-                    window: wi as u16,
-                    detail: Detail::None,
-                    local: (l.rs, l.re),
-                };
-                spans.push(rule.rank, key, seg(rule.severity));
-            }
-            if let Some(wd) = prohibited {
-                let key = Key {
-                    code: Code::ProhibitedDay,
-                    rule: ri,
-                    window: wi as u16,
-                    detail: Detail::Weekday(wd),
-                    local: (0, 0),
-                };
-                spans.push(rule.rank, key, seg(rule.severity));
-            }
+        }
+        if !outside && prohibited.is_none() {
+            return;
+        }
+        // The first occurrence judged: the stretch's, or one inside it where a version
+        // starts (the same local times; its own instants and offsets).
+        let wi = usize::from(st.window);
+        let at = if first == st.first {
+            st.local
+        } else {
+            self.local(first, wi)
+                .expect("an occurrence inside a stretch happens")
+        };
+        let seg = || Seg {
+            severity: rule.severity,
+            first,
+            last,
+            count,
+            start_ts: at.start_ts,
+            end_ts: at.end_ts,
+            start_offset: at.start_offset,
+            end_offset: at.end_offset,
+        };
+        if outside {
+            let key = Key {
+                code: Code::OutsideLegalHours,
+                rule: rule.index,
+                window: st.window,
+                detail: Detail::None,
+                local: (st.local.rs, st.local.re),
+            };
+            spans.push(rule.rank, key, seg());
+        }
+        if let Some(wd) = prohibited {
+            let key = Key {
+                code: Code::ProhibitedDay,
+                rule: rule.index,
+                window: st.window,
+                detail: Detail::Weekday(wd),
+                local: (0, 0),
+            };
+            spans.push(rule.rank, key, seg());
         }
     }
 

@@ -37,10 +37,11 @@ pub(super) struct Seg {
 /// No span: the end of a slot's list.
 const NONE: u32 = u32::MAX;
 
-/// A span made in a pass, and the next span of its slot.
+/// A span made in a pass, and the next span of its slot. Its key is the finding's code,
+/// rule, window and detail (the rule and window are the slot's) and `local`.
 struct Made {
-    key: Key,
     finding: RawFinding,
+    local: (i64, i64),
     next: u32,
 }
 
@@ -66,7 +67,8 @@ impl Spans {
         }
     }
 
-    /// Starts a pass whose rules have ranks `0..ranks` (their order in the report).
+    /// Starts a pass whose rules have ranks `0..ranks` (their order in the report); the
+    /// last pass must be finished.
     pub(super) fn begin(&mut self, ranks: usize) {
         self.made.clear();
         self.slots.clear();
@@ -83,17 +85,20 @@ impl Spans {
         let mut at = head;
         while at != NONE {
             let m = &mut self.made[at as usize];
-            if m.finding.last + 7 == seg.first && m.key == key {
-                m.finding.last = seg.last;
-                m.finding.occurrences += seg.count;
+            let f = &mut m.finding;
+            if f.last + 7 == seg.first
+                && (f.code, f.detail, m.local) == (key.code, key.detail, key.local)
+            {
+                f.last = seg.last;
+                f.occurrences += seg.count;
                 return;
             }
             at = m.next;
         }
         let new = self.made.len() as u32;
         self.made.push(Made {
-            key,
             finding: Self::finding(key, &seg, self.target),
+            local: key.local,
             next: NONE,
         });
         if tail == NONE {
@@ -126,6 +131,7 @@ impl Spans {
     /// date. A slot's spans were made in date order of each code's own phase (hours and
     /// weekdays first, holidays after), so most slots come out as they are.
     pub(super) fn finish(&mut self, out: &mut Vec<RawFinding>) {
+        out.reserve(self.made.len());
         for &(head, _) in &self.slots {
             let start = out.len();
             let mut at = head;
@@ -141,6 +147,5 @@ impl Spans {
             }
         }
         self.made.clear();
-        self.slots.fill((NONE, NONE));
     }
 }
