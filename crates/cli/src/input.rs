@@ -349,7 +349,6 @@ pub fn jsonl_pieces<'a>(
     text: &'a [u8],
     first_line: usize,
 ) -> anyhow::Result<Vec<Piece<'a>>> {
-    use rayon::prelude::*;
     // Each piece ends just after a newline (or at the end), so the lines of the pieces are
     // the lines of the file; a newline is never part of a multi-byte UTF-8 sequence.
     let mut cuts = Vec::with_capacity(text.len() / PIECE_BYTES + 2);
@@ -360,17 +359,15 @@ pub fn jsonl_pieces<'a>(
         cuts.push(start..end);
         start = end;
     }
-    let checked: Vec<(&[u8], usize, Result<&str, std::str::Utf8Error>)> = cuts
-        .into_par_iter()
-        .map(|range| {
-            let part = &text[range];
+    let checked: Vec<(&[u8], usize, Result<&str, std::str::Utf8Error>)> =
+        crate::parallel::map(&cuts, |range| {
+            let part = &text[range.clone()];
             let newlines = memchr::memchr_iter(b'\n', part).count();
             // The SIMD check says only whether the piece is UTF-8; where it is not is
             // found by std's check, on that piece only.
             let text = simdutf8::basic::from_utf8(part).map_err(|_| utf8_error(part));
             (part, newlines, text)
-        })
-        .collect();
+        });
     let mut pieces = Vec::with_capacity(checked.len());
     let mut first_line = first_line;
     for (part, newlines, text) in checked {
@@ -407,10 +404,7 @@ pub fn set_line_source(source: &mut String, name: &str, line: usize) {
     source.clear();
     source.push_str(name);
     source.push(':');
-    let mut digits = [0u8; 20];
-    let digits = crate::output::decimal(line as u64, &mut digits);
-    // Pushed as characters: cheaper than checking a few ASCII digits as UTF-8.
-    source.extend(digits.iter().map(|&b| char::from(b)));
+    cxsched_core::json_bytes::push_decimal(source, line as u64);
 }
 
 fn failed(message: String) -> Validation {

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod input;
 mod output;
+mod parallel;
 mod rollout;
 mod session;
 mod signals;

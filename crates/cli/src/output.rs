@@ -144,6 +144,8 @@ struct OrderState {
     spare: Vec<Vec<u8>>,
     /// A worker is writing; the others only hand over their buffers.
     writing: bool,
+    /// How many workers wait for room.
+    waiting: usize,
     documents: usize,
     failed: usize,
     error: Option<std::io::Error>,
@@ -161,7 +163,9 @@ impl<W: Write> InOrder<'_, W> {
                 // Hold back while too many finished buffers wait for an earlier one: the
                 // writer (or the worker with that earlier chunk) makes room.
                 while st.error.is_none() && st.ready.len() >= self.held_back_limit {
+                    st.waiting += 1;
                     st = self.room.wait(st).unwrap_or_else(|p| p.into_inner());
+                    st.waiting -= 1;
                 }
                 if st.error.is_some() {
                     return;
@@ -211,7 +215,10 @@ impl<W: Write> InOrder<'_, W> {
                     st.error = Some(e);
                     break;
                 }
-                self.room.notify_all();
+                // Waking costs a system call: only when a worker is held back.
+                if st.waiting > 0 {
+                    self.room.notify_all();
+                }
             }
             st.writing = false;
             if st.error.is_some() {

@@ -66,6 +66,27 @@ pub fn first_special(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// Appends `ascii` (digits, a clock: bytes below 0x80) to `out`.
+///
+/// A few bytes each, very many of them in a large batch: pushed one by one, which for an
+/// ASCII character is a byte pushed. Checking the bytes as UTF-8 (`push_str`) costs a call
+/// and a copy, `String::extend` with characters several times that.
+#[inline]
+pub fn push_ascii(out: &mut String, ascii: &[u8]) {
+    debug_assert!(ascii.is_ascii(), "ASCII only");
+    out.reserve(ascii.len());
+    for &b in ascii {
+        out.push(char::from(b));
+    }
+}
+
+/// `n` in decimal, appended to `out`.
+#[inline]
+pub fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    push_ascii(out, decimal(n, &mut digits));
+}
+
 /// `n` in decimal (ASCII digits), written into the end of `digits` (without the formatting
 /// machinery: reports print a line number or a count for every document, messages name
 /// windows by index).

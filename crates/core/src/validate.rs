@@ -15,6 +15,7 @@ use jiff::civil::Weekday;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::json_bytes::{push_ascii, push_decimal};
 use crate::model::{
     Blackout, Compliance, Directive, MAX_SKILL_IDS, Purpose, Recipients, Schedule, TimeWindow,
     USPS_CODES, parse_weekday, weekday_name,
@@ -1376,28 +1377,18 @@ fn parse_hyphenated_uuid(s: &str) -> Option<Uuid> {
 fn push_window(out: &mut String, w: &TimeWindow) {
     out.push_str(weekday_name(w.day));
     out.push(' ');
-    // Pushed as characters: the digits are ASCII, and checking the text as UTF-8 would
-    // cost more than pushing it.
-    out.extend(Clock(w.start).text().0.map(char::from));
+    push_ascii(out, &Clock(w.start).text().0);
     out.push('–');
-    out.extend(Clock(w.end).text().0.map(char::from));
+    push_ascii(out, &Clock(w.end).text().0);
 }
 
 /// `timeWindows[i]`, the path of a window, without the formatting machinery.
 fn window_path(i: usize) -> String {
     let mut path = String::with_capacity(20);
     path.push_str("timeWindows[");
-    push_decimal(&mut path, i);
+    push_decimal(&mut path, i as u64);
     path.push(']');
     path
-}
-
-/// `n` in decimal.
-fn push_decimal(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let digits = crate::json_bytes::decimal(n as u64, &mut digits);
-    // Pushed as characters: cheaper than checking a few ASCII digits as UTF-8.
-    out.extend(digits.iter().map(|&b| char::from(b)));
 }
 
 /// A time as `HH:MM:SS`, exactly as [`LocalTime`] displays it, written without the integer

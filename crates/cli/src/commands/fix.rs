@@ -214,7 +214,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 /// `fix --jsonl FILE`: every line a document, fixed in parallel block by block (bounded
 /// memory), one JSON line out per line in, in line order (as `check --jsonl`).
 fn run_jsonl(path: &Path, args: &Args) -> anyhow::Result<Outcome> {
-    let (setup, first) = rayon::join(
+    let (setup, first) = crate::parallel::join(
         || check::setup(&args.scope),
         || {
             let mut blocks = input::JsonlBlocks::open(path)?;

@@ -117,7 +117,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.jsonl {
         // The rule pack is read while the file's first block is.
-        let (setup, first) = rayon::join(
+        let (setup, first) = crate::parallel::join(
             || setup(&args.scope),
             || {
                 let mut blocks = input::JsonlBlocks::open(path)?;
