@@ -835,23 +835,25 @@ impl Checker {
     /// The rules over the windows of each day (at most 8, no overlaps), over those that parsed.
     fn day_rules(&mut self, parsed: &[Option<TimeWindow>]) {
         // By day (Monday first), then start, then index: each day's windows are one run.
-        // On the stack for a document of the usual size (a week of windows), else on the heap.
+        // Sorted as one integer each (day, start seconds, index), which is cheap to compare
+        // and to move; on the stack for a document of the usual size (a week of windows),
+        // else on the heap.
         const ON_STACK: usize = 64;
-        let none = TimeWindow {
-            day: Weekday::Monday,
-            start: LocalTime::from_seconds(0).expect("midnight"),
-            end: LocalTime::from_seconds(0).expect("midnight"),
+        let key = |i: usize, w: &TimeWindow| {
+            (w.day.to_monday_zero_offset() as u64) << 61
+                | u64::from(w.start.seconds()) << 40
+                | i as u64
         };
-        let mut stack = [(0usize, none); ON_STACK];
+        let mut stack = [0u64; ON_STACK];
         let mut heap = Vec::new();
         let windows = parsed
             .iter()
             .enumerate()
-            .filter_map(|(i, w)| w.map(|w| (i, w)));
-        let sorted: &mut [(usize, TimeWindow)] = if parsed.len() <= ON_STACK {
+            .filter_map(|(i, w)| w.as_ref().map(|w| key(i, w)));
+        let keys: &mut [u64] = if parsed.len() <= ON_STACK {
             let mut n = 0;
-            for (slot, w) in stack.iter_mut().zip(windows) {
-                *slot = w;
+            for (slot, k) in stack.iter_mut().zip(windows) {
+                *slot = k;
                 n += 1;
             }
             &mut stack[..n]
@@ -859,9 +861,13 @@ impl Checker {
             heap.extend(windows);
             &mut heap
         };
-        sorted.sort_unstable_by_key(|(i, w)| (w.day.to_monday_zero_offset(), w.start, *i));
-        for of_day in sorted.chunk_by(|(_, a), (_, b)| a.day == b.day) {
-            let day = of_day[0].1.day;
+        keys.sort_unstable();
+        let window = |k: u64| {
+            let i = (k & ((1 << 40) - 1)) as usize;
+            (i, parsed[i].expect("a parsed window"))
+        };
+        for of_day in keys.chunk_by(|a, b| a >> 61 == b >> 61) {
+            let day = window(of_day[0]).1.day;
             if of_day.len() > MAX_WINDOWS_PER_DAY {
                 self.error(
                     "timeWindows",
@@ -870,14 +876,14 @@ impl Checker {
                          (windows {}); merge or remove some",
                         of_day.len(),
                         weekday_name(day),
-                        index_list(of_day.iter().map(|(i, _)| *i)),
+                        index_list(of_day.iter().map(|&k| window(k).0)),
                     ),
                 );
             }
             // Sorted by start, a window overlaps an earlier-starting one exactly when it starts
             // before the latest end so far: one pass, whatever the number of windows.
             let mut latest: Option<(usize, TimeWindow)> = None;
-            for &(ib, wb) in of_day {
+            for (ib, wb) in of_day.iter().map(|&k| window(k)) {
                 let overlapped = latest.filter(|(_, wa)| wb.start < wa.end);
                 if latest.is_none_or(|(_, wa)| wb.end > wa.end) {
                     latest = Some((ib, wb));

@@ -6,7 +6,7 @@ use cxsched_core::expand::resolve;
 use cxsched_core::{Dst, Schedule, TimeWindow};
 
 use super::spans::{Key, Seg, Spans};
-use super::{Code, Detail, RawFinding};
+use super::{ByDay, Code, Detail, RawFinding};
 use crate::days::{DAY_SECONDS, DayNumber, date_of, weekday_index};
 use crate::rules::Severity;
 use crate::timeline::Timeline;
@@ -22,7 +22,7 @@ pub(super) struct Exact {
 pub(super) fn campaign_side(
     schedule: &Schedule,
     timeline: &Timeline,
-    by_day: &[Vec<usize>; 7],
+    by_day: &ByDay,
     special: &[DayNumber],
     out: &mut Vec<RawFinding>,
 ) -> Vec<((DayNumber, usize), Exact)> {
@@ -30,7 +30,7 @@ pub(super) fn campaign_side(
     let mut spans = Spans::new(schedule.windows.len(), u16::MAX);
     spans.begin(1);
     for &d in special {
-        for &wi in &by_day[weekday_index(d) as usize] {
+        for &wi in by_day.of(weekday_index(d)) {
             let w = &schedule.windows[wi];
             if let Some(steady) = away_from_transitions(timeline, d, w) {
                 // No DST effect: nothing to report, only the instants to remember.

@@ -8,7 +8,7 @@ use cxsched_core::{Schedule, TimeWindow};
 use super::campaign::Exact;
 use super::horizon::{Horizon, PairPlan};
 use super::spans::{Key, Seg, Spans};
-use super::{Code, Detail, RawFinding};
+use super::{ByDay, Code, Detail, RawFinding};
 use crate::days::{DAY_SECONDS, DayNumber, day_number, next_on_or_after, weekday_index};
 use crate::rules::{DayRule, Rule, Severity};
 
@@ -144,7 +144,7 @@ pub(super) struct ActiveBlackout {
 /// A target's part of a check.
 pub(super) struct TargetCx<'a> {
     pub(super) schedule: &'a Schedule,
-    pub(super) by_day: &'a [Vec<usize>; 7],
+    pub(super) by_day: &'a ByDay,
     pub(super) plan: &'a PairPlan,
     /// Sorted by (date, window).
     pub(super) exact: &'a [((DayNumber, usize), Exact)],
@@ -235,7 +235,7 @@ impl TargetCx<'_> {
     pub(super) fn special_occurrences(&self) -> Vec<SpecialOccurrence> {
         let mut out = Vec::new();
         for &d in &self.plan.special {
-            for &wi in &self.by_day[weekday_index(d) as usize] {
+            for &wi in self.by_day.of(weekday_index(d)) {
                 if let Some(local) = self.local(d, wi) {
                     out.push(SpecialOccurrence {
                         day: d,
@@ -437,7 +437,7 @@ impl TargetCx<'_> {
                 active.insert(at, n);
                 next += 1;
             }
-            for &wi in &self.by_day[weekday_index(d) as usize] {
+            for &wi in self.by_day.of(weekday_index(d)) {
                 let Some(local) = self.local(d, wi) else {
                     continue;
                 };
@@ -500,7 +500,7 @@ impl TargetCx<'_> {
                     if d < h.first || d > h.last {
                         continue;
                     }
-                    for &wi in &self.by_day[weekday_index(d) as usize] {
+                    for &wi in self.by_day.of(weekday_index(d)) {
                         // Holiday days come in date order: only recent entries can repeat.
                         if reported
                             .iter()

@@ -283,10 +283,7 @@ fn check_inner(
         report.piece((0, report.store.len()), None);
         return report;
     }
-    let mut by_day: [Vec<usize>; 7] = Default::default();
-    for (i, w) in schedule.windows.iter().enumerate() {
-        by_day[w.day.to_monday_zero_offset() as usize].push(i);
-    }
+    let by_day = ByDay::new(schedule);
     let campaign = horizon.timeline(&schedule.timezone);
     let campaign_special = horizon.campaign_special(&schedule.timezone, &campaign);
     let exact = campaign_side(schedule, &campaign, &by_day, &campaign_special, findings);
@@ -531,7 +528,7 @@ fn rank(rules: &mut [ActiveRule]) {
 /// What every target's part of a check of one schedule shares.
 struct Common<'a> {
     schedule: &'a Schedule,
-    by_day: &'a [Vec<usize>; 7],
+    by_day: &'a ByDay,
     exact: &'a [((DayNumber, usize), campaign::Exact)],
     exact_days: &'a [DayNumber],
 }
@@ -559,6 +556,40 @@ impl<'a> Common<'a> {
             stretches,
             rules,
         }
+    }
+}
+
+/// The windows of a schedule by campaign weekday, each day's in index order: one list cut
+/// by day (a schedule is checked per document, so this is made for every document).
+pub(super) struct ByDay {
+    order: Vec<usize>,
+    /// Where each weekday's windows start in `order` (Monday = 0), and the end.
+    starts: [usize; 8],
+}
+
+impl ByDay {
+    fn new(schedule: &Schedule) -> ByDay {
+        let day = |w: &cxsched_core::TimeWindow| w.day.to_monday_zero_offset() as usize;
+        let mut starts = [0usize; 8];
+        for w in &schedule.windows {
+            starts[day(w) + 1] += 1;
+        }
+        for d in 1..8 {
+            starts[d] += starts[d - 1];
+        }
+        let mut next = starts;
+        let mut order = vec![0; schedule.windows.len()];
+        for (i, w) in schedule.windows.iter().enumerate() {
+            order[next[day(w)]] = i;
+            next[day(w)] += 1;
+        }
+        ByDay { order, starts }
+    }
+
+    /// The windows on weekday `wd` (Monday = 0).
+    pub(super) fn of(&self, wd: u8) -> &[usize] {
+        let wd = usize::from(wd);
+        &self.order[self.starts[wd]..self.starts[wd + 1]]
     }
 }
 
