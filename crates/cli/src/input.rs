@@ -236,7 +236,7 @@ impl JsonlBlocks {
                 }
             };
             self.offset += n;
-            self.lines.cut(&mut text, from);
+            self.lines.cut_long(&mut text, from);
             let at_end = n == 0 || self.len.is_some_and(|len| self.offset >= len);
             if at_end {
                 self.done = true;
@@ -273,6 +273,26 @@ impl LongLines {
     /// Just over a document's limit (so that the line is reported as too large), plus room
     /// to end on a character boundary.
     const KEEP: usize = MAX_DOCUMENT_BYTES + 4;
+
+    /// [`LongLines::cut`], after one look over the newlines of `text[from..]` (a vector
+    /// search) that finds no line too long in the usual case: then only where the last line
+    /// starts is kept.
+    fn cut_long(&mut self, text: &mut Vec<u8>, from: usize) {
+        if !self.dropping {
+            let mut start = self.line_start;
+            let mut too_long = false;
+            for at in memchr::memchr_iter(b'\n', &text[from..]) {
+                let at = from + at;
+                too_long |= at - start > Self::KEEP;
+                start = at + 1;
+            }
+            if !too_long && text.len() - start <= Self::KEEP {
+                self.line_start = start;
+                return;
+            }
+        }
+        self.cut(text, from);
+    }
 
     /// Cuts the lines of `text[from..]`, just appended after text already cut.
     fn cut(&mut self, text: &mut Vec<u8>, from: usize) {
@@ -469,13 +489,28 @@ mod tests {
     fn long_lines_are_cut_just_over_the_limit() {
         let long = "é".repeat(LongLines::KEEP);
         let text = format!("a\n{long}\nb\n{long}");
+        // Lines one byte short of too long, then the limit: left whole.
+        let short = format!("{}\n", "x".repeat(LongLines::KEEP));
+        let fine = format!("{short}{short}c");
         for step in [1000, 4096, 1 << 20, text.len()] {
+            let mut out = Vec::new();
+            let mut lines = LongLines::default();
+            for part in fine.as_bytes().chunks(step) {
+                let from = out.len();
+                out.extend_from_slice(part);
+                lines.cut_long(&mut out, from);
+            }
+            assert_eq!(
+                out,
+                fine.as_bytes(),
+                "lines within the limit are kept whole"
+            );
             let mut out = Vec::new();
             let mut lines = LongLines::default();
             for part in text.as_bytes().chunks(step) {
                 let from = out.len();
                 out.extend_from_slice(part);
-                lines.cut(&mut out, from);
+                lines.cut_long(&mut out, from);
             }
             let out = String::from_utf8(out).expect("cut on character boundaries");
             let got: Vec<usize> = out.split('\n').map(str::len).collect();
