@@ -489,22 +489,11 @@ mod tests {
     fn long_lines_are_cut_just_over_the_limit() {
         let long = "é".repeat(LongLines::KEEP);
         let text = format!("a\n{long}\nb\n{long}");
-        // Lines one byte short of too long, then the limit: left whole.
-        let short = format!("{}\n", "x".repeat(LongLines::KEEP));
-        let fine = format!("{short}{short}c");
-        for step in [1000, 4096, 1 << 20, text.len()] {
-            let mut out = Vec::new();
-            let mut lines = LongLines::default();
-            for part in fine.as_bytes().chunks(step) {
-                let from = out.len();
-                out.extend_from_slice(part);
-                lines.cut_long(&mut out, from);
-            }
-            assert_eq!(
-                out,
-                fine.as_bytes(),
-                "lines within the limit are kept whole"
-            );
+        // Lines exactly as long as is kept: left whole.
+        let at_limit = format!("{}\n", "x".repeat(LongLines::KEEP));
+        let fine = format!("{at_limit}{at_limit}c");
+        // The text as it would be read, `step` bytes at a time.
+        let read = |text: &str, step: usize| {
             let mut out = Vec::new();
             let mut lines = LongLines::default();
             for part in text.as_bytes().chunks(step) {
@@ -512,6 +501,16 @@ mod tests {
                 out.extend_from_slice(part);
                 lines.cut_long(&mut out, from);
             }
+            out
+        };
+        for step in [1000, 4096, 1 << 20, text.len()] {
+            let kept = read(&fine, step);
+            assert_eq!(
+                kept,
+                fine.as_bytes(),
+                "lines within the limit are kept whole"
+            );
+            let out = read(&text, step);
             let out = String::from_utf8(out).expect("cut on character boundaries");
             let got: Vec<usize> = out.split('\n').map(str::len).collect();
             assert_eq!(got.len(), 4);
