@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use cxsched_core::Zone;
+use cxsched_core::{Purpose, Zone};
 use jiff::civil::Date;
 
+use super::judge::ActiveRule;
+use super::rank;
 use crate::days::{DAY_SECONDS, DayNumber, date_of, day_number};
 use crate::holidays::HolidayDay;
 use crate::rules::RulePack;
@@ -15,6 +17,9 @@ use crate::timeline::Timeline;
 
 /// Maps keyed by zone and state names, looked up for every document checked: a fast hash.
 type NameMap<V> = HashMap<Arc<str>, V, foldhash::fast::FixedState>;
+
+/// The federal rules of a zone's pass by purpose and target zone ([`Horizon::federal`]).
+type FederalRules = HashMap<(Purpose, Arc<str>), Arc<[ActiveRule]>, foldhash::fast::FixedState>;
 
 /// The dates a check decides, and what is shared by every schedule checked over them:
 /// holiday dates of each calendar and zone timelines (computed once, used by all threads).
@@ -32,6 +37,8 @@ pub struct Horizon {
     pub(super) special: RwLock<NameMap<Arc<[DayNumber]>>>,
     /// Pair plans by campaign zone, then target zone (both canonical names).
     pub(super) plans: RwLock<NameMap<NameMap<Arc<PairPlan>>>>,
+    /// The federal rules a zone's pass judges, by purpose and target zone.
+    federal: RwLock<FederalRules>,
 }
 
 impl Horizon {
@@ -63,7 +70,37 @@ impl Horizon {
             timelines: RwLock::default(),
             special: RwLock::default(),
             plans: RwLock::default(),
+            federal: RwLock::default(),
         }
+    }
+
+    /// The federal rules for `purpose` that reach target zone `zone`, ranked: the rules of
+    /// a zone's pass, the same for every schedule checked against `pack` (the pack this
+    /// horizon was made for), so made once.
+    pub(super) fn federal(
+        &self,
+        pack: &RulePack,
+        purpose: Purpose,
+        zone: &Arc<str>,
+    ) -> Arc<[ActiveRule]> {
+        let key = (purpose, Arc::clone(zone));
+        if let Some(rules) = self.federal.read().expect("not poisoned").get(&key) {
+            return Arc::clone(rules);
+        }
+        let mut rules: Vec<ActiveRule> = pack
+            .applicable(purpose, None)
+            .into_iter()
+            .filter(|&i| pack.rules[i].reaches_zone(zone))
+            .map(|i| ActiveRule::new(i as u16, &pack.rules[i]))
+            .collect();
+        rank(&mut rules);
+        let rules: Arc<[ActiveRule]> = rules.into();
+        self.federal
+            .write()
+            .expect("not poisoned")
+            .entry(key)
+            .or_insert(rules)
+            .clone()
     }
 
     /// The last date of the horizon.

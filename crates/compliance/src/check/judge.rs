@@ -254,7 +254,8 @@ impl TargetCx<'_> {
     /// both sides of a transition when the two zones move together, say). A void
     /// occurrence ends a stretch.
     pub(super) fn stretches(&self, h: &Horizon) -> Vec<Stretch> {
-        let mut out = Vec::new();
+        // About a stretch per window and transition.
+        let mut out = Vec::with_capacity(self.schedule.windows.len() * self.plan.runs.len());
         let mut open: Vec<Option<Stretch>> = vec![None; self.schedule.windows.len()];
         let mut add = |wi: usize, first: DayNumber, last: DayNumber, count: u32, l: Local| {
             let at = &mut open[wi];

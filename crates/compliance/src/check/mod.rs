@@ -291,19 +291,6 @@ fn check_inner(
 
     // The federal rules' verdicts do not depend on the state: computed once per target zone
     // (with the pair plan) and copied to each target in that zone.
-    let federal_rules = pack.applicable(purpose, None);
-    let zoned = federal_rules
-        .iter()
-        .any(|&i| !pack.rules[i].zones.is_empty());
-    let federal_in = |zone: &str| -> Vec<ActiveRule> {
-        let mut rules: Vec<ActiveRule> = federal_rules
-            .iter()
-            .filter(|&&i| !zoned || pack.rules[i].reaches_zone(zone))
-            .map(|&i| ActiveRule::new(i as u16, &pack.rules[i]))
-            .collect();
-        rank(&mut rules);
-        rules
-    };
     let common = Common {
         schedule,
         by_day: &by_day,
@@ -326,7 +313,7 @@ fn check_inner(
         }
         zone_of.push(per_zone.len());
         let plan = horizon.plan(&schedule.timezone, &target.zone);
-        let federal = federal_in(name);
+        let federal = horizon.federal(pack, purpose, &target.zone.canonical);
         let mut cx = common.cx(&plan, &[], &[], &federal);
         let special = cx.special_occurrences();
         cx.special = &special;
