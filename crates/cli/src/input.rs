@@ -140,7 +140,13 @@ const READ_BYTES: usize = 1024 * 1024;
 /// Bytes of a JSON Lines file held at once: the file is read in blocks of whole lines of
 /// about this size, each checked and reported before the next is read, so memory does not
 /// grow with the file (the seed's 20,000-line corpus is one block).
-pub const JSONL_BLOCK_BYTES: usize = 8 * READ_BYTES;
+pub const JSONL_BLOCK_BYTES: usize = 2 * READ_BYTES;
+
+/// How many pieces may wait for a worker while the file is read on ([`stream_pieces`]).
+const PIECES_AHEAD: usize = 32;
+
+/// Bytes of the first block: small, so that the work starts after a short read.
+const FIRST_BLOCK_BYTES: usize = READ_BYTES;
 
 /// A JSON Lines file read in blocks of whole lines ([`JSONL_BLOCK_BYTES`] or so each). A
 /// regular file's block is read in one call into memory not zeroed first. A line longer
@@ -200,19 +206,37 @@ impl JsonlBlocks {
     /// # Errors
     /// A usage error naming the file when it cannot be read.
     pub fn next_block(&mut self) -> anyhow::Result<Option<(usize, Vec<u8>)>> {
+        self.next_block_in(Vec::new())
+    }
+
+    /// [`JsonlBlocks::next_block`], read into `buffer` (a block done with, for its memory).
+    ///
+    /// # Errors
+    /// As [`JsonlBlocks::next_block`].
+    pub fn next_block_in(
+        &mut self,
+        mut buffer: Vec<u8>,
+    ) -> anyhow::Result<Option<(usize, Vec<u8>)>> {
         if self.done {
             return Ok(None);
         }
         let path = self.path.clone();
         let cannot =
             |e: std::io::Error| UsageError(format!("{}: cannot read: {e}", path.display()));
-        let mut text = std::mem::take(&mut self.carry);
+        buffer.clear();
+        buffer.append(&mut self.carry);
+        let mut text = buffer;
+        let block_bytes = if self.offset == 0 {
+            self.block_bytes.min(FIRST_BLOCK_BYTES)
+        } else {
+            self.block_bytes
+        };
         loop {
             let from = text.len();
             let n = match self.len {
                 Some(len) => {
                     use std::io::{Read as _, Seek as _};
-                    let n = self.block_bytes.min(len - self.offset);
+                    let n = block_bytes.min(len - self.offset);
                     // Read straight into the vector's spare room: `read_to_end` fills it
                     // without zeroing it first (zeroing megabytes only to overwrite them
                     // was a visible share of a run).
@@ -228,7 +252,7 @@ impl JsonlBlocks {
                 }
                 None => {
                     // A pipe or a device: its length is not known ahead; read as it comes.
-                    text.resize(from + READ_BYTES.min(self.block_bytes), 0);
+                    text.resize(from + READ_BYTES.min(block_bytes), 0);
                     let n =
                         std::io::Read::read(&mut self.file, &mut text[from..]).map_err(cannot)?;
                     text.truncate(from + n);
@@ -243,7 +267,7 @@ impl JsonlBlocks {
                 break;
             }
             // A block ends after its last newline; what follows waits for the next one.
-            if text.len() >= self.block_bytes
+            if text.len() >= block_bytes
                 && let Some(last) = memchr::memrchr(b'\n', &text)
             {
                 self.carry = text.split_off(last + 1);
@@ -359,6 +383,129 @@ impl<'a> Piece<'a> {
     }
 }
 
+/// A [`Piece`] that shares its block's text, for work that outlives the reading of the
+/// block ([`stream_pieces`]).
+pub struct OwnedPiece {
+    first_line: usize,
+    block: std::sync::Arc<String>,
+    range: std::ops::Range<usize>,
+}
+
+impl OwnedPiece {
+    pub fn piece(&self) -> Piece<'_> {
+        Piece {
+            first_line: self.first_line,
+            text: &self.block[self.range.clone()],
+        }
+    }
+}
+
+/// Reads the blocks of a JSON Lines file, from `block` (the first, read already), and gives
+/// each piece of whole lines to `give` in order, a block's pieces once the whole block is
+/// known to be UTF-8; stops early when `give` returns false. Meant for a thread of its own
+/// beside the workers (`output::render_streamed`): the pieces share their block.
+///
+/// # Errors
+/// A usage error naming the file when it cannot be read or is not UTF-8.
+fn stream_pieces(
+    path: &Path,
+    mut blocks: JsonlBlocks,
+    mut block: Option<(usize, Vec<u8>)>,
+    give: &mut dyn FnMut(OwnedPiece) -> bool,
+) -> anyhow::Result<()> {
+    // The blocks given lately: once the workers are done with the oldest, its memory holds
+    // the next block. Freed by the workers instead, the blocks would be freed on threads
+    // other than the one that made them, and the allocator keeps such memory longer.
+    let mut recent: std::collections::VecDeque<std::sync::Arc<String>> =
+        std::collections::VecDeque::new();
+    while let Some((first_line, bytes)) = block {
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => std::sync::Arc::new(text),
+            Err(e) => {
+                // Where, in the words every reader of the file uses.
+                jsonl_pieces(path, e.as_bytes(), first_line)?;
+                unreachable!("bytes known not to be UTF-8")
+            }
+        };
+        let mut first_line = first_line;
+        for range in cuts(text.as_bytes()) {
+            let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]).count();
+            let piece = OwnedPiece {
+                first_line,
+                block: std::sync::Arc::clone(&text),
+                range,
+            };
+            if !give(piece) {
+                return Ok(());
+            }
+            first_line += newlines;
+        }
+        recent.push_back(text);
+        let buffer = match recent.front() {
+            Some(oldest) if std::sync::Arc::strong_count(oldest) == 1 => recent
+                .pop_front()
+                .and_then(|oldest| std::sync::Arc::try_unwrap(oldest).ok())
+                .map(String::into_bytes)
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        // A few blocks at most wait for the workers (the pieces ahead span one or two).
+        if recent.len() > 4 {
+            recent.pop_front();
+        }
+        block = blocks.next_block_in(buffer)?;
+    }
+    Ok(())
+}
+
+/// Every line of a JSON Lines file (its blocks, from `first`, the first block read already)
+/// through `render` in parallel while the file is read, the reports written to `out` in
+/// line order. `render` gets the buffer to append the report to, the line's source
+/// (`FILE:LINE`), its number and its text, and says whether the document passed; returns
+/// how many documents there were and how many did not pass.
+///
+/// # Errors
+/// The file could not be read or is not UTF-8, or writing to `out` failed.
+pub fn render_lines<W: std::io::Write + Send>(
+    path: &Path,
+    blocks: JsonlBlocks,
+    first: Option<(usize, Vec<u8>)>,
+    out: &mut W,
+    render: impl Fn(&mut Vec<u8>, &str, usize, &str) -> bool + Sync,
+) -> anyhow::Result<(usize, usize)> {
+    let name = path.display().to_string();
+    crate::output::render_streamed(
+        |give| stream_pieces(path, blocks, first, give),
+        PIECES_AHEAD,
+        out,
+        |text, piece: &OwnedPiece| {
+            let mut source = String::new();
+            let (mut documents, mut failed) = (0, 0);
+            for (line, doc) in piece.piece().lines() {
+                documents += 1;
+                set_line_source(&mut source, &name, line);
+                failed += usize::from(!render(text, &source, line, doc));
+            }
+            (documents, failed)
+        },
+    )
+}
+
+/// Where a block is cut into pieces of whole lines of about [`PIECE_BYTES`]: each piece
+/// ends just after a newline (or at the end), so the lines of the pieces are the lines of
+/// the block; a newline is never part of a multi-byte UTF-8 sequence.
+fn cuts(text: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut cuts = Vec::with_capacity(text.len() / PIECE_BYTES + 2);
+    let mut start = 0;
+    while start < text.len() {
+        let at = (start + PIECE_BYTES).min(text.len());
+        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i + 1);
+        cuts.push(start..end);
+        start = end;
+    }
+    cuts
+}
+
 /// Cuts a JSON Lines file into pieces of whole lines, checking (in parallel) that it is
 /// UTF-8 and numbering the lines as `str::lines` would.
 ///
@@ -369,16 +516,7 @@ pub fn jsonl_pieces<'a>(
     text: &'a [u8],
     first_line: usize,
 ) -> anyhow::Result<Vec<Piece<'a>>> {
-    // Each piece ends just after a newline (or at the end), so the lines of the pieces are
-    // the lines of the file; a newline is never part of a multi-byte UTF-8 sequence.
-    let mut cuts = Vec::with_capacity(text.len() / PIECE_BYTES + 2);
-    let mut start = 0;
-    while start < text.len() {
-        let at = (start + PIECE_BYTES).min(text.len());
-        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i + 1);
-        cuts.push(start..end);
-        start = end;
-    }
+    let cuts = cuts(text);
     let checked: Vec<(&[u8], usize, Result<&str, std::str::Utf8Error>)> =
         crate::parallel::map(&cuts, |range| {
             let part = &text[range.clone()];

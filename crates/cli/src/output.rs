@@ -8,7 +8,7 @@
 //! the output does not depend on which path wrote it; the tests below hold it to that.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use cxsched_core::json_bytes::{first_special, special_bytes};
@@ -67,54 +67,162 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Renders `chunks` in parallel and writes the reports to `out` in the chunks' order.
+/// Renders chunks in parallel as they are made and writes the reports to `out` in the
+/// chunks' order.
+///
+/// `produce` runs on a thread of its own and hands each chunk, in order, to the function it
+/// is given, which returns false once the work has stopped (the output failed): reading a
+/// file and cutting it into chunks overlaps the rendering instead of coming before it, and
+/// no worker waits at the end of a block of the file for the others. At most `ahead`
+/// chunks wait for a worker; `produce` waits for room beyond that, so memory stays bounded
+/// however long the input is.
 ///
 /// `render` appends the reports of one chunk to a buffer and returns how many documents it
-/// reported and how many of them failed; the totals are returned.
-///
-/// One worker per CPU (the calling thread is one) claims chunks in order; a finished buffer
-/// is handed to whichever worker is writing, or the worker that finished it starts writing
-/// every buffer that is next in order. No worker waits for a slower one's chunk unless the
-/// buffers held back for order reach a small bound (a slow reader of the output), so memory
-/// stays small however long the input is, and the CPUs stay busy while output is written.
+/// reported and how many of them failed; the totals are returned. One worker per CPU (the
+/// calling thread is one) takes chunks in order; a finished buffer is handed to whichever
+/// worker is writing, or the worker that finished it starts writing every buffer that is
+/// next in order. No worker waits for a slower one's chunk unless the buffers held back
+/// for order reach a small bound (a slow reader of the output), and the CPUs stay busy
+/// while output is written.
 ///
 /// # Errors
-/// Writing to `out` failed (a closed pipe included); work stops soon after.
-pub fn render_in_order<T: Sync, W: Write + Send>(
-    chunks: &[T],
+/// Writing to `out` failed (a closed pipe included; work stops soon after), or `produce`
+/// did (after what it gave has been written).
+pub fn render_streamed<T: Send, W: Write + Send>(
+    produce: impl FnOnce(&mut dyn FnMut(T) -> bool) -> anyhow::Result<()> + Send,
+    ahead: usize,
     out: &mut W,
     render: impl Fn(&mut Vec<u8>, &T) -> (usize, usize) + Sync,
-) -> std::io::Result<(usize, usize)> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, chunks.len().max(1));
-    let order = InOrder {
-        claimed: AtomicUsize::new(0),
-        state: Mutex::new(OrderState::default()),
-        room: Condvar::new(),
-        out: Mutex::new(out),
-        held_back_limit: 4 * workers,
+) -> anyhow::Result<(usize, usize)> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let order = InOrder::new(out, workers);
+    let feed = Feed {
+        state: Mutex::new(FeedState {
+            queue: std::collections::VecDeque::new(),
+            next: 0,
+            closed: false,
+        }),
+        changed: Condvar::new(),
+        ahead: ahead.max(1),
     };
-    std::thread::scope(|scope| {
+    let claim = || feed.take(&order);
+    let produced = std::thread::scope(|scope| {
+        let producer = scope.spawn(|| {
+            // Closed however `produce` ends (a panic too), so that no worker waits forever.
+            let _close = Closing {
+                feed: &feed,
+                always: true,
+            };
+            let mut give = |chunk: T| feed.give(chunk, &order);
+            produce(&mut give)
+        });
+        // A worker whose rendering panics closes the feed, so that the producer does not
+        // wait for room forever.
+        let work = || {
+            let _close = Closing {
+                feed: &feed,
+                always: false,
+            };
+            order.work(&claim, &render);
+        };
         for _ in 1..workers {
-            scope.spawn(|| order.work(chunks, &render));
+            scope.spawn(work);
         }
-        order.work(chunks, &render);
+        work();
+        // The workers have ended: a producer still waiting for room finds the work stopped.
+        feed.close();
+        producer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    let state = order.state.into_inner().unwrap_or_else(|p| p.into_inner());
-    match state.error {
-        Some(e) => Err(e),
-        None => Ok((state.documents, state.failed)),
+    let totals = order.totals()?;
+    produced?;
+    Ok(totals)
+}
+
+/// Closes a feed when dropped: always, or only while unwinding.
+struct Closing<'a, T> {
+    feed: &'a Feed<T>,
+    always: bool,
+}
+
+impl<T> Drop for Closing<'_, T> {
+    fn drop(&mut self) {
+        if self.always || std::thread::panicking() {
+            self.feed.close();
+        }
     }
 }
 
-/// What a buffer of [`render_in_order`] first holds room for.
+/// The chunks of [`render_streamed`] between the producer and the workers.
+struct Feed<T> {
+    state: Mutex<FeedState<T>>,
+    /// Signalled when a chunk is given or taken, or the feed closes.
+    changed: Condvar,
+    ahead: usize,
+}
+
+struct FeedState<T> {
+    queue: std::collections::VecDeque<T>,
+    /// The index of the chunk at the front of the queue.
+    next: usize,
+    /// No more chunks will come.
+    closed: bool,
+}
+
+impl<T> Feed<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FeedState<T>> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queues `chunk`, waiting while `ahead` chunks wait; false once the work has stopped.
+    fn give<W: Write>(&self, chunk: T, order: &InOrder<'_, W>) -> bool {
+        let mut st = self.lock();
+        while st.queue.len() >= self.ahead && !st.closed && !order.stopped() {
+            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        if st.closed || order.stopped() {
+            return false;
+        }
+        st.queue.push_back(chunk);
+        self.changed.notify_all();
+        true
+    }
+
+    /// The next chunk and its index, waiting for one; `None` when the feed is closed and
+    /// empty or the work has stopped.
+    fn take<W: Write>(&self, order: &InOrder<'_, W>) -> Option<(usize, T)> {
+        let mut st = self.lock();
+        loop {
+            if order.stopped() {
+                return None;
+            }
+            if let Some(chunk) = st.queue.pop_front() {
+                let index = st.next;
+                st.next += 1;
+                self.changed.notify_all();
+                return Some((index, chunk));
+            }
+            if st.closed {
+                return None;
+            }
+            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+}
+
+/// What a buffer of [`render_streamed`] first holds room for.
 const FIRST_BUFFER_BYTES: usize = 128 * 1024;
 
-/// The shared state of [`render_in_order`].
+/// The shared state of [`render_streamed`]'s workers.
 struct InOrder<'w, W> {
-    /// How many chunks have been claimed (the next one to claim).
-    claimed: AtomicUsize,
+    /// Set when the work stops (an error), read without the lock by the feed.
+    stop: AtomicBool,
     state: Mutex<OrderState>,
     /// Signalled when a buffer has been written (room to render more) or work has stopped.
     room: Condvar,
@@ -129,8 +237,10 @@ struct StopOnPanic<'a, 'w, W: Write>(&'a InOrder<'w, W>);
 impl<W: Write> Drop for StopOnPanic<'_, '_, W> {
     fn drop(&mut self) {
         let mut st = self.0.lock();
-        st.error = Some(std::io::Error::other("a report could not be rendered"));
-        self.0.room.notify_all();
+        self.0.fail(
+            &mut st,
+            std::io::Error::other("a report could not be rendered"),
+        );
     }
 }
 
@@ -151,12 +261,49 @@ struct OrderState {
     error: Option<std::io::Error>,
 }
 
-impl<W: Write> InOrder<'_, W> {
+impl<'w, W: Write> InOrder<'w, W> {
+    fn new(out: &'w mut W, workers: usize) -> Self {
+        InOrder {
+            stop: AtomicBool::new(false),
+            state: Mutex::new(OrderState::default()),
+            room: Condvar::new(),
+            out: Mutex::new(out),
+            held_back_limit: 4 * workers,
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, OrderState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn work<T>(&self, chunks: &[T], render: &(impl Fn(&mut Vec<u8>, &T) -> (usize, usize) + Sync)) {
+    /// True once the work has stopped.
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Records `error` as what stopped the work (the first one kept) and wakes the waiting.
+    fn fail(&self, st: &mut OrderState, error: std::io::Error) {
+        st.error.get_or_insert(error);
+        self.stop.store(true, Ordering::Relaxed);
+        self.room.notify_all();
+    }
+
+    /// The documents and failures counted, or the error that stopped the work.
+    fn totals(self) -> std::io::Result<(usize, usize)> {
+        let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        match state.error {
+            Some(e) => Err(e),
+            None => Ok((state.documents, state.failed)),
+        }
+    }
+
+    /// Claims chunks in order with `claim` (an index and the chunk) until there are none,
+    /// renders each and writes the buffers in index order.
+    fn work<C>(
+        &self,
+        claim: &(impl Fn() -> Option<(usize, C)> + Sync),
+        render: &(impl Fn(&mut Vec<u8>, &C) -> (usize, usize) + Sync),
+    ) {
         loop {
             let mut buffer = {
                 let mut st = self.lock();
@@ -172,9 +319,7 @@ impl<W: Write> InOrder<'_, W> {
                 }
                 st.spare.pop().unwrap_or_default()
             };
-            // Claimed in order, so the chunk next to write is always claimed already.
-            let index = self.claimed.fetch_add(1, Ordering::Relaxed);
-            let Some(chunk) = chunks.get(index) else {
+            let Some((index, chunk)) = claim() else {
                 return;
             };
             buffer.clear();
@@ -185,7 +330,7 @@ impl<W: Write> InOrder<'_, W> {
                 // Should rendering panic, the others must not wait for this chunk forever:
                 // the guard stops the work, and the scope then passes the panic on.
                 let guard = StopOnPanic(self);
-                let counts = render(&mut buffer, chunk);
+                let counts = render(&mut buffer, &chunk);
                 std::mem::forget(guard);
                 counts
             };
@@ -212,7 +357,7 @@ impl<W: Write> InOrder<'_, W> {
                 st = self.lock();
                 st.spare.push(text);
                 if let Err(e) = written {
-                    st.error = Some(e);
+                    self.fail(&mut st, e);
                     break;
                 }
                 // Waking costs a system call: only when a worker is held back.
@@ -482,12 +627,37 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), r#"["a","b\"c"],[]"#);
     }
 
-    /// Chunks that take very different times still come out in order, every one once.
+    /// `render_streamed` of the chunks `0..n`, given as they would be read.
+    fn stream<W: Write + Send>(
+        n: usize,
+        out: &mut W,
+        render: impl Fn(&mut Vec<u8>, &usize) -> (usize, usize) + Sync,
+    ) -> anyhow::Result<(usize, usize)> {
+        render_streamed(
+            |give| {
+                for i in 0..n {
+                    if i % 50 == 0 {
+                        // Uneven reading: now and then a slow read.
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    if !give(i) {
+                        break;
+                    }
+                }
+                Ok(())
+            },
+            8,
+            out,
+            render,
+        )
+    }
+
+    /// Chunks that take very different times to make and to render still come out in
+    /// order, every one once.
     #[test]
     fn reports_come_out_in_chunk_order_whatever_the_render_times() {
-        let chunks: Vec<usize> = (0..500).collect();
         let mut out = Vec::new();
-        let (documents, failed) = render_in_order(&chunks, &mut out, |buf, &i| {
+        let (documents, failed) = stream(500, &mut out, |buf, &i| {
             // Uneven work: every seventh chunk is slow.
             if i % 7 == 0 {
                 std::thread::sleep(std::time::Duration::from_micros(300));
@@ -501,7 +671,8 @@ mod tests {
         assert_eq!((documents, failed), (1000, 167));
     }
 
-    /// A writer that fails (a closed pipe) ends the run with its error; no worker hangs.
+    /// A writer that fails (a closed pipe) ends the run with its error; no worker hangs and
+    /// the producer stops giving.
     #[test]
     fn a_failing_writer_stops_the_work_with_its_error() {
         struct Closed(usize);
@@ -517,39 +688,85 @@ mod tests {
                 Ok(())
             }
         }
-        let chunks: Vec<usize> = (0..10_000).collect();
-        let rendered = AtomicUsize::new(0);
-        let err = render_in_order(&chunks, &mut Closed(5), |buf, _| {
+        let rendered = std::sync::atomic::AtomicUsize::new(0);
+        let err = stream(10_000, &mut Closed(5), |buf, _| {
             rendered.fetch_add(1, Ordering::Relaxed);
             buf.push(b'x');
             (1, 0)
         })
         .unwrap_err();
-        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+        let io = err
+            .downcast_ref::<std::io::Error>()
+            .expect("the writer's error");
+        assert_eq!(io.kind(), std::io::ErrorKind::BrokenPipe);
         assert!(rendered.load(Ordering::Relaxed) < 10_000, "work went on");
     }
 
     #[test]
     fn no_chunks_no_output() {
         let mut out = Vec::new();
-        let counts = render_in_order(&[] as &[u8], &mut out, |_, _| (1, 1)).unwrap();
+        let counts = stream(0, &mut out, |_, _| (1, 1)).unwrap();
         assert_eq!(counts, (0, 0));
         assert!(out.is_empty());
     }
 
+    /// The producer's error ends the run once what it gave before has been written.
+    #[test]
+    fn a_producer_error_comes_after_what_it_gave() {
+        let mut out = Vec::new();
+        let err = render_streamed(
+            |give| {
+                for i in 0..100usize {
+                    give(i);
+                }
+                anyhow::bail!("line 101 is not UTF-8")
+            },
+            4,
+            &mut out,
+            |buf, &i| {
+                buf.extend_from_slice(format!("{i}\n").as_bytes());
+                (1, 0)
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "line 101 is not UTF-8");
+        let expected: String = (0..100).map(|i| format!("{i}\n")).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
     /// A chunk whose rendering panics ends the run with that panic, however many chunks are
-    /// waiting behind it: no worker is left waiting for it.
+    /// waiting behind it: no worker is left waiting for it, nor the producer for room.
     #[test]
     fn a_panic_while_rendering_is_passed_on_not_a_hang() {
-        let chunks: Vec<usize> = (0..1000).collect();
         let outcome = std::panic::catch_unwind(|| {
             let mut out = Vec::new();
-            render_in_order(&chunks, &mut out, |buf, &i| {
+            stream(1000, &mut out, |buf, &i| {
                 assert!(i != 3, "rendering chunk 3 failed");
                 std::thread::sleep(std::time::Duration::from_micros(50));
                 buf.push(b'x');
                 (1, 0)
             })
+        });
+        assert!(outcome.is_err());
+    }
+
+    /// A producer that panics ends the run with that panic: no worker waits for its chunks.
+    #[test]
+    fn a_panic_while_producing_is_passed_on_not_a_hang() {
+        let outcome = std::panic::catch_unwind(|| {
+            let mut out = Vec::new();
+            render_streamed(
+                |give| {
+                    give(0);
+                    panic!("the file could not be cut")
+                },
+                4,
+                &mut out,
+                |buf, _: &usize| {
+                    buf.push(b'x');
+                    (1, 0)
+                },
+            )
         });
         assert!(outcome.is_err());
     }

@@ -1,7 +1,7 @@
 //! Work split over the CPUs for the length of one call, on std's scoped threads.
 //!
 //! A thread pool (rayon's) keeps its threads spinning for a while after the work is done,
-//! on the CPUs the workers of the next step ([`crate::output::render_in_order`]) need: a
+//! on the CPUs the workers of the next step ([`crate::output::render_streamed`]) need: a
 //! run of `check --jsonl` reads its file, cuts it and renders in steps a few milliseconds
 //! long, so the threads here end with the call that started them.
 

@@ -223,28 +223,14 @@ fn run_jsonl(path: &Path, args: &Args) -> anyhow::Result<Outcome> {
         },
     );
     let setup = setup?;
-    let (mut blocks, mut block) = first?;
-    let name = path.display().to_string();
+    let (blocks, block) = first?;
     let mut out = crate::output::raw_stdout()?;
     let cwd = PathBuf::from(".");
-    let mut failed = 0;
-    while let Some((first_line, text)) = block {
-        let pieces = input::jsonl_pieces(path, &text, first_line)?;
-        let (_, f) = crate::output::render_in_order(&pieces, &mut out, |text, piece| {
-            let mut source = String::new();
-            let (mut documents, mut failed) = (0, 0);
-            for (line, doc) in piece.lines() {
-                documents += 1;
-                input::set_line_source(&mut source, &name, line);
-                let v = input::validate_line(doc);
-                let ok = fix_line(text, &setup, args, &source, line, &cwd, v);
-                failed += usize::from(!ok);
-            }
-            (documents, failed)
+    let (_, failed) =
+        input::render_lines(path, blocks, block, &mut out, |text, source, line, doc| {
+            let v = input::validate_line(doc);
+            fix_line(text, &setup, args, source, line, &cwd, v)
         })?;
-        failed += f;
-        block = blocks.next_block()?;
-    }
     out.flush()?;
     Ok(Outcome::failed_if(failed > 0))
 }

@@ -48,42 +48,19 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 /// `validate --jsonl FILE`: every line is a document, reported in line order.
 fn run_jsonl(path: &Path, cxone: bool, globals: &Globals) -> anyhow::Result<Outcome> {
     let mut blocks = input::JsonlBlocks::open(path)?;
-    let name = path.display().to_string();
+    let first = blocks.next_block()?;
     let mut out = output::raw_stdout()?;
-    let (mut total, mut invalid) = (0, 0);
-    while let Some((first_line, block)) = blocks.next_block()? {
-        let pieces = input::jsonl_pieces(path, &block, first_line)?;
-        let (t, i) = validate_pieces(&pieces, &mut out, &name, cxone, globals)?;
-        total += t;
-        invalid += i;
-    }
-    finish(&mut out, globals.output, total, invalid)
-}
-
-/// Validates the lines of a block's pieces in parallel, printing the reports in order.
-fn validate_pieces(
-    pieces: &[input::Piece<'_>],
-    out: &mut (impl std::io::Write + Send),
-    name: &str,
-    cxone: bool,
-    globals: &Globals,
-) -> std::io::Result<(usize, usize)> {
     // Each line is independent: validated and rendered in parallel, printed in order.
-    output::render_in_order(pieces, out, |text, piece| {
-        let mut source = String::new();
-        let (mut documents, mut invalid) = (0, 0);
-        for (line, doc) in piece.lines() {
+    let (total, invalid) =
+        input::render_lines(path, blocks, first, &mut out, |text, source, line, doc| {
             let mut v = input::validate_line(doc);
             if cxone {
                 cxsched_core::cxone::restrict(&mut v);
             }
-            documents += 1;
-            invalid += usize::from(!v.is_valid());
-            input::set_line_source(&mut source, name, line);
-            render_into(text, &source, Some(line), &v, globals.output);
-        }
-        (documents, invalid)
-    })
+            render_into(text, source, Some(line), &v, globals.output);
+            v.is_valid()
+        })?;
+    finish(&mut out, globals.output, total, invalid)
 }
 
 /// One document's report, ending in a newline.

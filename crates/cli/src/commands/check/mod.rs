@@ -260,47 +260,20 @@ fn run_files(args: &Args, setup: &Setup, globals: &Globals) -> anyhow::Result<Ou
 /// `check --jsonl FILE`: every line is a document, reported in line order.
 fn run_jsonl(
     path: &Path,
-    mut blocks: input::JsonlBlocks,
-    mut block: Option<(usize, Vec<u8>)>,
+    blocks: input::JsonlBlocks,
+    block: Option<(usize, Vec<u8>)>,
     setup: &Setup,
     globals: &Globals,
 ) -> anyhow::Result<Outcome> {
-    let name = path.display().to_string();
     let mut out = output::raw_stdout()?;
-    let (mut total, mut failed) = (0, 0);
-    // Block by block, so that memory does not grow with the file.
-    while let Some((first_line, text)) = block {
-        let pieces = input::jsonl_pieces(path, &text, first_line)?;
-        let (t, f) = check_pieces(&pieces, &mut out, &name, setup, globals)?;
-        total += t;
-        failed += f;
-        block = blocks.next_block()?;
-    }
-    finish(&mut out, globals.output, total, failed)
-}
-
-/// Checks the lines of a block's pieces in parallel, printing the reports in order.
-fn check_pieces(
-    pieces: &[input::Piece<'_>],
-    out: &mut (impl Write + Send),
-    name: &str,
-    setup: &Setup,
-    globals: &Globals,
-) -> std::io::Result<(usize, usize)> {
     let cwd = PathBuf::from(".");
     // Each line is independent: checked and rendered in parallel, printed in order.
-    output::render_in_order(pieces, out, |text, piece| {
-        let mut source = String::new();
-        let (mut documents, mut failed) = (0, 0);
-        for (line, doc) in piece.lines() {
+    let (total, failed) =
+        input::render_lines(path, blocks, block, &mut out, |text, source, line, doc| {
             let v = input::validate_line(doc);
-            documents += 1;
-            input::set_line_source(&mut source, name, line);
-            let ok = one(text, setup, &source, Some(line), &cwd, &v, globals.output);
-            failed += usize::from(!ok);
-        }
-        (documents, failed)
-    })
+            one(text, setup, source, Some(line), &cwd, &v, globals.output)
+        })?;
+    finish(&mut out, globals.output, total, failed)
 }
 
 /// A document as `check` judges it: its validation (with the platform's limits and the
