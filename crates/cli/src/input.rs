@@ -137,9 +137,10 @@ const PIECE_BYTES: usize = 48 * 1024;
 /// Bytes per read from a pipe.
 const READ_BYTES: usize = 1024 * 1024;
 
-/// Bytes of a JSON Lines file held at once: the file is read in blocks of whole lines of
-/// about this size, each checked and reported before the next is read, so memory does not
-/// grow with the file (the seed's 20,000-line corpus is one block).
+/// Bytes of a block: the file is read in blocks of whole lines of about this size, and a
+/// few blocks at most are held at once ([`render_lines`]: the reader waits while the pieces
+/// ahead of the workers fill up, and reuses a block's memory once the workers are done
+/// with it), so memory does not grow with the file.
 pub const JSONL_BLOCK_BYTES: usize = 2 * READ_BYTES;
 
 /// How many pieces may wait for a worker while the file is read on ([`stream_pieces`]).
