@@ -109,13 +109,13 @@ fn read_limited(input: &mut impl std::io::Read) -> std::io::Result<Result<String
              schedule document is a few kilobytes"
         )));
     }
-    Ok(String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error())))
+    Ok(String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error(), 1)))
 }
 
 /// Where text stops being UTF-8, as a message.
-fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> String {
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error, first_line: usize) -> String {
     let good = &bytes[..e.valid_up_to()];
-    let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+    let line = first_line + memchr::memchr_iter(b'\n', good).count();
     let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let column = 1 + std::str::from_utf8(&good[line_start..]).map_or(0, |s| s.chars().count());
     format!(
@@ -423,9 +423,10 @@ fn stream_pieces(
         let text = match String::from_utf8(bytes) {
             Ok(text) => std::sync::Arc::new(text),
             Err(e) => {
-                // Where, in the words every reader of the file uses.
-                jsonl_pieces(path, e.as_bytes(), first_line)?;
-                unreachable!("bytes known not to be UTF-8")
+                let message = not_utf8(e.as_bytes(), e.utf8_error(), first_line);
+                return Err(
+                    UsageError(format!("{}: cannot read: {message}", path.display())).into(),
+                );
             }
         };
         let mut first_line = first_line;
@@ -507,57 +508,6 @@ fn cuts(text: &[u8]) -> Vec<std::ops::Range<usize>> {
     cuts
 }
 
-/// Cuts a JSON Lines file into pieces of whole lines, checking (in parallel) that it is
-/// UTF-8 and numbering the lines as `str::lines` would.
-///
-/// # Errors
-/// A usage error naming the file when it is not UTF-8.
-pub fn jsonl_pieces<'a>(
-    path: &Path,
-    text: &'a [u8],
-    first_line: usize,
-) -> anyhow::Result<Vec<Piece<'a>>> {
-    let cuts = cuts(text);
-    let checked: Vec<(&[u8], usize, Result<&str, std::str::Utf8Error>)> =
-        crate::parallel::map(&cuts, |range| {
-            let part = &text[range.clone()];
-            let newlines = memchr::memchr_iter(b'\n', part).count();
-            // The SIMD check says only whether the piece is UTF-8; where it is not is
-            // found by std's check, on that piece only.
-            let text = simdutf8::basic::from_utf8(part).map_err(|_| utf8_error(part));
-            (part, newlines, text)
-        });
-    let mut pieces = Vec::with_capacity(checked.len());
-    let mut first_line = first_line;
-    for (part, newlines, text) in checked {
-        let text = match text {
-            Ok(text) => text,
-            Err(e) => {
-                // Where, as the line of the file and the column in it.
-                let good = &part[..e.valid_up_to()];
-                let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                let line = first_line + memchr::memchr_iter(b'\n', good).count();
-                let mut message = not_utf8(&part[line_start..], utf8_error(&part[line_start..]));
-                message = message.replacen("at line 1,", &format!("at line {line},"), 1);
-                return Err(
-                    UsageError(format!("{}: cannot read: {message}", path.display())).into(),
-                );
-            }
-        };
-        pieces.push(Piece { first_line, text });
-        first_line += newlines;
-    }
-    Ok(pieces)
-}
-
-/// The UTF-8 error of bytes known not to be UTF-8.
-fn utf8_error(bytes: &[u8]) -> std::str::Utf8Error {
-    match std::str::from_utf8(bytes) {
-        Err(e) => e,
-        Ok(_) => unreachable!("bytes known not to be UTF-8"),
-    }
-}
-
 /// Sets `source` to `name:LINE`, how reports name a line of a JSON Lines file.
 pub fn set_line_source(source: &mut String, name: &str, line: usize) {
     source.clear();
@@ -580,7 +530,7 @@ pub use cxsched_engine::document::read_phone_numbers;
 
 #[cfg(test)]
 mod tests {
-    use super::{JsonlBlocks, LongLines, Piece, jsonl_pieces};
+    use super::{JsonlBlocks, LongLines, Piece, stream_pieces};
     use proptest::prelude::*;
 
     /// Blocks of a few bytes give the same lines, numbered the same, as the file whole.
@@ -598,26 +548,24 @@ mod tests {
             })
             .collect();
         std::fs::write(&path, &text).unwrap();
-        let lines_of = |block: &[u8], first: usize| -> Vec<(usize, String)> {
-            jsonl_pieces(&path, block, first)
-                .unwrap()
-                .iter()
-                .flat_map(|p| {
-                    p.lines()
-                        .map(|(n, l)| (n, l.to_owned()))
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        };
-        let whole = lines_of(text.as_bytes(), 1);
+        let whole: Vec<(usize, String)> = Piece {
+            first_line: 1,
+            text: &text,
+        }
+        .lines()
+        .map(|(n, l)| (n, l.to_owned()))
+        .collect();
         assert_eq!(whole.len(), 200 - 200 / 7);
         for block_bytes in [1, 10, 64, 1000, 1 << 20] {
             let mut blocks = JsonlBlocks::open(&path).unwrap();
             blocks.block_bytes = block_bytes;
+            let first = blocks.next_block().unwrap();
             let mut seen = Vec::new();
-            while let Some((first, block)) = blocks.next_block().unwrap() {
-                seen.extend(lines_of(&block, first));
-            }
+            stream_pieces(&path, blocks, first, &mut |p| {
+                seen.extend(p.piece().lines().map(|(n, l)| (n, l.to_owned())));
+                true
+            })
+            .unwrap();
             assert_eq!(seen, whole, "blocks of {block_bytes} bytes");
         }
     }

@@ -131,9 +131,7 @@ pub fn render_streamed<T: Send, W: Write + Send>(
         work();
         // The workers have ended: a producer still waiting for room finds the work stopped.
         feed.close();
-        producer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        crate::parallel::joined(producer.join())
     });
     let totals = order.totals()?;
     produced?;

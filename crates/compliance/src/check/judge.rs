@@ -494,7 +494,7 @@ impl TargetCx<'_> {
                 // An occurrence reaching the holiday starts (local date) within a few days
                 // of it (a day either side, offsets, a gap as long as Samoa's whole day):
                 // holidays a week outside the version's dates need no look.
-                if hd.day + 7 < rule.from || hd.day - 7 >= rule.to {
+                if hd.day < rule.reach.0 || hd.day >= rule.reach.1 {
                     continue;
                 }
                 for d in hd.day - 1..=hd.day + 1 {

@@ -12,7 +12,7 @@ use crate::days::DayNumber;
 use crate::rules::Severity;
 
 /// What must be equal for two occurrences to join one finding.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(super) struct Key {
     pub(super) code: Code,
     pub(super) rule: u16,
