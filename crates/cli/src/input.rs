@@ -299,21 +299,25 @@ impl LongLines {
     /// to end on a character boundary.
     const KEEP: usize = MAX_DOCUMENT_BYTES + 4;
 
-    /// [`LongLines::cut`], after one look over the newlines of `text[from..]` (a vector
-    /// search) that finds no line too long in the usual case: then only where the last line
-    /// starts is kept.
+    /// [`LongLines::cut`], unless no line is too long, which the usual case shows in a few
+    /// searches: from where a line starts, the last newline within [`LongLines::KEEP`] bytes
+    /// (searched backwards, so found a line's length before the end of the span) ends that
+    /// line and all before it in time; a span without one holds a line too long.
     fn cut_long(&mut self, text: &mut Vec<u8>, from: usize) {
         if !self.dropping {
             let mut start = self.line_start;
-            let mut too_long = false;
-            for at in memchr::memchr_iter(b'\n', &text[from..]) {
-                let at = from + at;
-                too_long |= at - start > Self::KEEP;
-                start = at + 1;
-            }
-            if !too_long && text.len() - start <= Self::KEEP {
-                self.line_start = start;
-                return;
+            loop {
+                if text.len() - start <= Self::KEEP {
+                    // The rest is short whatever its lines: where the last one starts is
+                    // all there is to keep.
+                    self.line_start =
+                        start + memchr::memrchr(b'\n', &text[start..]).map_or(0, |i| i + 1);
+                    return;
+                }
+                match memchr::memrchr(b'\n', &text[start..=start + Self::KEEP]) {
+                    Some(i) => start += i + 1,
+                    None => break,
+                }
             }
         }
         self.cut(text, from);

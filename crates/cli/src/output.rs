@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
-use cxsched_core::json_bytes::{first_special, special_bytes};
+use cxsched_core::json_bytes::first_special;
 
 /// `--output human|json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -96,15 +96,7 @@ pub fn render_streamed<T: Send, W: Write + Send>(
 ) -> anyhow::Result<(usize, usize)> {
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let order = InOrder::new(out, workers);
-    let feed = Feed {
-        state: Mutex::new(FeedState {
-            queue: std::collections::VecDeque::new(),
-            next: 0,
-            closed: false,
-        }),
-        changed: Condvar::new(),
-        ahead: ahead.max(1),
-    };
+    let feed = Feed::new(ahead);
     let claim = || feed.take(&order);
     let produced = std::thread::scope(|scope| {
         let producer = scope.spawn(|| {
@@ -153,10 +145,17 @@ impl<T> Drop for Closing<'_, T> {
 }
 
 /// The chunks of [`render_streamed`] between the producer and the workers.
+///
+/// Waking a thread is a system call, and on a machine with as many workers as CPUs a woken
+/// producer takes a CPU from a worker: so a waiting thread is woken only when it has
+/// something to do, and the producer, once the queue is full, only when half of it has
+/// been taken (it then gives that half in one go).
 struct Feed<T> {
     state: Mutex<FeedState<T>>,
-    /// Signalled when a chunk is given or taken, or the feed closes.
-    changed: Condvar,
+    /// Signalled for the producer: room in the queue, or the feed closed.
+    room: Condvar,
+    /// Signalled for the workers: a chunk, or the feed closed.
+    given: Condvar,
     ahead: usize,
 }
 
@@ -166,24 +165,50 @@ struct FeedState<T> {
     next: usize,
     /// No more chunks will come.
     closed: bool,
+    /// The producer waits for room.
+    producer_waits: bool,
+    /// How many workers wait for a chunk.
+    workers_wait: usize,
 }
 
 impl<T> Feed<T> {
+    fn new(ahead: usize) -> Self {
+        Feed {
+            state: Mutex::new(FeedState {
+                queue: std::collections::VecDeque::new(),
+                next: 0,
+                closed: false,
+                producer_waits: false,
+                workers_wait: 0,
+            }),
+            room: Condvar::new(),
+            given: Condvar::new(),
+            ahead: ahead.max(1),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, FeedState<T>> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Queues `chunk`, waiting while `ahead` chunks wait; false once the work has stopped.
+    /// Queues `chunk`; when `ahead` chunks wait, first waits until half of them have been
+    /// taken. False once the work has stopped.
     fn give<W: Write>(&self, chunk: T, order: &InOrder<'_, W>) -> bool {
         let mut st = self.lock();
-        while st.queue.len() >= self.ahead && !st.closed && !order.stopped() {
-            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+        if st.queue.len() >= self.ahead {
+            st.producer_waits = true;
+            while st.queue.len() > self.ahead / 2 && !st.closed && !order.stopped() {
+                st = self.room.wait(st).unwrap_or_else(|p| p.into_inner());
+            }
+            st.producer_waits = false;
         }
         if st.closed || order.stopped() {
             return false;
         }
         st.queue.push_back(chunk);
-        self.changed.notify_all();
+        if st.workers_wait > 0 {
+            self.given.notify_one();
+        }
         true
     }
 
@@ -198,19 +223,25 @@ impl<T> Feed<T> {
             if let Some(chunk) = st.queue.pop_front() {
                 let index = st.next;
                 st.next += 1;
-                self.changed.notify_all();
+                if st.producer_waits && st.queue.len() <= self.ahead / 2 {
+                    self.room.notify_one();
+                }
                 return Some((index, chunk));
             }
             if st.closed {
                 return None;
             }
-            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+            st.workers_wait += 1;
+            st = self.given.wait(st).unwrap_or_else(|p| p.into_inner());
+            st.workers_wait -= 1;
         }
     }
 
+    /// No more chunks: wakes everyone waiting.
     fn close(&self) {
         self.lock().closed = true;
-        self.changed.notify_all();
+        self.room.notify_all();
+        self.given.notify_all();
     }
 }
 
@@ -491,65 +522,34 @@ const ESCAPE: [u8; 256] = {
     table
 };
 
-/// True when none of the 16 bytes of `chunk` needs escaping: two words tested at once.
-fn plain16(chunk: &[u8]) -> bool {
-    let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
-    let hi = u64::from_le_bytes(chunk[8..16].try_into().expect("8 bytes"));
-    special_bytes(lo) | special_bytes(hi) == 0
-}
-
 /// Appends `s` as a JSON string, with the escapes `serde_json` uses (`\"`, `\\`, `\b`, `\t`,
 /// `\n`, `\f`, `\r`, other control characters as `\u00xx`; everything else as is).
 pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // Most strings need no escape at all: found out in one pass, then copied whole.
-    let Some(mut i) = first_special(bytes) else {
-        out.extend_from_slice(bytes);
-        out.push(b'"');
-        return;
-    };
+    // Most strings need no escape at all; the others a few: the plain runs between them are
+    // found a vector at a time and copied whole.
     let mut start = 0;
-    while i < bytes.len() {
-        // Skip 16, then 8 plain bytes at a time; look closer only where something needs
-        // escaping.
-        if let Some(chunk) = bytes.get(i..i + 16)
-            && plain16(chunk)
-        {
-            i += 16;
-            continue;
-        }
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            if special_bytes(w) == 0 {
-                i += 8;
-                continue;
+    while let Some(k) = first_special(&bytes[start..]) {
+        let i = start + k;
+        out.extend_from_slice(&bytes[start..i]);
+        let byte = bytes[i];
+        match ESCAPE[byte as usize] {
+            b'u' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(byte >> 4) as usize],
+                    HEX[(byte & 0xf) as usize],
+                ]);
             }
+            escape => out.extend_from_slice(&[b'\\', escape]),
         }
-        let end = (i + 8).min(bytes.len());
-        while i < end {
-            let byte = bytes[i];
-            let escape = ESCAPE[byte as usize];
-            if escape != 0 {
-                out.extend_from_slice(&bytes[start..i]);
-                if escape == b'u' {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(&[
-                        b'\\',
-                        b'u',
-                        b'0',
-                        b'0',
-                        HEX[(byte >> 4) as usize],
-                        HEX[(byte & 0xf) as usize],
-                    ]);
-                } else {
-                    out.extend_from_slice(&[b'\\', escape]);
-                }
-                start = i + 1;
-            }
-            i += 1;
-        }
+        start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
