@@ -60,5 +60,7 @@ pub fn parse_live(body: &Value) -> Option<Schedule> {
         .filter(|(k, _)| WIRE_FIELDS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    validate_value(&Value::Object(wire), Profile::Wire).schedule
+    validate_value(&Value::Object(wire), Profile::Wire)
+        .schedule
+        .map(|s| *s)
 }

@@ -34,7 +34,7 @@ fn document(start: &str, end: &str) -> Value {
 
 fn schedule(doc: &Value) -> cxsched_core::Schedule {
     let v = cxsched_core::validate_value(doc, cxsched_core::validate::Profile::Document);
-    v.schedule
+    *v.schedule
         .unwrap_or_else(|| panic!("test document invalid: {:?}", v.errors))
 }
 

@@ -66,7 +66,7 @@ pub struct Summary {
 /// let doc = r#"{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"America/Chicago",
 ///   "businessHoursDirective":"STRICT","maxConcurrentCalls":5,
 ///   "timeWindows":[{"dayOfWeek":"MONDAY","startTime":"09:00:00","endTime":"17:00:00"}]}"#;
-/// let schedule = parse_document(doc, Format::Json).schedule.expect("a valid document");
+/// let schedule = *parse_document(doc, Format::Json).schedule.expect("a valid document");
 /// let options = CalendarOptions {
 ///     from: jiff::civil::date(2026, 3, 2),
 ///     days: 28,

@@ -9,7 +9,7 @@ fn schedule(zone: &str, windows: &str) -> Schedule {
         r#"{{"campaignId":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","timezone":"{zone}",
         "businessHoursDirective":"STRICT","maxConcurrentCalls":5,"timeWindows":[{windows}]}}"#
     );
-    parse_document(&doc, Format::Json).schedule.expect("valid")
+    *parse_document(&doc, Format::Json).schedule.expect("valid")
 }
 
 fn options(from: &str, days: u32) -> CalendarOptions {

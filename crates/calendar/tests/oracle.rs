@@ -84,7 +84,7 @@ fn schedule(i: usize, zone: &str, windows: &[(&str, &str, &str)]) -> Schedule {
         "timeWindows": windows,
     });
     let v = parse_document(&doc.to_string(), Format::Json);
-    v.schedule
+    *v.schedule
         .unwrap_or_else(|| panic!("{zone}: {:?}", v.errors))
 }
 

@@ -312,7 +312,7 @@ mod tests {
             "compliance":{compliance}}}"#
         );
         let v = parse_document(&text, Format::Json);
-        v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
+        *v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
     }
 
     fn now() -> Timestamp {

@@ -31,7 +31,7 @@ fn schedule(zone: &str, windows: &[(&str, u32, u32)]) -> Schedule {
         ws.join(",")
     );
     let v = parse_document(&text, Format::Json);
-    v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
+    *v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
 }
 
 /// The rule index of blackout findings in these sets.

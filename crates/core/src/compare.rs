@@ -134,7 +134,7 @@ mod tests {
             r#"{{"campaignId":"3f1c2a4e-7b8d-4c9e-a1f2-0123456789ab","timezone":"{zone}",
             "businessHoursDirective":"STRICT","maxConcurrentCalls":5,"timeWindows":[{windows}]}}"#
         );
-        parse_document(&text, Format::Json).schedule.unwrap()
+        *parse_document(&text, Format::Json).schedule.unwrap()
     }
 
     #[test]

@@ -114,7 +114,7 @@ mod tests {
             "businessHoursDirective":"STRICT","maxConcurrentCalls":10{extra},"timeWindows":[{windows}]}}"#
         );
         let v = parse_document(&text, Format::Json);
-        v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
+        *v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub struct Issue {
 #[derive(Clone, Debug, Default)]
 pub struct Validation {
     /// `Some` exactly when `errors` is empty.
-    pub schedule: Option<Schedule>,
+    pub schedule: Option<Box<Schedule>>,
     /// The `campaignId` as written, when it is a string (even if invalid), for reports.
     pub campaign_id: Option<String>,
     pub errors: Vec<Issue>,
@@ -520,7 +520,11 @@ pub fn validate_value(value: &Value, profile: Profile) -> Validation {
     let mut cx = Checker::default();
     let schedule = cx.document(value, profile);
     Validation {
-        schedule: if cx.errors.is_empty() { schedule } else { None },
+        schedule: if cx.errors.is_empty() {
+            schedule.map(Box::new)
+        } else {
+            None
+        },
         campaign_id: value
             .get("campaignId")
             .and_then(Value::as_str)

@@ -49,14 +49,14 @@ proptest! {
         for (format, text) in [(Format::Json, json), (Format::Toml, toml_text(&s)), (Format::Yaml, yaml_text(&s))] {
             let v = parse_document(&text, format);
             prop_assert!(v.errors.is_empty(), "{:?}: {:?}\n{}", format, v.errors, text);
-            let back = v.schedule.unwrap();
+            let back = *v.schedule.unwrap();
             prop_assert_eq!(&back, &s, "{:?}", format);
             prop_assert_eq!(&back.timezone.name, &s.timezone.name);
             prop_assert_eq!(back.windows, s.windows.clone(), "window order is kept");
         }
         let wire = validate_value(&s.to_wire(), Profile::Wire);
         prop_assert!(wire.errors.is_empty(), "{:?}", wire.errors);
-        prop_assert_eq!(wire.schedule.unwrap(), s);
+        prop_assert_eq!(*wire.schedule.unwrap(), s);
     }
 }
 

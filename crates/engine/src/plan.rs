@@ -296,7 +296,7 @@ pub async fn plan<P: Platform>(
     for (d, mut doc) in docs.into_iter().enumerate() {
         // One shared copy of the document's schedule serves all its targets: the targets and
         // the compliance gate are settled now, then the document's own copy is dropped.
-        let shared = doc.validation.schedule.clone().map(Arc::new);
+        let shared = doc.validation.schedule.clone().map(|s| Arc::new(*s));
         // One check of the document serves the gate and the platform (curfews).
         let judgement = platform.judgement();
         let assessment = if input.gate || judgement == Judgement::UnderCurfews {

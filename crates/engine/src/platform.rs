@@ -121,7 +121,7 @@ pub struct Conflict {
 /// use cxsched_engine::Platform;
 /// use cxsched_engine::platform::Target;
 ///
-/// let schedule = Arc::new(doc.validation.schedule.clone().unwrap());
+/// let schedule = Arc::new(*doc.validation.schedule.clone().unwrap());
 /// let targets = seed.targets(&doc, &schedule, &Default::default()).unwrap();
 /// assert_eq!(targets.len(), 1);
 /// let (target, desired) = &targets[0];

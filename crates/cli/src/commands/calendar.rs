@@ -41,7 +41,9 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
     for path in input::document_paths(&args.files)? {
         let loaded = input::load(&path);
         match loaded.validation.schedule {
-            Some(ref s) if loaded.validation.is_valid() => schedules.push(s.clone()),
+            Some(ref s) if loaded.validation.is_valid() => {
+                schedules.push(cxsched_core::Schedule::clone(s))
+            }
             _ => {
                 invalid += 1;
                 reports.push_str(&validate::render(

@@ -57,7 +57,7 @@ pub fn generate(rng: &mut StdRng) -> Schedule {
         windows.join(",")
     );
     let v = parse_json_document(&text);
-    v.schedule
+    *v.schedule
         .unwrap_or_else(|| panic!("generated an invalid schedule: {:?}\n{text}", v.errors))
 }
 

@@ -34,7 +34,7 @@ pub fn schedule(zone: &str, windows: &[(&str, u32, u32)]) -> Schedule {
         ws.join(",")
     );
     let v = parse_document(&text, Format::Json);
-    v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
+    *v.schedule.unwrap_or_else(|| panic!("{:?}", v.errors))
 }
 
 /// Targets from zones, states and phone numbers, as the check resolves them.

@@ -341,7 +341,11 @@ pub(super) fn validate(text: &str) -> Option<Validation> {
     })();
     Some(
         Validation {
-            schedule: if cx.errors.is_empty() { schedule } else { None },
+            schedule: if cx.errors.is_empty() {
+                schedule.map(Box::new)
+            } else {
+                None
+            },
             campaign_id: doc.campaign_id.map(str::to_owned),
             errors: cx.errors,
             warnings: cx.warnings,
