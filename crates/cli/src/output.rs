@@ -11,8 +11,6 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
-use cxsched_core::json_bytes::first_special;
-
 /// `--output human|json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputMode {
@@ -462,14 +460,6 @@ impl JsonOut<'_> {
         self.raw(decimal(n, &mut digits))
     }
 
-    /// An unsigned integer or `null`.
-    pub fn opt_uint(&mut self, n: Option<u64>) -> &mut Self {
-        match n {
-            Some(n) => self.uint(n),
-            None => self.raw(b"null"),
-        }
-    }
-
     /// `true` or `false`.
     pub fn bool(&mut self, b: bool) -> &mut Self {
         self.raw(if b { b"true" } else { b"false" })
@@ -504,56 +494,7 @@ impl JsonOut<'_> {
     }
 }
 
-/// What a byte becomes inside a JSON string: 0 = itself, `u` = `\u00XX`, else `\` + it.
-const ESCAPE: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = b'u';
-        b += 1;
-    }
-    table[0x08] = b'b';
-    table[0x09] = b't';
-    table[0x0a] = b'n';
-    table[0x0c] = b'f';
-    table[0x0d] = b'r';
-    table[b'"' as usize] = b'"';
-    table[b'\\' as usize] = b'\\';
-    table
-};
-
-/// Appends `s` as a JSON string, with the escapes `serde_json` uses (`\"`, `\\`, `\b`, `\t`,
-/// `\n`, `\f`, `\r`, other control characters as `\u00xx`; everything else as is).
-pub fn escape_into(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    // Most strings need no escape at all; the others a few: the plain runs between them are
-    // found a vector at a time and copied whole.
-    let mut start = 0;
-    while let Some(k) = first_special(&bytes[start..]) {
-        let i = start + k;
-        out.extend_from_slice(&bytes[start..i]);
-        let byte = bytes[i];
-        match ESCAPE[byte as usize] {
-            b'u' => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[(byte >> 4) as usize],
-                    HEX[(byte & 0xf) as usize],
-                ]);
-            }
-            escape => out.extend_from_slice(&[b'\\', escape]),
-        }
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
-}
+pub use cxsched_core::json_bytes::escape_into;
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 //! A Personal Connection skill dials a number only inside both its weekly window and the
 //! curfew of the number's zone. Hours a curfew removes are therefore never dialled, and the
 //! check's `OUTSIDE_LEGAL_HOURS` findings in a zone that has a curfew are not findings of
-//! what will really happen: [`judge`] drops them. That is sound because a curfew is the
+//! what will really happen: [`meets`] leaves them out. That is sound because a curfew is the
 //! latest opening and earliest closing of every rule that may apply in its zone on every
 //! dialing weekday (see [`crate::curfew`]; its property test holds every cut occurrence
 //! legal on every date). What a curfew cannot express stays: a weekday a state bans
@@ -13,9 +13,9 @@
 
 use cxsched_core::{Date, Purpose, Schedule, occurrences};
 
+use crate::check::{Code, RawFinding};
 use crate::curfew::{Curfews, compile_for_schedule, cut};
 use crate::recipients::Target;
-use crate::report::Finding;
 use crate::rules::RulePack;
 
 /// How much a curfew trims one window, on the window's first occurrence in the horizon.
@@ -38,8 +38,28 @@ pub struct Effective {
     pub trims: Vec<Vec<Trim>>,
 }
 
-/// Compiles the curfews of `targets` for `schedule` and keeps, of `findings` (the check's,
-/// for the same targets and horizon), those that effective dialing still meets.
+impl Effective {
+    /// Per target (by index): whether a curfew covers its zone, so that effective dialing
+    /// never meets its hours findings.
+    pub fn curfewed(&self, targets: &[Target]) -> Vec<bool> {
+        targets
+            .iter()
+            .map(|t| self.curfews.curfews.iter().any(|c| c.zone == t.zone))
+            .collect()
+    }
+}
+
+/// Whether effective dialing still meets `f`, a finding of the check for the same targets
+/// and horizon (`curfewed` from [`Effective::curfewed`]): all but the hours findings in a
+/// zone with a curfew.
+pub fn meets(f: &RawFinding, curfewed: &[bool]) -> bool {
+    f.code != Code::OutsideLegalHours
+        || !f
+            .target
+            .is_some_and(|t| curfewed.get(usize::from(t)).copied().unwrap_or(false))
+}
+
+/// Compiles the curfews of `targets` for `schedule` and what each does to each window.
 pub fn judge(
     pack: &RulePack,
     purpose: Purpose,
@@ -47,19 +67,8 @@ pub fn judge(
     schedule: &Schedule,
     from: Date,
     days: u32,
-    findings: Vec<Finding>,
-) -> (Effective, Vec<Finding>) {
+) -> Effective {
     let curfews = compile_for_schedule(pack, purpose, targets, schedule, from, days);
-    let kept = findings
-        .into_iter()
-        .filter(|f| {
-            f.code != "OUTSIDE_LEGAL_HOURS"
-                || !curfews
-                    .curfews
-                    .iter()
-                    .any(|c| f.recipient_zone.as_deref() == Some(&*c.zone.canonical))
-        })
-        .collect();
     let mut firsts: Vec<Option<cxsched_core::Occurrence>> = vec![None; schedule.windows.len()];
     for o in occurrences(schedule, from, days) {
         if !o.is_void() && firsts[o.window].is_none() {
@@ -92,7 +101,7 @@ pub fn judge(
                 .collect()
         })
         .collect();
-    (Effective { curfews, trims }, kept)
+    Effective { curfews, trims }
 }
 
 /// `1h30`, `45m`, `0m`: a duration for reports.
@@ -109,7 +118,8 @@ pub fn duration_text(secs: i64) -> String {
 mod tests {
     use super::*;
     use crate::recipients::{AreaCodeTable, RecipientInput, resolve};
-    use crate::{Horizon, check, findings};
+    use crate::report::{Context, finding};
+    use crate::{Horizon, check};
     use cxsched_core::{Format, parse_document};
     use jiff::civil::date;
 
@@ -132,17 +142,22 @@ mod tests {
         let (from, days) = (date(2027, 1, 4), 60);
         let horizon = Horizon::new(&pack, from, days);
         let report = check(&pack, &horizon, &schedule, Purpose::Telemarketing, &targets);
-        let all = findings(&report, &pack, &schedule, &targets);
-        assert!(all.iter().any(|f| f.code == "OUTSIDE_LEGAL_HOURS"));
-        let (effective, kept) = judge(
+        assert!(report.findings().any(|f| f.code == Code::OutsideLegalHours));
+        let effective = judge(
             &pack,
             Purpose::Telemarketing,
             &targets,
             &schedule,
             from,
             days,
-            all,
         );
+        let curfewed = effective.curfewed(&targets);
+        let cx = Context::of(&report, &pack, &schedule, &targets);
+        let kept: Vec<_> = report
+            .findings()
+            .filter(|f| meets(f, &curfewed))
+            .map(|f| finding(&f, cx))
+            .collect();
         assert!(!effective.curfews.curfews.is_empty());
         assert!(
             kept.iter().all(|f| f.code != "OUTSIDE_LEGAL_HOURS"),

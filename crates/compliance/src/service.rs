@@ -21,11 +21,11 @@ use cxsched_core::model::Blackout;
 use cxsched_core::{Date, Issue, Purpose, Schedule};
 use jiff::Timestamp;
 
-use crate::check::{Horizon, check_with_blackouts};
+use crate::check::{Horizon, RawFinding, Report, check_with_blackouts};
 use crate::effective::{self, Effective};
 use crate::recipients::{self, AreaCodeTable, RecipientInput, Resolution};
-use crate::report::{Finding, findings};
-use crate::rules::RulePack;
+use crate::report::{Context, Finding, finding, write_json};
+use crate::rules::{RulePack, Severity};
 
 /// How a schedule is judged: as written, or as the dialer will really dial it once the
 /// CXone curfews are written (CONTRACT §7).
@@ -73,20 +73,44 @@ pub struct Prepared {
     pub resolution: Resolution,
 }
 
-/// What the check of a prepared document found.
+/// What the check of a prepared document found: the findings in compact form (made into
+/// words by [`Service::findings`] or [`Service::write_findings_json`]) and, under curfews,
+/// the curfews.
 #[derive(Clone)]
 pub struct Checked {
     pub prepared: Prepared,
-    /// Under curfews, only those effective dialing still meets.
-    pub findings: Vec<Finding>,
+    /// Every finding of the check, with the blackouts they name.
+    pub report: Report,
+    /// Under curfews, per target: whether a curfew covers its zone (its hours findings are
+    /// then not met by effective dialing, and left out).
+    curfewed: Vec<bool>,
     /// Under curfews: the curfews and what each does to each window.
     pub effective: Option<Effective>,
 }
 
 impl Checked {
+    /// The findings in report order; under curfews, only those effective dialing still
+    /// meets.
+    pub fn raw(&self) -> impl Iterator<Item = RawFinding> + '_ {
+        self.report
+            .findings()
+            .filter(|f| effective::meets(f, &self.curfewed))
+    }
+
+    /// How many findings are errors, and how many warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        self.raw().fold((0, 0), |(e, w), f| {
+            if f.severity == Severity::Error {
+                (e + 1, w)
+            } else {
+                (e, w + 1)
+            }
+        })
+    }
+
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == "error")
+        self.raw().any(|f| f.severity == Severity::Error)
     }
 }
 
@@ -262,26 +286,56 @@ impl Service {
             targets,
             &self.blackouts(schedule),
         );
-        let mut list = findings(&report, &self.pack, schedule, targets);
-        let mut effective = None;
-        if self.judgement == Judgement::UnderCurfews {
-            let (e, kept) = effective::judge(
+        let (effective, curfewed) = if self.judgement == Judgement::UnderCurfews {
+            let e = effective::judge(
                 &self.pack,
                 prepared.purpose,
                 targets,
                 schedule,
                 prepared.horizon.from,
                 prepared.horizon.days,
-                list,
             );
-            list = kept;
-            effective = Some(e);
-        }
+            let curfewed = e.curfewed(targets);
+            (Some(e), curfewed)
+        } else {
+            (None, Vec::new())
+        };
         Checked {
             prepared,
-            findings: list,
+            report,
+            curfewed,
             effective,
         }
+    }
+
+    /// What `checked` (a check of `schedule`) refers to.
+    fn context<'a>(&'a self, schedule: &'a Schedule, checked: &'a Checked) -> Context<'a> {
+        Context::of(
+            &checked.report,
+            &self.pack,
+            schedule,
+            &checked.prepared.resolution.targets,
+        )
+    }
+
+    /// The findings of `checked` (a check of `schedule`) as people and reports read them.
+    pub fn findings(&self, schedule: &Schedule, checked: &Checked) -> Vec<Finding> {
+        let cx = self.context(schedule, checked);
+        checked.raw().map(|f| finding(&f, cx)).collect()
+    }
+
+    /// Appends the findings of `checked` (a check of `schedule`) as a JSON array of the
+    /// objects [`Service::findings`] makes, written without making them.
+    pub fn write_findings_json(&self, schedule: &Schedule, checked: &Checked, out: &mut Vec<u8>) {
+        let cx = self.context(schedule, checked);
+        out.push(b'[');
+        for (i, f) in checked.raw().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json(out, &f, cx);
+        }
+        out.push(b']');
     }
 
     /// [`Service::prepare`] then [`Service::judge`].
@@ -374,7 +428,8 @@ mod tests {
         let c = service.check(&s, now(), no_file).unwrap();
         assert!(c.has_errors());
         assert!(
-            c.findings
+            service
+                .findings(&s, &c)
                 .iter()
                 .any(|f| f.rule.as_deref() == Some("US-TX"))
         );
@@ -429,7 +484,7 @@ mod tests {
         assert!(c.has_errors() && c.effective.is_none());
         let under = make(Overrides::default(), Judgement::UnderCurfews);
         let c = under.check(&s, now(), no_file).unwrap();
-        assert!(!c.has_errors(), "{:?}", c.findings);
+        assert!(!c.has_errors(), "{:?}", under.findings(&s, &c));
         let e = c.effective.expect("curfews");
         assert_eq!(e.curfews.curfews.len(), 1);
     }
@@ -482,8 +537,8 @@ mod tests {
             Judgement::UnderCurfews,
         );
         let c = service.check(&s, now(), no_file).unwrap();
-        let names: Vec<&str> = c
-            .findings
+        let list = service.findings(&s, &c);
+        let names: Vec<&str> = list
             .iter()
             .filter(|f| f.code == "BLACKOUT")
             .map(|f| f.message.as_str())

@@ -1,7 +1,8 @@
 //! The bytes a JSON string cannot hold as they are (`"`, `\` and control characters), found
 //! sixteen at a time (eight for a short string). The fast document reader stops its strings
-//! at them; the report writer escapes them; and numbers in decimal, which both write for
-//! every document.
+//! at them; the report writers escape them (JSON strings are escaped here, for the CLI's
+//! reports and the findings' JSON alike); and numbers in decimal, which all write for every
+//! document.
 
 use wide::u8x16;
 
@@ -74,6 +75,64 @@ pub fn first_special(bytes: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+/// What a byte becomes inside a JSON string: 0 = itself, `u` = `\u00XX`, else `\` + it.
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Appends `s` as a JSON string, with the escapes `serde_json` uses (`\"`, `\\`, `\b`, `\t`,
+/// `\n`, `\f`, `\r`, other control characters as `\u00xx`; everything else as is).
+#[inline]
+pub fn escape_into(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    escape_inner(out, s);
+    out.push(b'"');
+}
+
+/// Appends `s` escaped as the inside of a JSON string, without the quotes: for a string
+/// written piece by piece.
+pub fn escape_inner(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    // Most strings need no escape at all; the others a few: the plain runs between them are
+    // found a vector at a time and copied whole.
+    let mut start = 0;
+    while let Some(k) = first_special(&bytes[start..]) {
+        let i = start + k;
+        out.extend_from_slice(&bytes[start..i]);
+        let byte = bytes[i];
+        match ESCAPE[byte as usize] {
+            b'u' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(byte >> 4) as usize],
+                    HEX[(byte & 0xf) as usize],
+                ]);
+            }
+            escape => out.extend_from_slice(&[b'\\', escape]),
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
 }
 
 /// Appends `ascii` (digits, a clock: bytes below 0x80) to `out`.

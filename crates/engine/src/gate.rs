@@ -46,7 +46,8 @@ pub fn assess(doc: &Document, now: Timestamp, judgement: Judgement) -> Assessmen
         return Assessment::default();
     };
     let read = |file: &str| read_phone_numbers(&doc.base_dir, file);
-    match service(judgement).check(schedule, now, read) {
+    let service = service(judgement);
+    match service.check(schedule, now, read) {
         Err(problems) => Assessment {
             errors: problems
                 .into_iter()
@@ -56,9 +57,9 @@ pub fn assess(doc: &Document, now: Timestamp, judgement: Judgement) -> Assessmen
             rules: Vec::new(),
         },
         Ok(checked) => Assessment {
-            rules: checked.prepared.rules_in_force(service(judgement).pack()),
-            errors: checked
-                .findings
+            rules: checked.prepared.rules_in_force(service.pack()),
+            errors: service
+                .findings(schedule, &checked)
                 .iter()
                 .filter(|f| f.severity == "error")
                 .map(|f| {

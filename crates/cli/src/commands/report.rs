@@ -313,8 +313,7 @@ fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_>) -> Campai
     let horizon = &c.prepared.horizon;
     let targets = &c.prepared.resolution.targets;
     let purpose = c.prepared.purpose;
-    view.errors = c.findings.iter().filter(|f| f.severity == "error").count();
-    view.warnings = c.findings.len() - view.errors;
+    (view.errors, view.warnings) = c.counts();
     view.status = if view.errors == 0 { "pass" } else { "fail" };
     view.campaign_id = schedule.campaign_id.to_string();
     view.timezone = schedule.timezone.name.to_string();
@@ -375,7 +374,7 @@ fn campaign(n: usize, source: &str, setup: &Setup, judged: Judged<'_>) -> Campai
         horizon.from,
         horizon.days,
     ));
-    view.findings = c.findings;
+    view.findings = setup.service.findings(schedule, &c);
     view
 }
 

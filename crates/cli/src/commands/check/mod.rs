@@ -347,9 +347,7 @@ fn one(
             line,
             schedule,
             v: &v,
-            prepared: &c.prepared,
-            list: &c.findings,
-            effective: c.effective.as_ref(),
+            checked: &c,
         },
         mode,
     );

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use cxsched_compliance::effective::{Effective, duration_text};
 use cxsched_compliance::report::Finding;
-use cxsched_compliance::service::Prepared;
+use cxsched_compliance::service::Checked;
 use cxsched_core::{Schedule, Validation};
 
 use super::super::{Outcome, validate};
@@ -31,55 +31,14 @@ pub(super) fn invalid(
     }
 }
 
-/// One finding as a JSON object (CONTRACT §2 names; every field, `null` when absent).
-pub(crate) fn finding_json(json: &mut JsonOut<'_>, f: &Finding) {
-    json.raw(b"{\"severity\":")
-        .str(f.severity)
-        .raw(b",\"code\":")
-        .str(f.code)
-        .raw(b",\"rule\":")
-        .opt_str(f.rule.as_deref())
-        .raw(b",\"ruleVersion\":")
-        .opt_str(f.rule_version.as_deref())
-        .raw(b",\"window\":")
-        .opt_uint(f.window.map(|w| w as u64))
-        .raw(b",\"dayOfWeek\":")
-        .opt_str(f.day_of_week)
-        .raw(b",\"recipientZone\":")
-        .opt_str(f.recipient_zone.as_deref())
-        .raw(b",\"state\":")
-        .opt_str(f.state.as_deref())
-        .raw(b",\"firstDate\":")
-        .str(&f.first_date)
-        .raw(b",\"lastDate\":")
-        .str(&f.last_date)
-        .raw(b",\"occurrences\":")
-        .uint(u64::from(f.occurrences))
-        .raw(b",\"localStart\":")
-        .opt_str(f.local_start.as_deref())
-        .raw(b",\"localEnd\":")
-        .opt_str(f.local_end.as_deref())
-        .raw(b",\"message\":")
-        .str(&f.message)
-        .raw(b",\"citation\":")
-        .opt_str(f.citation.as_deref())
-        .raw(b",\"confidence\":")
-        .opt_str(f.confidence)
-        .raw(b",\"presumption\":")
-        .opt_str(f.presumption.as_deref())
-        .raw(b"}");
-}
-
 /// What one checked document's report is made of.
 pub(super) struct Rendered<'a> {
     pub(super) source: &'a str,
     pub(super) line: Option<usize>,
     pub(super) schedule: &'a Schedule,
     pub(super) v: &'a Validation,
-    pub(super) prepared: &'a Prepared,
-    pub(super) list: &'a [Finding],
-    /// On cxone: the curfews and what they trim.
-    pub(super) effective: Option<&'a Effective>,
+    /// What the check found (on cxone, with the curfews and what they trim).
+    pub(super) checked: &'a Checked,
 }
 
 /// The curfews as JSON (CONTRACT §7): `[{"recipientZone","windowsZone","start","end","rules"}]`.
@@ -154,12 +113,10 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
         line,
         schedule,
         v,
-        prepared,
-        list,
-        effective,
+        checked,
     } = r;
-    let errors = list.iter().filter(|f| f.severity == "error").count();
-    let warnings = list.len() - errors;
+    let (prepared, effective) = (&checked.prepared, checked.effective.as_ref());
+    let (errors, warnings) = checked.counts();
     let status = if errors > 0 {
         "fail"
     } else if warnings > 0 || !v.warnings.is_empty() {
@@ -180,15 +137,9 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
                 .str(schedule.campaign_id.hyphenated().encode_lower(&mut id))
                 .raw(b",\"status\":")
                 .str(status)
-                .raw(b",\"findings\":")
-                .raw(b"[");
-            for (i, f) in list.iter().enumerate() {
-                if i > 0 {
-                    json.raw(b",");
-                }
-                finding_json(&mut json, f);
-            }
-            json.raw(b"],");
+                .raw(b",\"findings\":");
+            setup.service.write_findings_json(schedule, checked, json.0);
+            json.raw(b",");
             if let Some(e) = effective {
                 json.key("curfews");
                 curfews_json(&mut json, e);
@@ -226,6 +177,7 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
                 .raw(&setup.disclaimer_json);
         }
         OutputMode::Human => {
+            let list = setup.service.findings(schedule, checked);
             let mut s = String::new();
             let verdict = match status {
                 "fail" => "FAIL",

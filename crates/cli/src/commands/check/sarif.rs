@@ -143,10 +143,11 @@ fn load(path: &Path) -> (input::Loaded, Option<(String, Format)>) {
 /// reports, without the rendering).
 fn assess(setup: &Setup, loaded: &input::Loaded) -> (Validation, Vec<Finding>) {
     let super::Judged { v, checked } = super::judge(setup, &loaded.base_dir, &loaded.validation);
-    (
-        v.into_owned(),
-        checked.map(|c| c.findings).unwrap_or_default(),
-    )
+    let findings = match (&checked, &v.schedule) {
+        (Some(c), Some(schedule)) => setup.service.findings(schedule, c),
+        _ => Vec::new(),
+    };
+    (v.into_owned(), findings)
 }
 
 fn issue_text(issue: &cxsched_core::Issue) -> String {
