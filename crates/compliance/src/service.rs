@@ -148,7 +148,9 @@ pub struct Service {
     pack: RulePack,
     overrides: Overrides,
     judgement: Judgement,
-    horizons: Mutex<HashMap<(Date, u32), Arc<Horizon>>>,
+    /// Asked once per document: a fast hash (the keys are a run's few horizons, not
+    /// anyone's crafted input).
+    horizons: Mutex<HashMap<(Date, u32), Arc<Horizon>, foldhash::fast::FixedState>>,
 }
 
 impl Service {

@@ -28,26 +28,37 @@ impl LocalTime {
     /// # Errors
     /// A message saying what was expected, for use in a validation issue.
     pub fn parse(text: &str) -> Result<LocalTime, String> {
-        // The usual case, in a few instructions: the eight bytes read as one word, whose
-        // digits become their values and whose colons become zero (`HH:MM:SS` is parsed
-        // for every window of every document).
-        if let Ok(bytes) = <[u8; 8]>::try_from(text.as_bytes()) {
-            const SHAPE: u64 = u64::from_le_bytes(*b"00:00:00");
-            let x = u64::from_le_bytes(bytes) ^ SHAPE;
-            // A byte below 10 stays below 0x80 when 0x76 is added; its high bit is kept
-            // out of the sum so that no byte carries into the next.
-            const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-            const HIGH: u64 = 0x8080_8080_8080_8080;
-            const COLONS: u64 = 0x0000_ff00_00ff_0000;
-            let digits_ok = (((x & LOW) + 0x7676_7676_7676_7676) | x) & HIGH == 0;
-            if digits_ok && x & COLONS == 0 {
-                let b = x.to_le_bytes().map(u32::from);
-                let (h, m, s) = (b[0] * 10 + b[1], b[3] * 10 + b[4], b[6] * 10 + b[7]);
-                if let Some(t) = Self::from_hms(h, m, s) {
-                    return Ok(t);
-                }
-            }
+        if let Some(t) = Self::parse_valid(text) {
+            return Ok(t);
         }
+        Self::refusal(text)
+    }
+
+    /// [`LocalTime::parse`] for a valid time, in a few instructions; `None` for anything
+    /// else (which `parse` then explains). The eight bytes are read as one word, whose digits
+    /// become their values and whose colons become zero (`HH:MM:SS` is parsed for every
+    /// window of every document).
+    #[inline]
+    pub fn parse_valid(text: &str) -> Option<LocalTime> {
+        let bytes = <[u8; 8]>::try_from(text.as_bytes()).ok()?;
+        const SHAPE: u64 = u64::from_le_bytes(*b"00:00:00");
+        let x = u64::from_le_bytes(bytes) ^ SHAPE;
+        // A byte below 10 stays below 0x80 when 0x76 is added; its high bit is kept out of
+        // the sum so that no byte carries into the next.
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const COLONS: u64 = 0x0000_ff00_00ff_0000;
+        let digits_ok = (((x & LOW) + 0x7676_7676_7676_7676) | x) & HIGH == 0;
+        if !digits_ok || x & COLONS != 0 {
+            return None;
+        }
+        let b = x.to_le_bytes().map(u32::from);
+        Self::from_hms(b[0] * 10 + b[1], b[3] * 10 + b[4], b[6] * 10 + b[7])
+    }
+
+    /// Why `text` is not a time (or, should it be one after all, the time).
+    #[cold]
+    fn refusal(text: &str) -> Result<LocalTime, String> {
         let b = text.as_bytes();
         let digits = |i: usize| -> Option<u32> {
             let (hi, lo) = (b[i], b[i + 1]);

@@ -842,7 +842,7 @@ impl Checker {
         // Sorted as one integer each (day, start seconds, index), which is cheap to compare
         // and to move; on the stack for a document of the usual size (a week of windows),
         // else on the heap.
-        const ON_STACK: usize = 64;
+        const ON_STACK: usize = 16;
         let key = |i: usize, w: &TimeWindow| {
             (w.day.to_monday_zero_offset() as u64) << 61
                 | u64::from(w.start.seconds()) << 40
@@ -955,6 +955,9 @@ impl Checker {
     }
 
     fn time_text(&mut self, s: &str, path: &dyn Fn() -> String) -> Option<LocalTime> {
+        if let Some(t) = LocalTime::parse_valid(s) {
+            return Some(t);
+        }
         if s.len() > 64 {
             self.error(
                 path(),
