@@ -405,8 +405,8 @@ impl OwnedPiece {
     }
 }
 
-/// Reads the blocks of a JSON Lines file, from `block` (the first, read already), and gives
-/// each piece of whole lines to `give` in order, a block's pieces once the whole block is
+/// Reads the blocks of a JSON Lines file and gives each piece of whole lines to `give` in
+/// order, a block's pieces once the whole block is
 /// known to be UTF-8; stops early when `give` returns false. Meant for a thread of its own
 /// beside the workers (`output::render_streamed`): the pieces share their block.
 ///
@@ -415,9 +415,9 @@ impl OwnedPiece {
 fn stream_pieces(
     path: &Path,
     mut blocks: JsonlBlocks,
-    mut block: Option<(usize, Vec<u8>)>,
     give: &mut dyn FnMut(OwnedPiece) -> bool,
 ) -> anyhow::Result<()> {
+    let mut block = blocks.next_block()?;
     // The blocks given lately: once the workers are done with the oldest, its memory holds
     // the next block. Freed by the workers instead, the blocks would be freed on threads
     // other than the one that made them, and the allocator keeps such memory longer.
@@ -464,35 +464,43 @@ fn stream_pieces(
     Ok(())
 }
 
-/// Every line of a JSON Lines file (its blocks, from `first`, the first block read already)
-/// through `render` in parallel while the file is read, the reports written to `out` in
-/// line order. `render` gets the buffer to append the report to, the line's source
-/// (`FILE:LINE`), its number and its text, and says whether the document passed; returns
-/// how many documents there were and how many did not pass.
+/// Every line of a JSON Lines file through a render in parallel while the file is read, the
+/// reports written to `out` in line order. `make_render` runs while the file is opened and
+/// its first block read (on another thread) and gives the render: it gets the buffer to
+/// append the report to, the line's source (`FILE:LINE`), its number and its text, and
+/// says whether the document passed. Returns how many documents there were and how many
+/// did not pass.
 ///
 /// # Errors
-/// The file could not be read or is not UTF-8, or writing to `out` failed.
-pub fn render_lines<W: std::io::Write + Send>(
+/// `make_render` failed (before anything is written), the file could not be read or is not
+/// UTF-8, or writing to `out` failed.
+pub fn render_lines<W, R>(
     path: &Path,
-    blocks: JsonlBlocks,
-    first: Option<(usize, Vec<u8>)>,
     out: &mut W,
-    render: impl Fn(&mut Vec<u8>, &str, usize, &str) -> bool + Sync,
-) -> anyhow::Result<(usize, usize)> {
+    make_render: impl FnOnce() -> anyhow::Result<R>,
+) -> anyhow::Result<(usize, usize)>
+where
+    W: std::io::Write + Send,
+    R: Fn(&mut Vec<u8>, &str, usize, &str) -> bool + Sync,
+{
     let name = path.display().to_string();
+    let name = name.as_str();
     crate::output::render_streamed(
-        |give| stream_pieces(path, blocks, first, give),
+        |give| stream_pieces(path, JsonlBlocks::open(path)?, give),
         PIECES_AHEAD,
         out,
-        |text, piece: &OwnedPiece| {
-            let mut source = String::new();
-            let (mut documents, mut failed) = (0, 0);
-            for (line, doc) in piece.piece().lines() {
-                documents += 1;
-                set_line_source(&mut source, &name, line);
-                failed += usize::from(!render(text, &source, line, doc));
-            }
-            (documents, failed)
+        || {
+            let render = make_render()?;
+            Ok(move |text: &mut Vec<u8>, piece: &OwnedPiece| {
+                let mut source = String::new();
+                let (mut documents, mut failed) = (0, 0);
+                for (line, doc) in piece.piece().lines() {
+                    documents += 1;
+                    set_line_source(&mut source, name, line);
+                    failed += usize::from(!render(text, &source, line, doc));
+                }
+                (documents, failed)
+            })
         },
     )
 }
@@ -563,9 +571,8 @@ mod tests {
         for block_bytes in [1, 10, 64, 1000, 1 << 20] {
             let mut blocks = JsonlBlocks::open(&path).unwrap();
             blocks.block_bytes = block_bytes;
-            let first = blocks.next_block().unwrap();
             let mut seen = Vec::new();
-            stream_pieces(&path, blocks, first, &mut |p| {
+            stream_pieces(&path, blocks, &mut |p| {
                 seen.extend(p.piece().lines().map(|(n, l)| (n, l.to_owned())));
                 true
             })

@@ -75,23 +75,29 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// chunks wait for a worker; `produce` waits for room beyond that, so memory stays bounded
 /// however long the input is.
 ///
-/// `render` appends the reports of one chunk to a buffer and returns how many documents it
-/// reported and how many of them failed; the totals are returned. One worker per CPU (the
-/// calling thread is one) takes chunks in order; a finished buffer is handed to whichever
-/// worker is writing, or the worker that finished it starts writing every buffer that is
-/// next in order. No worker waits for a slower one's chunk unless the buffers held back
-/// for order reach a small bound (a slow reader of the output), and the CPUs stay busy
-/// while output is written.
+/// `make_render` runs on the calling thread as soon as `produce` has started (what every
+/// chunk's rendering shares, such as a rule pack, is made while the first chunks are read)
+/// and gives `render`, which appends the reports of one chunk to a buffer and returns how
+/// many documents it reported and how many of them failed; the totals are returned. One
+/// worker per CPU (the calling thread is one) takes chunks in order; a finished buffer is
+/// handed to whichever worker is writing, or the worker that finished it starts writing
+/// every buffer that is next in order. No worker waits for a slower one's chunk unless the
+/// buffers held back for order reach a small bound (a slow reader of the output), and the
+/// CPUs stay busy while output is written.
 ///
 /// # Errors
-/// Writing to `out` failed (a closed pipe included; work stops soon after), or `produce`
-/// did (after what it gave has been written).
-pub fn render_streamed<T: Send, W: Write + Send>(
+/// `make_render` failed (then nothing is rendered, whatever `produce` did), writing to `out`
+/// failed (a closed pipe included; work stops soon after), or `produce` did (after what it
+/// gave has been written).
+pub fn render_streamed<T: Send, W: Write + Send, R>(
     produce: impl FnOnce(&mut dyn FnMut(T) -> bool) -> anyhow::Result<()> + Send,
     ahead: usize,
     out: &mut W,
-    render: impl Fn(&mut Vec<u8>, &T) -> (usize, usize) + Sync,
-) -> anyhow::Result<(usize, usize)> {
+    make_render: impl FnOnce() -> anyhow::Result<R>,
+) -> anyhow::Result<(usize, usize)>
+where
+    R: Fn(&mut Vec<u8>, &T) -> (usize, usize) + Sync,
+{
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let order = InOrder::new(out, workers);
     let feed = Feed::new(ahead);
@@ -106,23 +112,43 @@ pub fn render_streamed<T: Send, W: Write + Send>(
             let mut give = |chunk: T| feed.give(chunk, &order);
             produce(&mut give)
         });
-        // A worker whose rendering panics closes the feed, so that the producer does not
-        // wait for room forever.
-        let work = || {
+        let made = {
+            // Should it panic, the producer must not wait for room forever.
             let _close = Closing {
                 feed: &feed,
                 always: false,
             };
-            order.work(&claim, &render);
+            make_render()
         };
-        for _ in 1..workers {
-            scope.spawn(work);
-        }
-        work();
+        let render = match made {
+            Ok(render) => render,
+            Err(e) => {
+                // The producer stops at its next chunk; what it says no longer matters.
+                feed.close();
+                let _ = crate::parallel::joined(producer.join());
+                return Err(e);
+            }
+        };
+        // The workers borrow `render`, made inside this scope: a scope of their own.
+        std::thread::scope(|workers_scope| {
+            // A worker whose rendering panics closes the feed, so that the producer does not
+            // wait for room forever.
+            let work = || {
+                let _close = Closing {
+                    feed: &feed,
+                    always: false,
+                };
+                order.work(&claim, &render);
+            };
+            for _ in 1..workers {
+                workers_scope.spawn(work);
+            }
+            work();
+        });
         // The workers have ended: a producer still waiting for room finds the work stopped.
         feed.close();
-        crate::parallel::joined(producer.join())
-    });
+        Ok(crate::parallel::joined(producer.join()))
+    })?;
     let totals = order.totals()?;
     produced?;
     Ok(totals)
@@ -587,7 +613,7 @@ mod tests {
             },
             8,
             out,
-            render,
+            || Ok(render),
         )
     }
 
@@ -662,9 +688,11 @@ mod tests {
             },
             4,
             &mut out,
-            |buf, &i| {
-                buf.extend_from_slice(format!("{i}\n").as_bytes());
-                (1, 0)
+            || {
+                Ok(|buf: &mut Vec<u8>, &i: &usize| {
+                    buf.extend_from_slice(format!("{i}\n").as_bytes());
+                    (1, 0)
+                })
             },
         )
         .unwrap_err();
@@ -701,9 +729,74 @@ mod tests {
                 },
                 4,
                 &mut out,
-                |buf, _: &usize| {
-                    buf.push(b'x');
-                    (1, 0)
+                || {
+                    Ok(|buf: &mut Vec<u8>, _: &usize| {
+                        buf.push(b'x');
+                        (1, 0)
+                    })
+                },
+            )
+        });
+        assert!(outcome.is_err());
+    }
+
+    /// A render of the chunks `0..n`.
+    type Render = fn(&mut Vec<u8>, &usize) -> (usize, usize);
+
+    /// What renders cannot be made (a rule pack that does not parse): that error, nothing
+    /// written, and the producer, however much it had to give, stopped rather than left
+    /// waiting for room.
+    #[test]
+    fn a_render_that_cannot_be_made_ends_the_run_with_nothing_written() {
+        let given = std::sync::atomic::AtomicUsize::new(0);
+        let mut out = Vec::new();
+        let err = render_streamed(
+            |give| {
+                for i in 0..10_000usize {
+                    if !give(i) {
+                        break;
+                    }
+                    given.fetch_add(1, Ordering::Relaxed);
+                }
+                anyhow::bail!("the file is not UTF-8")
+            },
+            4,
+            &mut out,
+            || -> anyhow::Result<Render> {
+                // The producer fills its queue meanwhile.
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                anyhow::bail!("the rule pack does not parse")
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "the rule pack does not parse");
+        assert!(out.is_empty());
+        assert!(
+            given.load(Ordering::Relaxed) < 10_000,
+            "the producer went on"
+        );
+    }
+
+    /// Making what renders panics: that panic is passed on, and the producer is not left
+    /// waiting for room.
+    #[test]
+    fn a_panic_while_making_the_render_is_passed_on_not_a_hang() {
+        let outcome = std::panic::catch_unwind(|| {
+            let mut out = Vec::new();
+            render_streamed(
+                |give| {
+                    for i in 0..10_000usize {
+                        if !give(i) {
+                            break;
+                        }
+                    }
+                    Ok(())
+                },
+                4,
+                &mut out,
+                || -> anyhow::Result<Render> {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    panic!("the rule pack could not be made")
                 },
             )
         });

@@ -214,23 +214,17 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 /// `fix --jsonl FILE`: every line a document, fixed in parallel block by block (bounded
 /// memory), one JSON line out per line in, in line order (as `check --jsonl`).
 fn run_jsonl(path: &Path, args: &Args) -> anyhow::Result<Outcome> {
-    let (setup, first) = crate::parallel::join(
-        || check::setup(&args.scope),
-        || {
-            let mut blocks = input::JsonlBlocks::open(path)?;
-            let first = blocks.next_block()?;
-            anyhow::Ok((blocks, first))
-        },
-    );
-    let setup = setup?;
-    let (blocks, block) = first?;
     let mut out = crate::output::raw_stdout()?;
     let cwd = PathBuf::from(".");
-    let (_, failed) =
-        input::render_lines(path, blocks, block, &mut out, |text, source, line, doc| {
+    let cwd = cwd.as_path();
+    // The rule pack is read while the file's first block is.
+    let (_, failed) = input::render_lines(path, &mut out, || {
+        let setup = check::setup(&args.scope)?;
+        Ok(move |text: &mut Vec<u8>, source: &str, line, doc: &str| {
             let v = input::validate_line(doc);
-            fix_line(text, &setup, args, source, line, &cwd, v)
-        })?;
+            fix_line(text, &setup, args, source, line, cwd, v)
+        })
+    })?;
     out.flush()?;
     Ok(Outcome::failed_if(failed > 0))
 }

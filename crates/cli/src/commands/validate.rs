@@ -47,19 +47,18 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
 
 /// `validate --jsonl FILE`: every line is a document, reported in line order.
 fn run_jsonl(path: &Path, cxone: bool, globals: &Globals) -> anyhow::Result<Outcome> {
-    let mut blocks = input::JsonlBlocks::open(path)?;
-    let first = blocks.next_block()?;
     let mut out = output::raw_stdout()?;
     // Each line is independent: validated and rendered in parallel, printed in order.
-    let (total, invalid) =
-        input::render_lines(path, blocks, first, &mut out, |text, source, line, doc| {
+    let (total, invalid) = input::render_lines(path, &mut out, || {
+        Ok(|text: &mut Vec<u8>, source: &str, line, doc: &str| {
             let mut v = input::validate_line(doc);
             if cxone {
                 cxsched_core::cxone::restrict(&mut v);
             }
             render_into(text, source, Some(line), &v, globals.output);
             v.is_valid()
-        })?;
+        })
+    })?;
     finish(&mut out, globals.output, total, invalid)
 }
 

@@ -116,18 +116,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
         return sarif::run(&args, &setup);
     }
     if let Some(path) = &args.jsonl {
-        // The rule pack is read while the file's first block is.
-        let (setup, first) = crate::parallel::join(
-            || setup(&args.scope),
-            || {
-                let mut blocks = input::JsonlBlocks::open(path)?;
-                let first = blocks.next_block()?;
-                anyhow::Ok((blocks, first))
-            },
-        );
-        let setup = setup?;
-        let (blocks, first) = first?;
-        return run_jsonl(path, blocks, first, &setup, globals);
+        return run_jsonl(path, &args.scope, globals);
     }
     let setup = setup(&args.scope)?;
     if args.files.is_empty() {
@@ -258,21 +247,19 @@ fn run_files(args: &Args, setup: &Setup, globals: &Globals) -> anyhow::Result<Ou
 }
 
 /// `check --jsonl FILE`: every line is a document, reported in line order.
-fn run_jsonl(
-    path: &Path,
-    blocks: input::JsonlBlocks,
-    block: Option<(usize, Vec<u8>)>,
-    setup: &Setup,
-    globals: &Globals,
-) -> anyhow::Result<Outcome> {
+fn run_jsonl(path: &Path, scope: &Scope, globals: &Globals) -> anyhow::Result<Outcome> {
     let mut out = output::raw_stdout()?;
     let cwd = PathBuf::from(".");
-    // Each line is independent: checked and rendered in parallel, printed in order.
-    let (total, failed) =
-        input::render_lines(path, blocks, block, &mut out, |text, source, line, doc| {
+    let cwd = cwd.as_path();
+    // Each line is independent: checked and rendered in parallel, printed in order. The
+    // rule pack is read while the file's first block is.
+    let (total, failed) = input::render_lines(path, &mut out, || {
+        let setup = setup(scope)?;
+        Ok(move |text: &mut Vec<u8>, source: &str, line, doc: &str| {
             let v = input::validate_line(doc);
-            one(text, setup, source, Some(line), &cwd, &v, globals.output)
-        })?;
+            one(text, &setup, source, Some(line), cwd, &v, globals.output)
+        })
+    })?;
     finish(&mut out, globals.output, total, failed)
 }
 
