@@ -104,7 +104,7 @@ pub fn write_calendar_with_summary(
     let mut zones: BTreeMap<&str, &TimeZone> = BTreeMap::new();
     for s in schedules {
         if !is_utc(s) {
-            zones.insert(&s.timezone.canonical, &s.timezone.tz);
+            zones.insert(s.timezone.canonical, s.timezone.tz);
         }
     }
     for (tzid, tz) in &zones {
@@ -138,7 +138,7 @@ pub fn write_calendar_with_summary(
 }
 
 fn is_utc(s: &Schedule) -> bool {
-    &*s.timezone.canonical == "Etc/UTC"
+    s.timezone.canonical == "Etc/UTC"
 }
 
 /// The instant of a date's midnight in `tz` (gap: moved forward).

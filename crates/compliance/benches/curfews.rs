@@ -34,7 +34,7 @@ fn digest(all: &[Curfews]) -> u64 {
     };
     for c in all {
         for f in &c.curfews {
-            eat(&f.zone.canonical);
+            eat(f.zone.canonical);
             eat(&f.start.to_string());
             eat(&f.end.to_string());
             eat(&f.rules.join(","));
@@ -78,7 +78,7 @@ fn main() {
     let targets = resolve(&input, &schedules[0].timezone, || table)
         .expect("table resolves")
         .targets;
-    let target_zones: BTreeSet<&str> = targets.iter().map(|t| &*t.zone.canonical).collect();
+    let target_zones: BTreeSet<&str> = targets.iter().map(|t| t.zone.canonical).collect();
 
     let from = date(2027, 1, 1);
     let mut times = Vec::new();
@@ -117,8 +117,8 @@ fn main() {
                 f.end
             );
             assert!(e < LocalTime::DAY);
-            assert!(target_zones.contains(&*f.zone.canonical));
-            zones_seen.insert(&*f.zone.canonical);
+            assert!(target_zones.contains(f.zone.canonical));
+            zones_seen.insert(f.zone.canonical);
         }
         for p in &c.problems {
             zones_seen.insert(p.zone.as_str());

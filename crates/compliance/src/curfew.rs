@@ -42,7 +42,6 @@
 //! Pure: no I/O and no clock.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use cxsched_core::model::weekday_name;
 use cxsched_core::{LocalTime, Occurrence, Purpose, Schedule, Zone, occurrences};
@@ -121,8 +120,8 @@ impl Curfew {
     /// ```
     pub fn on(&self, date: Date) -> Interval {
         Interval {
-            start: instant(&self.zone.tz, date, self.start.seconds()),
-            end: instant(&self.zone.tz, date, self.end.seconds()),
+            start: instant(self.zone.tz, date, self.start.seconds()),
+            end: instant(self.zone.tz, date, self.end.seconds()),
         }
     }
 }
@@ -366,7 +365,7 @@ pub fn compile_for_schedule(
         if let Some((_, days)) = done.iter().find(|(c, _)| *c == changes) {
             return days.clone();
         }
-        let days = occs.reached(&zone.tz, hull, changes);
+        let days = occs.reached(zone.tz, hull, changes);
         done.push((changes, days.clone()));
         days
     })
@@ -404,7 +403,7 @@ pub fn dialing_weekdays(
     days: u32,
 ) -> Vec<Weekday> {
     let occs = Occs::of(schedule, from, days, &[zone]);
-    occs.reached(&zone.tz, federal_hull(pack, purpose), occs.changes(zone))
+    occs.reached(zone.tz, federal_hull(pack, purpose), occs.changes(zone))
 }
 
 /// From the earliest opening to the latest closing of the purpose's federal rules over the
@@ -450,7 +449,7 @@ struct Occs {
     week_after: Vec<Option<(i64, i64)>>,
     /// Per recipient zone (canonical name): its changes of offset over the horizon, with
     /// margins.
-    zones: Vec<(Arc<str>, Changes)>,
+    zones: Vec<(&'static str, Changes)>,
 }
 
 impl Occs {
@@ -472,14 +471,14 @@ impl Occs {
             );
             v
         };
-        let mut per_zone: Vec<(Arc<str>, Changes)> = Vec::new();
+        let mut per_zone: Vec<(&'static str, Changes)> = Vec::new();
         for z in zones {
             if !per_zone.iter().any(|(name, _)| *name == z.canonical) {
-                per_zone.push((Arc::clone(&z.canonical), changes(&z.tz)));
+                per_zone.push((z.canonical, changes(z.tz)));
             }
         }
         // The UTC days of every change of offset.
-        let mut change_days: Vec<i64> = changes(&schedule.timezone.tz)
+        let mut change_days: Vec<i64> = changes(schedule.timezone.tz)
             .iter()
             .skip(1)
             .chain(per_zone.iter().flat_map(|(_, c)| c.iter().skip(1)))
@@ -612,7 +611,7 @@ fn compile_with(
     let mut zones: BTreeMap<&str, (&Zone, Vec<String>)> = BTreeMap::new();
     for t in targets {
         let e = zones
-            .entry(&t.zone.canonical)
+            .entry(t.zone.canonical)
             .or_insert_with(|| (&t.zone, Vec::new()));
         if let Some(s) = &t.state {
             if !e.1.contains(s) {
@@ -744,7 +743,7 @@ fn compile_with(
             continue;
         }
         out.curfews.push(Curfew {
-            zone: zone.clone(),
+            zone: *zone,
             start: LocalTime::from_seconds(start).expect("below a day"),
             end: LocalTime::from_seconds(end).expect("below a day"),
             rules: ids(pack, &rules),

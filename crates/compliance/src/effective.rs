@@ -172,7 +172,7 @@ mod tests {
             .curfews
             .curfews
             .iter()
-            .position(|c| &*c.zone.canonical == "America/Chicago")
+            .position(|c| c.zone.canonical == "America/Chicago")
             .unwrap();
         let monday = &effective.trims[chicago][0];
         assert_eq!(monday.window, 0);

@@ -457,7 +457,7 @@ fn target_plans(input: &FixInput<'_>) -> Vec<TargetPlan> {
                 .pack
                 .applicable(input.purpose, t.state.as_deref())
                 .into_iter()
-                .filter(|&i| input.pack.rules[i].reaches_zone(&t.zone.canonical))
+                .filter(|&i| input.pack.rules[i].reaches_zone(t.zone.canonical))
                 .map(|index| {
                     let r = &input.pack.rules[index];
                     ActiveRule {
@@ -486,8 +486,8 @@ fn bad_of_target(
 ) {
     let wd = w.day.to_monday_zero_offset() as u8;
     let exact = Exact {
-        campaign: &input.schedule.timezone.tz,
-        recipient: &input.targets[ti].zone.tz,
+        campaign: input.schedule.timezone.tz,
+        recipient: input.targets[ti].zone.tz,
     };
     for s in &plan.stretches {
         let d0 = next_on_or_after(s.first, wd);
@@ -685,8 +685,8 @@ mod tests {
                 let mut bad = Vec::new();
                 for (ti, plan) in plans.iter().enumerate() {
                     let exact = Exact {
-                        campaign: &input.schedule.timezone.tz,
-                        recipient: &input.targets[ti].zone.tz,
+                        campaign: input.schedule.timezone.tz,
+                        recipient: input.targets[ti].zone.tz,
                     };
                     let wd = w.day.to_monday_zero_offset() as u8;
                     let mut d = next_on_or_after(first, wd);

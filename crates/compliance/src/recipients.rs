@@ -348,14 +348,14 @@ pub fn resolve<'t>(
 fn campaign_zone_assumed(campaign_zone: &Zone) -> Resolution {
     Resolution {
         targets: vec![Target {
-            zone: campaign_zone.clone(),
+            zone: *campaign_zone,
             state: None,
             basis: "campaign zone assumed".into(),
         }],
         presumptions: vec![
             [
                 "no recipients given: recipients presumed to be in the campaign's zone, ",
-                &campaign_zone.canonical,
+                campaign_zone.canonical,
                 ", with no state (federal rules only)",
             ]
             .concat(),
@@ -471,7 +471,7 @@ mod tests {
     fn nothing_given_assumes_the_campaign_zone() {
         let r = resolve(&RecipientInput::default(), &ny(), AreaCodeTable::embedded).unwrap();
         assert_eq!(r.targets.len(), 1);
-        assert_eq!(&*r.targets[0].zone.canonical, "America/New_York");
+        assert_eq!(r.targets[0].zone.canonical, "America/New_York");
         assert_eq!(r.targets[0].state, None);
         assert!(r.presumptions[0].contains("presumed to be in the campaign's zone"));
     }

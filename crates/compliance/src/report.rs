@@ -337,7 +337,7 @@ fn push_window(out: &mut impl Text, p: &Parts<'_>, zone_name: &str) {
 /// `America/Chicago (TX)`: where the recipients are.
 fn push_place(out: &mut impl Text, p: &Parts<'_>) {
     if let Some(t) = p.target {
-        out.push_str(&t.zone.canonical);
+        out.push_str(t.zone.canonical);
         if let Some(s) = &t.state {
             out.push_str(" (");
             out.push_str(s);
@@ -665,7 +665,7 @@ pub fn write_json(out: &mut Vec<u8>, f: &RawFinding, cx: Context<'_>) {
     out.extend_from_slice(b",\"dayOfWeek\":");
     json_opt(out, p.window.map(|(_, w)| weekday_name(w.day)));
     out.extend_from_slice(b",\"recipientZone\":");
-    json_opt(out, p.target.map(|t| &*t.zone.canonical));
+    json_opt(out, p.target.map(|t| t.zone.canonical));
     out.extend_from_slice(b",\"state\":");
     json_opt(out, p.target.and_then(|t| t.state.as_deref()));
     out.extend_from_slice(b",\"firstDate\":");

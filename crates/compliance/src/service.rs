@@ -132,7 +132,7 @@ impl Prepared {
             .filter(|r| r.effective_to.is_none_or(|t| from < t))
             .filter(|r| {
                 targets.iter().any(|t| {
-                    (r.state.is_none() || r.state == t.state) && r.reaches_zone(&t.zone.canonical)
+                    (r.state.is_none() || r.state == t.state) && r.reaches_zone(t.zone.canonical)
                 })
             })
             .map(|r| match r.version() {
@@ -451,7 +451,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(p.resolution.targets.len(), 1);
-        assert_eq!(&*p.resolution.targets[0].zone.canonical, "America/New_York");
+        assert_eq!(p.resolution.targets[0].zone.canonical, "America/New_York");
         let problems = service
             .prepare(&s, now(), |_| Err("cannot read it".into()))
             .err()

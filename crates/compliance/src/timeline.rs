@@ -52,7 +52,7 @@ mod tests {
             .zone
             .tz;
         // 2026-01-01T00:00Z .. 2027-01-01T00:00Z
-        let t = Timeline::new(&tz, 1_767_225_600, 1_798_761_600);
+        let t = Timeline::new(tz, 1_767_225_600, 1_798_761_600);
         assert_eq!(t.initial, -5 * 3600);
         assert_eq!(t.transitions.len(), 2);
         assert_eq!(t.offset_at(1_767_225_600 + 180 * 86_400), -4 * 3600);
@@ -61,7 +61,7 @@ mod tests {
             .zone
             .tz;
         assert!(
-            Timeline::new(&phoenix, 1_767_225_600, 1_798_761_600)
+            Timeline::new(phoenix, 1_767_225_600, 1_798_761_600)
                 .transitions
                 .is_empty()
         );

@@ -52,7 +52,7 @@ pub struct Day {
 /// What a recipient's answer depends on: its candidate zones (canonical names, the primary
 /// first) and the state with each.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct WhenKey(Vec<(Arc<str>, Option<String>)>);
+pub struct WhenKey(Vec<(&'static str, Option<String>)>);
 
 impl WhenKey {
     /// The key of a recipient's targets (order kept: the first is the primary zone).
@@ -60,7 +60,7 @@ impl WhenKey {
         WhenKey(
             targets
                 .iter()
-                .map(|t| (Arc::clone(&t.zone.canonical), t.state.clone()))
+                .map(|t| (t.zone.canonical, t.state.clone()))
                 .collect(),
         )
     }
@@ -142,7 +142,7 @@ impl<'p> WhenPlanner<'p> {
                 let (first, last) = (date_of(self.first), date_of(self.last));
                 rules.retain(|&i| {
                     let r = &pack.rules[i];
-                    r.reaches_zone(&t.zone.canonical)
+                    r.reaches_zone(t.zone.canonical)
                         && r.effective_from.is_none_or(|f| f <= last)
                         && r.effective_to.is_none_or(|f| first < f)
                 });
@@ -164,8 +164,8 @@ impl<'p> WhenPlanner<'p> {
                 {
                     if open < close {
                         spans.push(Interval {
-                            start: instant(&t.zone.tz, d, open),
-                            end: instant(&t.zone.tz, d, close),
+                            start: instant(t.zone.tz, d, open),
+                            end: instant(t.zone.tz, d, close),
                         });
                     }
                 }

@@ -159,7 +159,7 @@ fn navajo_area_codes_honolulu_and_debt_collection() {
     let ny = c
         .curfews
         .iter()
-        .find(|c| &*c.zone.canonical == "America/New_York")
+        .find(|c| c.zone.canonical == "America/New_York")
         .unwrap();
     assert_eq!(
         (ny.start.to_string(), ny.end.to_string()),
@@ -421,10 +421,10 @@ proptest! {
                     prop_assert!(o.start <= part.start && part.end <= o.end && part.start < part.end);
                     for (d, lo, hi) in local_parts(target, part.start, part.end) {
                         for secs in [lo, hi - 1] {
-                            match verdict(&pack, p, target.state.as_deref(), &target.zone.canonical, d, secs) {
+                            match verdict(&pack, p, target.state.as_deref(), target.zone.canonical, d, secs) {
                                 Verdict::Legal | Verdict::Holiday(_) => {}
                                 Verdict::Prohibited(rule, wd) => prop_assert!(
-                                    has_problem(&target.zone.canonical, wd),
+                                    has_problem(target.zone.canonical, wd),
                                     "{rule} bans {wd:?} in {} and no problem says so", target.zone.canonical
                                 ),
                                 // A day some recipient of the zone may not be called on at
@@ -432,7 +432,7 @@ proptest! {
                                 // recipients on …", an error the gate keeps): the curfew
                                 // does not serve it, for the others in the zone either.
                                 Verdict::Outside(rule) => prop_assert!(
-                                    has_problem(&target.zone.canonical, d.weekday()),
+                                    has_problem(target.zone.canonical, d.weekday()),
                                     "{d} {lo}..{hi} outside {rule} in {} ({:?}), curfew {}-{}",
                                     target.zone.canonical, target.state, curfew.start, curfew.end
                                 ),
@@ -453,7 +453,7 @@ proptest! {
                     .map(|i| Weekday::from_monday_zero_offset(i).unwrap())
                     .filter(|wd| {
                         in_zone.iter().all(|x| {
-                            rules_for(&pack, p, x.state.as_deref(), &x.zone.canonical, None)
+                            rules_for(&pack, p, x.state.as_deref(), x.zone.canonical, None)
                                 .iter()
                                 .all(|&ri| pack.rules[ri].day(*wd) != DayRule::Prohibited)
                         })
@@ -464,14 +464,14 @@ proptest! {
             };
             let judged: Vec<Weekday> = days
                 .into_iter()
-                .filter(|wd| !has_problem(&curfew.zone.canonical, *wd))
+                .filter(|wd| !has_problem(curfew.zone.canonical, *wd))
                 .collect();
             prop_assert!(!judged.is_empty());
             let illegal = |secs: u32| {
                 judged.iter().any(|&wd| {
                     in_zone
                         .iter()
-                        .any(|x| outside_hours(&pack, p, x.state.as_deref(), &x.zone.canonical, wd, secs).is_some())
+                        .any(|x| outside_hours(&pack, p, x.state.as_deref(), x.zone.canonical, wd, secs).is_some())
                 })
             };
             let (a, b) = (curfew.start.seconds(), curfew.end.seconds());
@@ -516,11 +516,7 @@ fn a_banned_day_in_a_mixed_zone_is_a_problem_for_the_whole_zone() {
         chicago[0].message
     );
     let at = |zone: &str| {
-        let cf = c
-            .curfews
-            .iter()
-            .find(|c| &*c.zone.canonical == zone)
-            .unwrap();
+        let cf = c.curfews.iter().find(|c| c.zone.canonical == zone).unwrap();
         (cf.start.to_string(), cf.end.to_string())
     };
     assert_eq!(

@@ -86,7 +86,7 @@ fn naive(
             }
             for ri in pack.applicable(purpose, t.state.as_deref()) {
                 let rule = &pack.rules[ri];
-                if !rule.in_force(ls.date()) || !rule.reaches_zone(&t.zone.canonical) {
+                if !rule.in_force(ls.date()) || !rule.reaches_zone(t.zone.canonical) {
                     continue;
                 }
                 let mut outside = false;

@@ -40,7 +40,7 @@ fn a_navajo_area_code_intersects_both_zones() {
     let pack = RulePack::embedded_us();
     // 928: America/Denver first (the table's order), America/Phoenix.
     let t = targets(&[], &[], &["928-555-0123"]);
-    assert_eq!(&*t[0].zone.canonical, "America/Denver");
+    assert_eq!(t[0].zone.canonical, "America/Denver");
     // Winter: both on UTC-7, 08:00–21:00.
     let winter = when(&pack, Purpose::Telemarketing, &t, date(2027, 1, 5), 1);
     assert_eq!(
@@ -116,7 +116,7 @@ fn the_planner_shares_answers_by_key_and_the_primary_zone_sets_the_date() {
     hny.reverse();
     let hnl_first = when(&pack, Purpose::Telemarketing, &hny, date(2027, 1, 5), 1);
     assert_eq!(hnl_first, ny_first);
-    assert_eq!(&*hny[0].zone.canonical, "Pacific/Honolulu");
+    assert_eq!(hny[0].zone.canonical, "Pacific/Honolulu");
 }
 
 #[test]

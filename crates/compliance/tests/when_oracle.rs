@@ -27,7 +27,7 @@ fn case(pack: &RulePack, phone: &str, from: Date, days: u32) -> (Value, Value) {
             let mut rules = zone_rules(pack, p, [x.state.as_deref()]);
             rules.retain(|&i| {
                 let r = &pack.rules[i];
-                r.reaches_zone(&x.zone.canonical) && r.in_force(from)
+                r.reaches_zone(x.zone.canonical) && r.in_force(from)
             });
             let hours: Vec<Value> = (0..7)
                 .map(|i| {
@@ -53,7 +53,7 @@ fn case(pack: &RulePack, phone: &str, from: Date, days: u32) -> (Value, Value) {
                 }
                 d = d.tomorrow().unwrap();
             }
-            json!({"zone": &*x.zone.canonical, "hours": hours, "closed": closed})
+            json!({"zone": x.zone.canonical, "hours": hours, "closed": closed})
         })
         .collect();
     let ours: Vec<Value> = when(pack, p, &t, from, days)

@@ -182,7 +182,7 @@ impl Iterator for Occurrences<'_> {
             if let Some(&i) = list.get(self.pos) {
                 self.pos += 1;
                 let w = &self.schedule.windows[i];
-                return Some(resolve(&self.schedule.timezone.tz, date, i, w));
+                return Some(resolve(self.schedule.timezone.tz, date, i, w));
             }
             self.pos = 0;
             self.days_left -= 1;
@@ -205,7 +205,7 @@ mod tests {
             start: LocalTime::parse(start).unwrap(),
             end: LocalTime::parse(end).unwrap(),
         };
-        resolve(&tz, d, 0, &w)
+        resolve(tz, d, 0, &w)
     }
 
     #[test]

@@ -135,6 +135,21 @@ pub fn escape_inner(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&bytes[start..]);
 }
 
+/// Appends `date` as a JSON string, `"YYYY-MM-DD"` as jiff displays it, written without
+/// the formatting machinery for years 0–9999 (reports name their first date each).
+pub fn push_date_json(out: &mut Vec<u8>, date: jiff::civil::Date) {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&y) {
+        out.extend_from_slice(format!("\"{date}\"").as_bytes());
+        return;
+    }
+    let two = |n: i16| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+    let (c, yy, mm, dd) = (two(y / 100), two(y % 100), two(m.into()), two(d.into()));
+    out.extend_from_slice(&[
+        b'"', c[0], c[1], yy[0], yy[1], b'-', mm[0], mm[1], b'-', dd[0], dd[1], b'"',
+    ]);
+}
+
 /// Appends `ascii` (digits, a clock: bytes below 0x80) to `out`.
 ///
 /// A few bytes each, very many of them in a large batch: pushed one by one, which for an
@@ -197,6 +212,18 @@ mod tests {
         }
         for &b in &plain {
             assert_eq!(special_bytes(u64::from_le_bytes([b; 8])), 0, "{b}");
+        }
+    }
+
+    /// Dates come out as jiff displays them, in JSON quotes.
+    #[test]
+    fn dates_are_written_as_jiff_displays_them() {
+        let mut date = jiff::civil::date(-9999, 1, 1);
+        while date < jiff::civil::date(9997, 1, 1) {
+            let mut out = Vec::new();
+            push_date_json(&mut out, date);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\"{date}\""));
+            date = date.checked_add(jiff::Span::new().days(997)).unwrap();
         }
     }
 

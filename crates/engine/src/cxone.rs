@@ -159,12 +159,12 @@ pub fn skill_schedule(schedule: &Schedule) -> SkillSchedule {
 /// would run in another zone than the document means.
 pub fn zone_issue(schedule: &Schedule, bu: &BusinessUnit) -> Option<Issue> {
     let zone = &schedule.timezone;
-    if windows_zone::maps_to(&zone.canonical, &bu.default_time_zone) {
+    if windows_zone::maps_to(zone.canonical, &bu.default_time_zone) {
         return None;
     }
     let theirs = windows_zone::primary_iana(&bu.default_time_zone)
         .map_or_else(String::new, |z| format!(" (IANA {z})"));
-    let ours = windows_zone::windows_name(&zone.canonical)
+    let ours = windows_zone::windows_name(zone.canonical)
         .map_or_else(String::new, |w| format!(" (Windows {w:?})"));
     Some(Issue {
         path: "timezone".into(),
@@ -198,7 +198,7 @@ pub fn zone_windows(curfews: &Curfews, bu: &BusinessUnit) -> Result<Vec<ZoneWind
     let mut issues = Vec::new();
     let mut merged: Vec<(&str, LocalTime, LocalTime)> = Vec::new();
     for c in &curfews.curfews {
-        let Some(name) = windows_zone::windows_name(&c.zone.canonical) else {
+        let Some(name) = windows_zone::windows_name(c.zone.canonical) else {
             issues.push(Issue {
                 path: "compliance.recipients".into(),
                 message: format!(

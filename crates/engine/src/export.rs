@@ -580,7 +580,7 @@ mod tests {
             skill_schedule_document(TENANT, 101, &weekdays(), &[], &bu("Eastern Standard Time"))
                 .unwrap();
         assert_eq!(s.campaign_id, skill_campaign_id(TENANT, 101));
-        assert_eq!(&*s.timezone.name, "America/New_York");
+        assert_eq!(s.timezone.name, "America/New_York");
         assert_eq!(s.directive, Directive::Strict);
         assert_eq!(s.max_concurrent_calls, 1);
         assert_eq!(s.skill_ids, vec![101]);

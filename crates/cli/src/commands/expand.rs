@@ -55,7 +55,7 @@ pub fn run(args: Args, globals: &Globals) -> anyhow::Result<Outcome> {
                 .collect();
             let doc = json!({
                 "campaignId": schedule.campaign_id.to_string(),
-                "timezone": &*schedule.timezone.name,
+                "timezone": schedule.timezone.name,
                 "occurrences": list,
             });
             serde_json::to_writer(&mut out, &doc)?;

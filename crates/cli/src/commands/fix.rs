@@ -627,7 +627,7 @@ fn window_into(out: &mut Vec<u8>, w: &TimeWindow) {
 fn who_into(out: &mut Vec<u8>, t: &Target) {
     JsonOut(out)
         .key("recipientZone")
-        .str(&t.zone.canonical)
+        .str(t.zone.canonical)
         .raw(b",")
         .key("state")
         .opt_str(t.state.as_deref());

@@ -395,7 +395,7 @@ fn zone_groups(targets: &[Target]) -> Vec<(Zone, Vec<Option<String>>)> {
                     states.push(t.state.clone());
                 }
             }
-            None => out.push((t.zone.clone(), vec![t.state.clone()])),
+            None => out.push((t.zone, vec![t.state.clone()])),
         }
     }
     out
@@ -411,7 +411,7 @@ fn rules_on(
 ) -> Vec<usize> {
     zone_rules(pack, purpose, states.iter().map(|s| s.as_deref()))
         .into_iter()
-        .filter(|&i| pack.rules[i].in_force(date) && pack.rules[i].reaches_zone(&zone.canonical))
+        .filter(|&i| pack.rules[i].in_force(date) && pack.rules[i].reaches_zone(zone.canonical))
         .collect()
 }
 

@@ -273,7 +273,7 @@ impl<'p> Ctx<'p> {
             OutputMode::Human => {
                 for d in days.iter() {
                     out.extend_from_slice(indent.as_bytes());
-                    day_human(out, self.pack, &targets[0].zone.tz, d);
+                    day_human(out, self.pack, targets[0].zone.tz, d);
                     out.push(b'\n');
                 }
             }
@@ -318,8 +318,8 @@ fn not_a_number(m: &str) -> String {
 fn zones_of(targets: &[Target]) -> Vec<&str> {
     let mut v: Vec<&str> = Vec::new();
     for t in targets {
-        if !v.contains(&&*t.zone.canonical) {
-            v.push(&t.zone.canonical);
+        if !v.contains(&t.zone.canonical) {
+            v.push(t.zone.canonical);
         }
     }
     v

@@ -37,7 +37,7 @@ pub(super) fn campaign_side(
                 exact.push(((d, wi), steady));
                 continue;
             }
-            let occ = resolve(&schedule.timezone.tz, date_of(d), wi, w);
+            let occ = resolve(schedule.timezone.tz, date_of(d), wi, w);
             let (start, end) = (occ.start.as_second(), occ.end.as_second());
             exact.push(((d, wi), Exact { start, end }));
             let code = if occ.is_void() {
@@ -151,7 +151,7 @@ mod tests {
             ] {
                 let first = day_number(from);
                 let timeline = Timeline::new(
-                    &zone.tz,
+                    zone.tz,
                     i64::from(first - 3) * DAY_SECONDS,
                     i64::from(first + days + 4) * DAY_SECONDS,
                 );
@@ -173,7 +173,7 @@ mod tests {
                                 start: LocalTime::from_seconds(s).unwrap(),
                                 end: LocalTime::from_seconds(e).unwrap(),
                             };
-                            let occ = resolve(&zone.tz, date_of(d), 0, &window);
+                            let occ = resolve(zone.tz, date_of(d), 0, &window);
                             match away_from_transitions(&timeline, d, &window) {
                                 Some(x) => {
                                     assert_eq!(

@@ -15,11 +15,14 @@ use crate::holidays::HolidayDay;
 use crate::rules::RulePack;
 use crate::timeline::Timeline;
 
-/// Maps keyed by zone and state names, looked up for every document checked: a fast hash.
+/// Maps keyed by state names, looked up for every document checked: a fast hash.
 type NameMap<V> = HashMap<Arc<str>, V, foldhash::fast::FixedState>;
 
+/// Maps keyed by zone names (the bundled database's own, [`Zone::canonical`]).
+type ZoneMap<V> = HashMap<&'static str, V, foldhash::fast::FixedState>;
+
 /// The federal rules of a zone's pass by purpose and target zone ([`Horizon::federal`]).
-type FederalRules = HashMap<(Purpose, Arc<str>), Arc<[ActiveRule]>, foldhash::fast::FixedState>;
+type FederalRules = HashMap<(Purpose, &'static str), Arc<[ActiveRule]>, foldhash::fast::FixedState>;
 
 /// The dates a check decides, and what is shared by every schedule checked over them:
 /// holiday dates of each calendar and zone timelines (computed once, used by all threads).
@@ -32,11 +35,11 @@ pub struct Horizon {
     pub(super) holidays: Vec<Vec<HolidayDay>>,
     /// The pack's state rules by state (indices into the pack's rules), for every purpose.
     pub(super) state_rules: NameMap<Vec<u16>>,
-    pub(super) timelines: RwLock<NameMap<Arc<Timeline>>>,
+    pub(super) timelines: RwLock<ZoneMap<Arc<Timeline>>>,
     /// Per campaign zone: the dates next to its own transitions ([`special_days`]).
-    pub(super) special: RwLock<NameMap<Arc<[DayNumber]>>>,
+    pub(super) special: RwLock<ZoneMap<Arc<[DayNumber]>>>,
     /// Pair plans by campaign zone, then target zone (both canonical names).
-    pub(super) plans: RwLock<NameMap<NameMap<Arc<PairPlan>>>>,
+    pub(super) plans: RwLock<ZoneMap<ZoneMap<Arc<PairPlan>>>>,
     /// The federal rules a zone's pass judges, by purpose and target zone.
     federal: RwLock<FederalRules>,
 }
@@ -81,9 +84,9 @@ impl Horizon {
         &self,
         pack: &RulePack,
         purpose: Purpose,
-        zone: &Arc<str>,
+        zone: &'static str,
     ) -> Arc<[ActiveRule]> {
-        let key = (purpose, Arc::clone(zone));
+        let key = (purpose, zone);
         if let Some(rules) = self.federal.read().expect("not poisoned").get(&key) {
             return Arc::clone(rules);
         }
@@ -114,8 +117,8 @@ impl Horizon {
             .plans
             .read()
             .expect("not poisoned")
-            .get(&*campaign.canonical)
-            .and_then(|of_campaign| of_campaign.get(&*recipient.canonical))
+            .get(campaign.canonical)
+            .and_then(|of_campaign| of_campaign.get(recipient.canonical))
         {
             return Arc::clone(p);
         }
@@ -126,38 +129,38 @@ impl Horizon {
         self.plans
             .write()
             .expect("not poisoned")
-            .entry(campaign.canonical.clone())
+            .entry(campaign.canonical)
             .or_default()
-            .entry(recipient.canonical.clone())
+            .entry(recipient.canonical)
             .or_insert(p)
             .clone()
     }
 
     /// [`special_days`] of a campaign zone with itself, computed once.
     pub(super) fn campaign_special(&self, zone: &Zone, timeline: &Timeline) -> Arc<[DayNumber]> {
-        cached(&self.special, &zone.canonical, || {
+        cached(&self.special, zone.canonical, || {
             special_days(self, timeline, timeline).into()
         })
     }
 
     pub(super) fn timeline(&self, zone: &Zone) -> Arc<Timeline> {
-        cached(&self.timelines, &zone.canonical, || {
+        cached(&self.timelines, zone.canonical, || {
             let start = i64::from(self.first - 3) * DAY_SECONDS;
             let end = i64::from(self.last + 4) * DAY_SECONDS;
-            Arc::new(Timeline::new(&zone.tz, start, end))
+            Arc::new(Timeline::new(zone.tz, start, end))
         })
     }
 }
 
 /// The value under `name`, made by `make` and kept the first time it is asked for.
-fn cached<V: Clone>(map: &RwLock<NameMap<V>>, name: &Arc<str>, make: impl FnOnce() -> V) -> V {
+fn cached<V: Clone>(map: &RwLock<ZoneMap<V>>, name: &'static str, make: impl FnOnce() -> V) -> V {
     if let Some(v) = map.read().expect("not poisoned").get(name) {
         return v.clone();
     }
     let v = make();
     map.write()
         .expect("not poisoned")
-        .entry(Arc::clone(name))
+        .entry(name)
         .or_insert(v)
         .clone()
 }

@@ -306,14 +306,14 @@ fn check_inner(
     // Each target's index into `per_zone`.
     let mut zone_of: Vec<usize> = Vec::with_capacity(targets.len());
     for target in targets {
-        let name = &*target.zone.canonical;
+        let name = target.zone.canonical;
         if let Some(zi) = per_zone.iter().position(|z| z.name == name) {
             zone_of.push(zi);
             continue;
         }
         zone_of.push(per_zone.len());
         let plan = horizon.plan(&schedule.timezone, &target.zone);
-        let federal = horizon.federal(pack, purpose, &target.zone.canonical);
+        let federal = horizon.federal(pack, purpose, target.zone.canonical);
         let mut cx = common.cx(&plan, &[], &[], &federal);
         let special = cx.special_occurrences();
         cx.special = &special;
@@ -452,7 +452,7 @@ fn blackout_parts<'a>(
 /// A blackout of the check, with the zones it names in canonical form.
 struct BlackoutScope<'a> {
     blackout: &'a Blackout,
-    zones: Vec<Arc<str>>,
+    zones: Vec<&'static str>,
 }
 
 impl BlackoutScope<'_> {

@@ -163,7 +163,7 @@ pub fn verdict_at(pack: &RulePack, purpose: Purpose, t: &Target, at: Timestamp) 
         pack,
         purpose,
         t.state.as_deref(),
-        &t.zone.canonical,
+        t.zone.canonical,
         local.date(),
         secs,
     )

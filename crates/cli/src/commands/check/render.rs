@@ -49,9 +49,9 @@ fn curfews_json(json: &mut JsonOut<'_>, e: &Effective) {
             json.raw(b",");
         }
         json.raw(b"{\"recipientZone\":")
-            .str(&c.zone.canonical)
+            .str(c.zone.canonical)
             .raw(b",\"windowsZone\":")
-            .opt_str(cxsched_core::windows_zone::windows_name(&c.zone.canonical))
+            .opt_str(cxsched_core::windows_zone::windows_name(c.zone.canonical))
             .raw(b",\"start\":")
             .str(&c.start.to_string()[..5])
             .raw(b",\"end\":")
@@ -71,7 +71,7 @@ fn curfews_human(s: &mut String, schedule: &Schedule, e: &Effective) {
     }
     s.push_str("  curfews written to each skill (recipient local time; the dialer keeps them):\n");
     for (c, trims) in e.curfews.curfews.iter().zip(&e.trims) {
-        let windows = cxsched_core::windows_zone::windows_name(&c.zone.canonical)
+        let windows = cxsched_core::windows_zone::windows_name(c.zone.canonical)
             .map_or_else(String::new, |w| format!(" ({w})"));
         s.push_str(&format!(
             "    {}{windows}: {}–{} [{}]\n",
@@ -146,11 +146,11 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
                 json.raw(b",");
             }
             json.key("timezone")
-                .str(&schedule.timezone.name)
+                .str(schedule.timezone.name)
                 .raw(b",\"purpose\":")
                 .str(prepared.purpose.as_str())
                 .raw(b",\"from\":");
-            let _ = write!(json.0, "\"{}\"", h.from);
+            cxsched_core::json_bytes::push_date_json(json.0, h.from);
             json.raw(b",\"horizonDays\":")
                 .uint(u64::from(h.days))
                 .raw(b",")
@@ -162,7 +162,7 @@ pub(super) fn render(out: &mut Vec<u8>, setup: &Setup, r: Rendered<'_>, mode: Ou
                     json.raw(b",");
                 }
                 json.raw(b"{\"zone\":")
-                    .str(&t.zone.canonical)
+                    .str(t.zone.canonical)
                     .raw(b",\"state\":")
                     .opt_str(t.state.as_deref())
                     .raw(b",\"basis\":")
