@@ -232,3 +232,42 @@ impl Schedule {
         serde_json::Value::Object(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Exactly the seven names, as written: each read as its day, and anything one byte off
+    /// (case, a letter changed, cut short, run on) refused.
+    #[test]
+    fn weekdays_are_read_by_their_exact_names() {
+        for day in WEEKDAYS {
+            let name = weekday_name(day);
+            assert_eq!(parse_weekday(name), Some(day), "{name}");
+            let mut near: Vec<String> = vec![
+                name.to_lowercase(),
+                name[..name.len() - 1].to_owned(),
+                format!("{name}S"),
+                format!(" {name}"),
+            ];
+            for i in 0..name.len() {
+                let mut b = name.as_bytes().to_vec();
+                b[i] ^= 0x01;
+                near.push(String::from_utf8(b).unwrap());
+            }
+            for other in near {
+                assert_eq!(parse_weekday(&other), None, "{other:?}");
+            }
+        }
+        for other in [
+            "",
+            "M",
+            "MONDAYMONDAY",
+            "WEDNESDAX",
+            "TUESDAY\0",
+            "SUNDAY\n",
+        ] {
+            assert_eq!(parse_weekday(other), None, "{other:?}");
+        }
+    }
+}
