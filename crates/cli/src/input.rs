@@ -141,7 +141,7 @@ const READ_BYTES: usize = 1024 * 1024;
 /// few blocks at most are held at once ([`render_lines`]: the reader waits while the pieces
 /// ahead of the workers fill up, and reuses a block's memory once the workers are done
 /// with it), so memory does not grow with the file.
-pub const JSONL_BLOCK_BYTES: usize = 2 * READ_BYTES;
+const JSONL_BLOCK_BYTES: usize = 2 * READ_BYTES;
 
 /// How many pieces may wait for a worker while the file is read on ([`stream_pieces`]).
 const PIECES_AHEAD: usize = 32;
@@ -152,8 +152,9 @@ const FIRST_BLOCK_BYTES: usize = READ_BYTES;
 /// A JSON Lines file read in blocks of whole lines ([`JSONL_BLOCK_BYTES`] or so each). A
 /// regular file's block is read in one call into memory not zeroed first. A line longer
 /// than a document may be ([`MAX_DOCUMENT_BYTES`]) is kept only up to just over that limit,
-/// so that it is reported as too large without being held whole.
-pub struct JsonlBlocks {
+/// so that it is reported as too large without being held whole. Its lines are numbered by
+/// [`stream_pieces`], which counts them piece by piece.
+struct JsonlBlocks {
     file: std::fs::File,
     path: PathBuf,
     /// The file's length when it is a regular file (read by offset); `None` for a pipe.
@@ -162,8 +163,6 @@ pub struct JsonlBlocks {
     /// The start of a line whose end has not been read yet.
     carry: Vec<u8>,
     lines: LongLines,
-    /// The number of the next block's first line.
-    next_line: usize,
     done: bool,
     /// About how many bytes a block holds ([`JSONL_BLOCK_BYTES`]; smaller in tests).
     block_bytes: usize,
@@ -174,7 +173,7 @@ impl JsonlBlocks {
     ///
     /// # Errors
     /// A usage error naming the file when it cannot be opened.
-    pub fn open(path: &Path) -> anyhow::Result<JsonlBlocks> {
+    fn open(path: &Path) -> anyhow::Result<JsonlBlocks> {
         let cannot =
             |e: std::io::Error| UsageError(format!("{}: cannot read: {e}", path.display()));
         let file = std::fs::File::open(path).map_err(cannot)?;
@@ -196,28 +195,17 @@ impl JsonlBlocks {
             offset: 0,
             carry: Vec::new(),
             lines: LongLines::default(),
-            next_line: 1,
             done: false,
             block_bytes: JSONL_BLOCK_BYTES,
         })
     }
 
-    /// The next block of whole lines and the number of its first line; `None` at the end.
+    /// The next block of whole lines, read into `buffer` (a block done with, for its
+    /// memory); `None` at the end.
     ///
     /// # Errors
     /// A usage error naming the file when it cannot be read.
-    pub fn next_block(&mut self) -> anyhow::Result<Option<(usize, Vec<u8>)>> {
-        self.next_block_in(Vec::new())
-    }
-
-    /// [`JsonlBlocks::next_block`], read into `buffer` (a block done with, for its memory).
-    ///
-    /// # Errors
-    /// As [`JsonlBlocks::next_block`].
-    pub fn next_block_in(
-        &mut self,
-        mut buffer: Vec<u8>,
-    ) -> anyhow::Result<Option<(usize, Vec<u8>)>> {
+    fn next_block(&mut self, mut buffer: Vec<u8>) -> anyhow::Result<Option<Vec<u8>>> {
         if self.done {
             return Ok(None);
         }
@@ -276,12 +264,10 @@ impl JsonlBlocks {
                 break;
             }
         }
-        let first_line = self.next_line;
-        self.next_line += memchr::memchr_iter(b'\n', &text).count();
         if text.is_empty() && self.done {
             return Ok(None);
         }
-        Ok(Some((first_line, text)))
+        Ok(Some(text))
     }
 }
 
@@ -417,13 +403,15 @@ fn stream_pieces(
     mut blocks: JsonlBlocks,
     give: &mut dyn FnMut(OwnedPiece) -> bool,
 ) -> anyhow::Result<()> {
-    let mut block = blocks.next_block()?;
+    let mut block = blocks.next_block(Vec::new())?;
+    // The number of the next piece's first line.
+    let mut first_line = 1;
     // The blocks given lately: once the workers are done with the oldest, its memory holds
     // the next block. Freed by the workers instead, the blocks would be freed on threads
     // other than the one that made them, and the allocator keeps such memory longer.
     let mut recent: std::collections::VecDeque<std::sync::Arc<String>> =
         std::collections::VecDeque::new();
-    while let Some((first_line, bytes)) = block {
+    while let Some(bytes) = block {
         let text = match String::from_utf8(bytes) {
             Ok(text) => std::sync::Arc::new(text),
             Err(e) => {
@@ -433,7 +421,6 @@ fn stream_pieces(
                 );
             }
         };
-        let mut first_line = first_line;
         for range in cuts(text.as_bytes()) {
             let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]).count();
             let piece = OwnedPiece {
@@ -459,7 +446,7 @@ fn stream_pieces(
         if recent.len() > 4 {
             recent.pop_front();
         }
-        block = blocks.next_block_in(buffer)?;
+        block = blocks.next_block(buffer)?;
     }
     Ok(())
 }

@@ -474,10 +474,8 @@ impl JsonOut<'_> {
 
     /// A string or `null`.
     pub fn opt_str(&mut self, s: Option<&str>) -> &mut Self {
-        match s {
-            Some(s) => self.str(s),
-            None => self.raw(b"null"),
-        }
+        cxsched_core::json_bytes::escape_opt_into(self.0, s);
+        self
     }
 
     /// An unsigned integer in decimal.

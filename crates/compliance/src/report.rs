@@ -5,14 +5,16 @@
 //! a JSON string ([`write_json`], for reports of many documents), escaped as they go.
 
 use cxsched_core::Schedule;
-use cxsched_core::json_bytes::{decimal, escape_inner, escape_into, first_special};
+use cxsched_core::json_bytes::{
+    date_digits, decimal, escape_inner, escape_into, escape_opt_into, first_special, two_digits,
+};
 use cxsched_core::model::{Blackout, weekday_name};
 use jiff::Timestamp;
 use jiff::tz::Offset;
 use serde::Serialize;
 
 use crate::check::{Code, Detail, RawFinding, Report};
-use crate::days::{DAY_SECONDS, date_of, day_number, weekday};
+use crate::days::{DAY_SECONDS, date_of, weekday};
 use crate::recipients::Target;
 use crate::rules::{DayRule, Rule, RulePack};
 
@@ -127,7 +129,7 @@ impl Text for JsonText<'_> {
 
 /// The two decimal digits of `n` (0–99).
 fn two(n: i64) -> [u8; 2] {
-    [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]
+    two_digits(n as u32)
 }
 
 /// Appends `n` in decimal.
@@ -196,14 +198,14 @@ fn push_duration(out: &mut impl Text, secs: i64) {
 
 /// Appends the date of day number `n` as `YYYY-MM-DD`, as jiff displays dates.
 fn push_date(out: &mut impl Text, n: i32) {
-    let date = date_of(n);
-    let year = i64::from(date.year());
-    if (0..=9999).contains(&year) {
-        let (c, y) = (two(year / 100), two(year % 100));
-        let (m, d) = (two(i64::from(date.month())), two(i64::from(date.day())));
-        out.push_plain(&[c[0], c[1], y[0], y[1], b'-', m[0], m[1], b'-', d[0], d[1]]);
-    } else {
-        out.push_str(&date.to_string());
+    push_civil_date(out, date_of(n));
+}
+
+/// Appends `date` as `YYYY-MM-DD`, as jiff displays dates.
+fn push_civil_date(out: &mut impl Text, date: jiff::civil::Date) {
+    match date_digits(date) {
+        Some(digits) => out.push_plain(&digits),
+        None => out.push_str(&date.to_string()),
     }
 }
 
@@ -220,14 +222,13 @@ fn date_string(n: i32) -> String {
 fn push_local(out: &mut impl Text, ts: i64, offset: i32) {
     let local = ts + i64::from(offset);
     let day = local.div_euclid(DAY_SECONDS);
-    let year = i64::from(date_of(day as i32).year());
-    if offset % 60 != 0 || !(0..=9999).contains(&year) {
+    let Some(date) = date_digits(date_of(day as i32)).filter(|_| offset % 60 == 0) else {
         let t = Timestamp::from_second(ts).expect("in range");
         let o = Offset::from_seconds(offset).expect("valid offset");
         out.push_str(&t.display_with_offset(o).to_string());
         return;
-    }
-    push_date(out, day as i32);
+    };
+    out.push_plain(&date);
     out.push_plain(b"T");
     push_hms(out, local.rem_euclid(DAY_SECONDS));
     let o = i64::from(offset.abs());
@@ -258,10 +259,10 @@ fn push_dates(out: &mut impl Text, f: &RawFinding) {
 /// The version of a rule as findings name it ([`Rule::version`]).
 fn push_version(out: &mut impl Text, rule: &Rule) {
     match (rule.effective_from, rule.effective_to) {
-        (Some(from), _) => push_date(out, day_number(from)),
+        (Some(from), _) => push_civil_date(out, from),
         (None, Some(to)) => {
             out.push_str("before ");
-            push_date(out, day_number(to));
+            push_civil_date(out, to);
         }
         (None, None) => {}
     }
@@ -561,9 +562,9 @@ fn push_message(out: &mut impl Text, f: &RawFinding, p: &Parts<'_>, cx: Context<
             out.push_str(" local during the blackout ");
             out.push_str(&format!("{:?}", b.name));
             out.push_str(" (");
-            push_date(out, day_number(b.from));
+            push_civil_date(out, b.from);
             out.push_str(" to ");
-            push_date(out, day_number(b.to));
+            push_civil_date(out, b.to);
             if let Some(r) = &b.reason {
                 out.push_str("; ");
                 out.push_str(r);
@@ -613,14 +614,6 @@ pub fn finding(f: &RawFinding, cx: Context<'_>) -> Finding {
     }
 }
 
-/// Appends a JSON string, or `null`.
-fn json_opt(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => escape_into(out, s),
-        None => out.extend_from_slice(b"null"),
-    }
-}
-
 /// Appends a JSON string written by `write`, or `null` when `some` is false.
 fn json_text(out: &mut Vec<u8>, some: bool, write: impl FnOnce(&mut JsonText<'_>)) {
     if !some {
@@ -651,7 +644,7 @@ pub fn write_json(out: &mut Vec<u8>, f: &RawFinding, cx: Context<'_>) {
     out.extend_from_slice(b",\"code\":");
     escape_into(out, f.code.as_str());
     out.extend_from_slice(b",\"rule\":");
-    json_opt(out, p.rule.map(|r| r.id.as_str()));
+    escape_opt_into(out, p.rule.map(|r| r.id.as_str()));
     out.extend_from_slice(b",\"ruleVersion\":");
     let versioned = p
         .rule
@@ -663,11 +656,11 @@ pub fn write_json(out: &mut Vec<u8>, f: &RawFinding, cx: Context<'_>) {
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"dayOfWeek\":");
-    json_opt(out, p.window.map(|(_, w)| weekday_name(w.day)));
+    escape_opt_into(out, p.window.map(|(_, w)| weekday_name(w.day)));
     out.extend_from_slice(b",\"recipientZone\":");
-    json_opt(out, p.target.map(|t| t.zone.canonical));
+    escape_opt_into(out, p.target.map(|t| t.zone.canonical));
     out.extend_from_slice(b",\"state\":");
-    json_opt(out, p.target.and_then(|t| t.state.as_deref()));
+    escape_opt_into(out, p.target.and_then(|t| t.state.as_deref()));
     out.extend_from_slice(b",\"firstDate\":");
     json_text(out, true, |t| push_date(t, f.first));
     out.extend_from_slice(b",\"lastDate\":");
@@ -681,9 +674,9 @@ pub fn write_json(out: &mut Vec<u8>, f: &RawFinding, cx: Context<'_>) {
     out.extend_from_slice(b",\"message\":");
     json_text(out, true, |t| push_message(t, f, &p, cx));
     out.extend_from_slice(b",\"citation\":");
-    json_opt(out, p.citation());
+    escape_opt_into(out, p.citation());
     out.extend_from_slice(b",\"confidence\":");
-    json_opt(out, p.rule.map(|r| r.confidence.as_str()));
+    escape_opt_into(out, p.rule.map(|r| r.confidence.as_str()));
     out.extend_from_slice(b",\"presumption\":");
     match p.target {
         Some(target) => json_text(out, true, |t| push_presumption(t, &p, target)),

@@ -59,9 +59,8 @@ pub fn first_special(bytes: &[u8]) -> Option<usize> {
         let hi = special_bytes(word(n - 8));
         return (hi != 0).then(|| at_bit(n - 8, hi));
     }
-    let mut chunks = bytes.chunks_exact(16);
     let mut at = 0;
-    for chunk in &mut chunks {
+    for chunk in bytes.chunks_exact(16) {
         let mask = special_mask(chunk.try_into().expect("16 bytes"));
         if mask != 0 {
             return Some(at + mask.trailing_zeros() as usize);
@@ -105,6 +104,15 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Appends `s` as a JSON string ([`escape_into`]), or `null`.
+#[inline]
+pub fn escape_opt_into(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => escape_into(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 /// Appends `s` escaped as the inside of a JSON string, without the quotes: for a string
 /// written piece by piece.
 pub fn escape_inner(out: &mut Vec<u8>, s: &str) {
@@ -135,19 +143,37 @@ pub fn escape_inner(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&bytes[start..]);
 }
 
-/// Appends `date` as a JSON string, `"YYYY-MM-DD"` as jiff displays it, written without
-/// the formatting machinery for years 0–9999 (reports name their first date each).
+/// The two decimal digits of `n` (0–99), for clocks and dates written by hand.
+#[inline]
+pub fn two_digits(n: u32) -> [u8; 2] {
+    debug_assert!(n < 100, "two digits");
+    [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]
+}
+
+/// `date` as `YYYY-MM-DD`, as jiff displays it, for years 0–9999 (`None` for the others,
+/// which jiff writes with a sign and six digits): reports write dates for every finding
+/// and every document, and the formatting machinery costs many times this.
+#[inline]
+pub fn date_digits(date: jiff::civil::Date) -> Option<[u8; 10]> {
+    let y = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
+    let (c, yy) = (two_digits(y / 100), two_digits(y % 100));
+    let (m, d) = (
+        two_digits(date.month() as u32),
+        two_digits(date.day() as u32),
+    );
+    Some([c[0], c[1], yy[0], yy[1], b'-', m[0], m[1], b'-', d[0], d[1]])
+}
+
+/// Appends `date` as a JSON string, `"YYYY-MM-DD"` as jiff displays it.
 pub fn push_date_json(out: &mut Vec<u8>, date: jiff::civil::Date) {
-    let (y, m, d) = (date.year(), date.month(), date.day());
-    if !(0..=9999).contains(&y) {
-        out.extend_from_slice(format!("\"{date}\"").as_bytes());
-        return;
+    match date_digits(date) {
+        Some(digits) => {
+            out.push(b'"');
+            out.extend_from_slice(&digits);
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(format!("\"{date}\"").as_bytes()),
     }
-    let two = |n: i16| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
-    let (c, yy, mm, dd) = (two(y / 100), two(y % 100), two(m.into()), two(d.into()));
-    out.extend_from_slice(&[
-        b'"', c[0], c[1], yy[0], yy[1], b'-', mm[0], mm[1], b'-', dd[0], dd[1], b'"',
-    ]);
 }
 
 /// Appends `ascii` (digits, a clock: bytes below 0x80) to `out`.

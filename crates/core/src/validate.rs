@@ -15,7 +15,7 @@ use jiff::civil::Weekday;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::json_bytes::{push_ascii, push_decimal};
+use crate::json_bytes::{push_ascii, push_decimal, two_digits};
 use crate::model::{
     Blackout, Compliance, Directive, MAX_SKILL_IDS, Purpose, Recipients, Schedule, TimeWindow,
     USPS_CODES, parse_weekday, weekday_name,
@@ -1413,9 +1413,11 @@ impl Clock {
     /// The eight characters.
     fn text(&self) -> ClockText {
         let secs = self.0.seconds();
-        let two = |n: u32| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
-        let ([h1, h2], [m1, m2], [s1, s2]) =
-            (two(secs / 3600), two(secs / 60 % 60), two(secs % 60));
+        let ([h1, h2], [m1, m2], [s1, s2]) = (
+            two_digits(secs / 3600),
+            two_digits(secs / 60 % 60),
+            two_digits(secs % 60),
+        );
         ClockText([h1, h2, b':', m1, m2, b':', s1, s2])
     }
 }
